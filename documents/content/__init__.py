@@ -1,0 +1,20 @@
+"""Deciding whether uploaded bytes are acceptable, and reading them safely.
+
+Light imports only here; text extraction (`documents.content.text`) and previews
+(`documents.content.preview`) pull in python-docx, pypdf, mammoth and nh3.
+"""
+
+from documents.content.check import CheckedUpload, check_upload
+from documents.content.errors import RejectedUpload
+from documents.content.filenames import content_disposition, sanitize_filename
+from documents.content.kinds import KINDS, FileKind
+
+__all__ = [
+    "KINDS",
+    "CheckedUpload",
+    "FileKind",
+    "RejectedUpload",
+    "check_upload",
+    "content_disposition",
+    "sanitize_filename",
+]

@@ -1,0 +1,155 @@
+"""The storage interface shared by every backend.
+
+Objects are addressed by the SHA-256 of their bytes (lower-case hex). `Storage.put` streams the
+bytes once: it hashes them while a backend-specific `Upload` writes them to a temporary place,
+and only then promotes them to their content key. Nothing is ever visible under a content key
+unless its bytes hash to that key.
+"""
+
+import hashlib
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import BinaryIO, NamedTuple
+
+from documents.storage.errors import HashMismatch, TooLarge
+
+CHUNK_SIZE = 8 * 1024 * 1024
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+
+ByteRange = tuple[int, int]
+"""A half-open byte range ``(start, stop)``, as in Python slicing and werkzeug's
+``Range.range_for_length``: HTTP ``bytes=0-99`` is ``(0, 100)``. `stop` may exceed the size."""
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    sha256: str
+    size: int
+
+
+class ObjectInfo(NamedTuple):
+    key: str
+    size: int
+    last_modified: datetime
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """A temporary upload that never got promoted (the process died, or cleanup failed)."""
+
+    name: str
+    started: datetime
+    upload_id: str | None = None
+
+
+def check_key(sha256: str) -> str:
+    """Return `sha256` if it is a well-formed key; keys end up in paths, so never trust them."""
+    if not isinstance(sha256, str) or not _SHA256_HEX.fullmatch(sha256):
+        raise ValueError(f"Not a SHA-256 hex digest: {sha256!r}")
+    return sha256
+
+
+def check_range(byte_range: ByteRange) -> ByteRange:
+    start, stop = byte_range
+    if start < 0 or stop <= start:
+        raise ValueError(f"Invalid byte range {byte_range!r}: need 0 <= start < stop")
+    return start, stop
+
+
+class Upload(ABC):
+    """Bytes being written to a temporary object; `commit` makes them the content object."""
+
+    @abstractmethod
+    def write(self, chunk: bytes) -> None: ...
+
+    @abstractmethod
+    def commit(self, sha256: str) -> None:
+        """Promote the temporary object to `sha256`, replacing identical bytes if present."""
+
+    @abstractmethod
+    def abort(self) -> None:
+        """Remove everything this upload wrote. Must not raise."""
+
+
+class Storage(ABC):
+    chunk_size: int = CHUNK_SIZE
+
+    def put(
+        self,
+        stream: BinaryIO,
+        *,
+        max_bytes: int | None = None,
+        expected_sha256: str | None = None,
+    ) -> StoredBlob:
+        """Store the bytes read from `stream` and return their key and size.
+
+        Reads in chunks of `chunk_size`; never holds the whole stream. Raises `TooLarge` as soon
+        as more than `max_bytes` have been read and `HashMismatch` when the bytes do not hash to
+        `expected_sha256`; in both cases nothing is left behind. Storing bytes that are already
+        stored keeps one object (and refreshes its modification time, so a sweep running while
+        the caller commits its database row cannot take it).
+        """
+        expected = check_key(expected_sha256.lower()) if expected_sha256 else None
+        upload = self._begin_upload()
+        try:
+            digest, size = hashlib.sha256(), 0
+            while chunk := stream.read(self.chunk_size):
+                size += len(chunk)
+                if max_bytes is not None and size > max_bytes:
+                    raise TooLarge(max_bytes)
+                digest.update(chunk)
+                upload.write(chunk)
+            sha256 = digest.hexdigest()
+            if expected is not None and sha256 != expected:
+                raise HashMismatch(expected, sha256)
+            upload.commit(sha256)
+        except BaseException:
+            upload.abort()
+            raise
+        return StoredBlob(sha256, size)
+
+    def verify(self, sha256: str) -> bool:
+        """Re-hash the stored bytes; False means the object no longer matches its key."""
+        digest = hashlib.sha256()
+        for chunk in self.open(sha256):
+            digest.update(chunk)
+        return digest.hexdigest() == sha256
+
+    def presigned_url(
+        self, sha256: str, *, filename: str, content_type: str, expires_in: int = 300
+    ) -> str | None:
+        """A short-lived URL that downloads the object directly, or None to stream it ourselves."""
+        return None
+
+    @abstractmethod
+    def _begin_upload(self) -> Upload: ...
+
+    @abstractmethod
+    def open(self, sha256: str, byte_range: ByteRange | None = None) -> Iterator[bytes]:
+        """Yield the object's bytes (or the `byte_range` of them) in chunks.
+
+        Raises `ObjectNotFound` at once, before the first chunk, and `InvalidRange` when the range
+        starts at or past the end. Close the iterator if you stop early.
+        """
+
+    @abstractmethod
+    def size(self, sha256: str) -> int: ...
+
+    @abstractmethod
+    def exists(self, sha256: str) -> bool: ...
+
+    @abstractmethod
+    def delete(self, sha256: str) -> None:
+        """Remove the object; removing a missing object is not an error."""
+
+    @abstractmethod
+    def iter_objects(self) -> Iterator[ObjectInfo]: ...
+
+    @abstractmethod
+    def iter_leftovers(self) -> Iterator[Leftover]: ...
+
+    @abstractmethod
+    def remove_leftover(self, leftover: Leftover) -> None: ...
