@@ -1,0 +1,107 @@
+"""The application factory: wires settings, database, extensions, areas and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from flask import Flask, g, redirect, request, session, url_for
+from flask_login import current_user
+
+from app.access import enforce_declared_access
+from app.database import init_database
+from app.errors import install_error_pages
+from app.extensions import csrf, limiter, login_manager
+from app.security import configure_cookies, install_security_headers
+from app.services import context_for
+from app.throttle import LoginThrottle
+from config.settings import Settings, load_settings
+from partners import auth
+from partners.db import utcnow
+from partners.mail import Mailer
+
+#: Endpoints a signed-in user may reach while their organization requires 2FA they lack.
+TWO_FACTOR_EXEMPT = {"static", "auth.logout", "account.two_factor", "account.two_factor_enable"}
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    testing: bool = False,
+    clock: Callable[[], datetime] = utcnow,
+) -> Flask:
+    settings = settings or load_settings()
+    app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=testing,
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes,
+        WTF_CSRF_TIME_LIMIT=None,  # tokens die with the session, not after an hour of typing
+        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+        CONCORD_BASE_URL=settings.base_url if settings.is_production else "",
+    )
+    app.extensions["concord.settings"] = settings
+    app.extensions["concord.clock"] = clock
+    app.extensions["concord.mailer"] = Mailer(settings.smtp_url, settings.mail_sender)
+
+    configure_cookies(app, settings)
+    init_database(app, settings.database_url)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.extensions["concord.login_throttle"] = LoginThrottle(limiter.limiter)
+    _init_login(app, settings)
+    install_security_headers(app, settings)
+    install_error_pages(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    enforce_declared_access(app)
+    return app
+
+
+def _init_login(app: Flask, settings: Settings) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # the server-side session row is the protection
+    policy = auth.SessionPolicy(idle=settings.idle_timeout, absolute=settings.absolute_timeout)
+
+    @login_manager.user_loader
+    def _load(user_id: str):
+        session_id = session.get("sid")
+        if not session_id:
+            return None
+        row = auth.resume_session(context_for(None), session_id, policy)
+        if row is None or str(row.user_id) != user_id:
+            session.clear()
+            return None
+        g.session_id = session_id
+        return row.user
+
+    @app.before_request
+    def _require_two_factor():
+        if (
+            current_user.is_authenticated
+            and current_user.organization.require_two_factor
+            and not current_user.two_factor_enabled
+            and request.endpoint not in TWO_FACTOR_EXEMPT
+        ):
+            return redirect(url_for("account.two_factor"))
+        return None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from partners.views import account, admin, partnerships
+    from partners.views import auth as auth_views
+    from portal.home import views as home
+
+    for blueprint in (auth_views.bp, account.bp, admin.bp, partnerships.bp, home.bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app import navigation
+
+    app.context_processor(navigation.template_context)
+    app.add_template_filter(navigation.format_datetime, "datetime")

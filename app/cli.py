@@ -1,0 +1,177 @@
+"""The `concord` command: a Flask CLI group with the admin and operations commands."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+
+from app import create_app, demo
+from migrations import runner
+from partners import api_tokens, onboarding, people
+from partners.auth import find_user_by_email
+from partners.context import ServiceContext, ServiceError
+from partners.db import unit_of_work
+from partners.roles import OrgKind, Role, Tier
+
+
+def _database():
+    return current_app.extensions["concord.db"]
+
+
+def _context(db) -> ServiceContext:
+    settings = current_app.extensions["concord.settings"]
+    return ServiceContext(
+        db=db,
+        actor=None,
+        mailer=current_app.extensions["concord.mailer"],
+        base_url=settings.base_url,
+        ip="cli",
+    )
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False)
+def main() -> None:
+    """Concord: the partner relationship portal."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema migrations."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    runner.upgrade(_database().engine, revision)
+    click.echo(f"Database is at {revision}.", err=True)
+
+
+@db.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message: str) -> None:
+    """Autogenerate a migration from the models (for developers)."""
+    runner.revision(_database().engine, message)
+
+
+@main.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only when the database has no organizations.")
+def seed_demo(if_empty: bool) -> None:
+    """Load demo organizations and users, and print their logins."""
+    with unit_of_work(_database().factory) as session:
+        if if_empty and not demo.is_empty(session):
+            click.echo("The database already has data; no demo data loaded.")
+            logins = demo.existing_logins(session)
+        else:
+            logins = demo.seed(session, current_app.extensions["concord.mailer"])
+            click.echo(f"Loaded demo data: {len(logins)} users.")
+    if logins:
+        click.echo(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+        for login in logins:
+            click.echo("  " + login.describe())
+
+
+@main.group()
+def org() -> None:
+    """Organizations."""
+
+
+@org.command("create")
+@click.argument("name")
+@click.option("--kind", type=click.Choice([k.value for k in OrgKind]), required=True)
+@click.option(
+    "--vendor", "vendor_slug", help="Slug of the vendor (or distributor) to partner with."
+)
+@click.option("--tier", type=click.Choice([t.value for t in Tier]), default=Tier.registered.value)
+@click.option("--region", default="")
+@click.option("--timezone", default="UTC")
+def org_create(
+    name: str, kind: str, vendor_slug: str | None, tier: str, region: str, timezone: str
+) -> None:
+    """Create an organization and print its slug."""
+    with unit_of_work(_database().factory) as session:
+        ctx = _context(session)
+        try:
+            parent = None
+            if vendor_slug:
+                parent = onboarding.organization_by_slug(session, vendor_slug)
+                if parent is None:
+                    _fail(f"no organization with slug {vendor_slug!r}")
+            organization = onboarding.create_organization(ctx, name, OrgKind(kind))
+            if parent is not None:
+                onboarding.link(
+                    ctx, parent, organization, tier=Tier(tier), region=region, timezone=timezone
+                )
+        except ServiceError as error:
+            _fail(str(error))
+        slug = organization.slug
+    click.echo(slug)
+
+
+@main.group()
+def user() -> None:
+    """Users."""
+
+
+@user.command("create")
+@click.argument("email")
+@click.option("--org", "org_slug", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.member.value)
+@click.option("--name", default="")
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the password from stdin.")
+def user_create(email: str, org_slug: str, role: str, name: str, password_stdin: bool) -> None:
+    """Create an active user; the password is read from stdin."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    with unit_of_work(_database().factory) as session:
+        organization = onboarding.organization_by_slug(session, org_slug)
+        if organization is None:
+            _fail(f"no organization with slug {org_slug!r}")
+        try:
+            created = people.create_user(
+                _context(session),
+                organization,
+                email=email,
+                role=Role(role),
+                password=password,
+                name=name,
+            )
+        except ServiceError as error:
+            _fail(str(error))
+        click.echo(created.email)
+
+
+@main.group()
+def token() -> None:
+    """API tokens."""
+
+
+@token.command("create")
+@click.argument("email")
+@click.option("--name", default="cli")
+def token_create(email: str, name: str) -> None:
+    """Create an API token for a user and print it (shown once)."""
+    with unit_of_work(_database().factory) as session:
+        owner = find_user_by_email(session, email)
+        if owner is None or not owner.is_active:
+            _fail(f"no active user {email!r}")
+        raw = api_tokens.create_token(_context(session), owner, name)
+    click.echo(raw)
+
+
+def _register_optional_groups() -> None:
+    try:
+        from integrations.edi.cli import edi
+    except ImportError:  # the EDI library is built in its own issue
+        return
+    main.add_command(edi)
+
+
+_register_optional_groups()

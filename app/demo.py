@@ -1,0 +1,98 @@
+"""Demo data for `make run`: a vendor, partners, a distributor with its reseller, and logins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from partners import onboarding, people
+from partners.context import ServiceContext
+from partners.mail import Mailer
+from partners.models import Organization, User
+from partners.roles import OrgKind, Role, Tier
+
+DEMO_PASSWORD = "concord-demo-2026"  # noqa: S105 - printed on purpose, demo only
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    organization: str
+    role: Role
+
+    def describe(self) -> str:
+        return f"{self.email:<26} {self.role.value:<8} {self.organization}"
+
+
+def existing_logins(db: Session) -> list[DemoLogin]:
+    """The demo accounts still present (to print them again on later runs)."""
+    users = db.scalars(select(User).where(User.email.like("%.example")).order_by(User.id))
+    return [DemoLogin(u.email, u.organization.name, u.role) for u in users if u.is_active]
+
+
+def is_empty(db: Session) -> bool:
+    return not db.scalar(select(func.count()).select_from(Organization))
+
+
+def seed(db: Session, mailer: Mailer) -> list[DemoLogin]:
+    ctx = ServiceContext(db=db, actor=None, mailer=mailer, base_url="http://127.0.0.1:5000")
+    logins: list[DemoLogin] = []
+
+    def org(name: str, kind: OrgKind) -> Organization:
+        return onboarding.create_organization(ctx, name, kind)
+
+    def user(organization: Organization, email: str, name: str, role: Role) -> None:
+        people.create_user(
+            ctx, organization, email=email, name=name, role=role, password=DEMO_PASSWORD
+        )
+        logins.append(DemoLogin(email, organization.name, role))
+
+    vendor = org("Acme Networks", OrgKind.vendor)
+    user(vendor, "admin@acme.example", "Alice Admin", Role.admin)
+    user(vendor, "channel@acme.example", "Chris Channel", Role.manager)
+    partners = [
+        (
+            "Bluebird Solutions",
+            OrgKind.partner,
+            Tier.gold,
+            "EMEA",
+            "Europe/Berlin",
+            "admin@bluebird.example",
+        ),
+        (
+            "Cobalt Systems",
+            OrgKind.partner,
+            Tier.silver,
+            "NA",
+            "America/New_York",
+            "admin@cobalt.example",
+        ),
+        (
+            "Delta Distribution",
+            OrgKind.distributor,
+            Tier.platinum,
+            "EMEA",
+            "Europe/London",
+            "admin@delta.example",
+        ),
+    ]
+    created = {}
+    for name, kind, tier, region, tz, email in partners:
+        company = org(name, kind)
+        onboarding.link(ctx, vendor, company, tier=tier, region=region, timezone=tz)
+        user(company, email, f"{name.split()[0]} Admin", Role.admin)
+        created[name] = company
+    user(created["Bluebird Solutions"], "sales@bluebird.example", "Bea Sales", Role.member)
+    reseller = org("Echo IT", OrgKind.partner)
+    onboarding.link(
+        ctx,
+        created["Delta Distribution"],
+        reseller,
+        tier=Tier.registered,
+        region="EMEA",
+        timezone="Europe/Paris",
+    )
+    user(reseller, "admin@echo.example", "Echo Admin", Role.admin)
+    return logins

@@ -1,0 +1,56 @@
+"""What the shell shows: navigation that fits the user's role and organization kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import request, url_for
+from flask_login import current_user
+
+from partners.roles import OrgKind, Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+
+    @property
+    def url(self) -> str:
+        return url_for(self.endpoint)
+
+    @property
+    def active(self) -> bool:
+        return (request.endpoint or "").split(".")[0] == self.endpoint.split(".")[0]
+
+
+def navigation() -> list[NavItem]:
+    if not current_user.is_authenticated:
+        return []
+    items = [NavItem("Home", "home.index")]
+    kind = current_user.organization.kind
+    if kind in (OrgKind.vendor, OrgKind.distributor) and current_user.role >= Role.viewer:
+        items.append(NavItem("Partners", "partnerships.index"))
+    if current_user.role >= Role.admin:
+        items.append(NavItem("People", "admin.users"))
+        items.append(NavItem("Teams", "admin.teams"))
+        items.append(NavItem("Audit log", "admin.audit_log"))
+    return items
+
+
+def page_url(number: int) -> str:
+    """The current page's URL with its filters kept and another page number."""
+    args = request.args.to_dict()
+    args["page"] = str(number)
+    return url_for(request.endpoint or "home.index", **(request.view_args or {}), **args)
+
+
+def template_context() -> dict:
+    return {"navigation": navigation(), "page_url": page_url, "OrgKind": OrgKind, "Role": Role}
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    return value.strftime("%Y-%m-%d %H:%M UTC")

@@ -1,0 +1,89 @@
+"""Settings read from the environment, with safe defaults for development.
+
+Every setting has one name in the environment (``CONCORD_…``) and one attribute here, so
+operators read the same list the code uses (docs/configuration.md mirrors it).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """The environment asks for something unsafe or incomplete."""
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    instance_path: Path
+    database_url: str
+    storage_url: str
+    secret_key: str
+    smtp_url: str
+    redis_url: str | None
+    mail_sender: str = "Concord <no-reply@concord.local>"
+    base_url: str = "http://127.0.0.1:5000"
+    idle_timeout: timedelta = timedelta(minutes=30)
+    absolute_timeout: timedelta = timedelta(hours=12)
+    invitation_ttl: timedelta = timedelta(days=7)
+    password_reset_ttl: timedelta = timedelta(hours=1)
+    max_upload_bytes: int = 100 * 1024 * 1024
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_development(self) -> bool:
+        return self.env == "development"
+
+
+def _secret_key(env: dict[str, str], instance_path: Path, app_env: str) -> str:
+    """Use CONCORD_SECRET_KEY; outside production generate one into instance/ once."""
+    key = env.get("CONCORD_SECRET_KEY", "")
+    if key:
+        return key
+    if app_env == "production":
+        raise ConfigurationError(
+            "CONCORD_SECRET_KEY must be set when CONCORD_ENV=production "
+            "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+        )
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if environ is None else environ)
+    app_env = env.get("CONCORD_ENV", "development")
+    instance_path = Path(env.get("CONCORD_INSTANCE_PATH", PROJECT_ROOT / "instance")).resolve()
+    return Settings(
+        env=app_env,
+        instance_path=instance_path,
+        database_url=env.get("CONCORD_DATABASE_URL") or f"sqlite:///{instance_path / 'concord.db'}",
+        storage_url=env.get("CONCORD_STORAGE_URL") or (instance_path / "documents").as_uri(),
+        secret_key=_secret_key(env, instance_path, app_env),
+        smtp_url=env.get("CONCORD_SMTP_URL", "log://"),
+        redis_url=env.get("CONCORD_REDIS_URL") or None,
+        mail_sender=env.get("CONCORD_MAIL_SENDER", Settings.mail_sender),
+        base_url=env.get("CONCORD_BASE_URL", Settings.base_url).rstrip("/"),
+        idle_timeout=timedelta(minutes=_int(env, "CONCORD_IDLE_TIMEOUT_MINUTES", 30)),
+        absolute_timeout=timedelta(hours=_int(env, "CONCORD_ABSOLUTE_TIMEOUT_HOURS", 12)),
+        max_upload_bytes=_int(env, "CONCORD_MAX_UPLOAD_MB", 100) * 1024 * 1024,
+    )

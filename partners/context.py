@@ -1,0 +1,45 @@
+"""What every service function is handed: the session, the acting user, and the outside world."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from partners.db import utcnow
+from partners.mail import Mailer
+from partners.models import User
+
+
+class ServiceError(Exception):
+    """A request a service refuses, with a message fit to show the user."""
+
+
+class NotFound(ServiceError):
+    """The record does not exist or the actor may not see it (the two are never told apart)."""
+
+    def __init__(self, message: str = "Not found.") -> None:
+        super().__init__(message)
+
+
+class Forbidden(ServiceError):
+    """The actor can see the record but their role does not allow this change."""
+
+
+@dataclass
+class ServiceContext:
+    db: Session
+    actor: User | None
+    mailer: Mailer
+    #: Where links in emails point, e.g. ``https://portal.example.com``.
+    base_url: str
+    ip: str = ""
+    clock: Callable[[], datetime] = field(default=utcnow)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def link(self, path: str) -> str:
+        return self.base_url.rstrip("/") + path

@@ -1,0 +1,184 @@
+"""Forms for signing in, accounts, people, teams and partner onboarding."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from partners.passwords import MIN_LENGTH
+from partners.roles import OrgKind, Role, Tier
+
+ROLE_CHOICES = [(r.value, r.label) for r in reversed(Role)]
+TIER_CHOICES = [(t.value, t.label) for t in Tier]
+TIMEZONE_CHOICES = sorted(available_timezones())
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField("Sign in")
+
+
+class TwoFactorForm(FlaskForm):
+    code = StringField(
+        "Authentication code",
+        validators=[DataRequired(), Length(min=6, max=8)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    submit = SubmitField("Verify")
+
+
+class NewPasswordMixin:
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(min=MIN_LENGTH, max=200)],
+        description=f"At least {MIN_LENGTH} characters. A passphrase is easiest to remember.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
+    name = StringField("Your name", validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField("Join")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField("Email me a link")
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    submit = SubmitField("Set password")
+
+
+class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+    current = PasswordField(
+        "Current password",
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField("Change password")
+
+
+class ChangeEmailForm(FlaskForm):
+    email = EmailField("New email", validators=[DataRequired(), Email(), Length(max=254)])
+    current = PasswordField("Current password", validators=[DataRequired()])
+    submit = SubmitField("Change email")
+
+
+class EnableTwoFactorForm(FlaskForm):
+    code = StringField(
+        "Code from your authenticator app",
+        validators=[DataRequired(), Length(min=6, max=8)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    current = PasswordField("Current password", validators=[DataRequired()])
+    submit = SubmitField("Turn on two-factor authentication")
+
+
+class PasswordConfirmForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired()])
+    submit = SubmitField("Confirm")
+
+
+class InviteUserForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField("Name", validators=[Optional(), Length(max=200)])
+    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.member.value)
+    submit = SubmitField("Send invitation")
+
+
+class ChangeRoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    submit = SubmitField("Change role")
+
+
+class ActionForm(FlaskForm):
+    """A bare form: a button that POSTs with a CSRF token."""
+
+    submit = SubmitField("Confirm")
+
+
+class TeamForm(FlaskForm):
+    name = StringField("Team name", validators=[DataRequired(), Length(max=120)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Create team")
+
+
+class TeamMembersForm(FlaskForm):
+    members = SelectMultipleField("Members", coerce=int)
+    submit = SubmitField("Save members")
+
+
+class SecurityPolicyForm(FlaskForm):
+    require_two_factor = BooleanField("Require two-factor authentication for everyone")
+    submit = SubmitField("Save policy")
+
+
+def _valid_timezone(_form: FlaskForm, field: StringField) -> None:
+    if field.data not in TIMEZONE_CHOICES:
+        raise ValidationError("Choose a time zone such as Europe/Berlin or America/New_York.")
+
+
+class PartnerTermsForm(FlaskForm):
+    region = StringField(
+        "Region",
+        validators=[DataRequired(), Length(max=40)],
+        description="For example EMEA, NA, APAC or LATAM.",
+    )
+    timezone = StringField(
+        "Time zone",
+        validators=[DataRequired(), _valid_timezone],
+        default="UTC",
+        description="IANA name; lead SLAs count business hours here.",
+    )
+    submit = SubmitField("Save terms")
+
+
+class OnboardPartnerForm(PartnerTermsForm):
+    name = StringField("Company name", validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(
+        "Kind",
+        choices=[
+            (OrgKind.partner.value, "Reseller / partner"),
+            (OrgKind.distributor.value, "Distributor"),
+        ],
+    )
+    tier = SelectField("Tier", choices=TIER_CHOICES, default=Tier.registered.value)
+    admin_email = EmailField(
+        "Their first admin's email", validators=[DataRequired(), Email(), Length(max=254)]
+    )
+    admin_name = StringField("Their first admin's name", validators=[Optional(), Length(max=200)])
+    submit = SubmitField("Onboard partner")
+
+
+class ChangeTierForm(FlaskForm):
+    tier = SelectField("Tier", choices=TIER_CHOICES)
+    submit = SubmitField("Change tier")
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    action = StringField("Action starts with", validators=[Optional(), Length(max=60)])
+    actor = StringField("Actor email contains", validators=[Optional(), Length(max=254)])
+    since = StringField("From (YYYY-MM-DD)", validators=[Optional(), Length(max=10)])
+    until = StringField("Until (YYYY-MM-DD)", validators=[Optional(), Length(max=10)])

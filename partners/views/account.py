@@ -1,0 +1,144 @@
+"""A user's own account: password, email, two-factor authentication and signed-in sessions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, session, url_for
+from flask_login import current_user
+
+from app.access import requires
+from app.database import db_session
+from app.services import service_context
+from partners import auth
+from partners.context import ServiceError
+from partners.forms import (
+    ActionForm,
+    ChangeEmailForm,
+    ChangePasswordForm,
+    EnableTwoFactorForm,
+    PasswordConfirmForm,
+)
+
+bp = Blueprint("account", __name__, url_prefix="/account", template_folder="../templates")
+
+
+def _page(status: int = 200, **forms):
+    forms.setdefault("password_form", ChangePasswordForm(prefix="pw"))
+    forms.setdefault("email_form", ChangeEmailForm(prefix="em"))
+    return render_template(
+        "partners/account.html",
+        sessions=auth.active_sessions(db_session(), current_user),
+        current_session=g.session_id,
+        revoke_form=ActionForm(),
+        **forms,
+    ), status
+
+
+@bp.route("/")
+@requires()
+def index():
+    return _page()
+
+
+@bp.route("/password", methods=["POST"])
+@requires()
+def change_password():
+    form = ChangePasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            auth.change_password(
+                service_context(),
+                current_user,
+                form.current.data,
+                form.password.data,
+                keep_session=g.session_id,
+            )
+        except ServiceError as error:
+            form.current.errors.append(str(error))
+            return _page(422, password_form=form)
+        flash("Password changed. Your other sessions were signed out.", "success")
+        return redirect(url_for("account.index"))
+    return _page(422, password_form=form)
+
+
+@bp.route("/email", methods=["POST"])
+@requires()
+def change_email():
+    form = ChangeEmailForm(prefix="em")
+    if form.validate_on_submit():
+        try:
+            auth.change_email(service_context(), current_user, form.current.data, form.email.data)
+        except ServiceError as error:
+            form.current.errors.append(str(error))
+            return _page(422, email_form=form)
+        flash("Email changed.", "success")
+        return redirect(url_for("account.index"))
+    return _page(422, email_form=form)
+
+
+@bp.route("/sessions/<session_id>/revoke", methods=["POST"])
+@requires()
+def revoke_session(session_id: str):
+    if ActionForm().validate_on_submit():
+        mine = {row.id for row in auth.active_sessions(db_session(), current_user)}
+        if session_id in mine:
+            auth.end_session(service_context(), session_id)
+            flash("That session is signed out.", "success")
+    return redirect(url_for("account.index"))
+
+
+@bp.route("/two-factor")
+@requires()
+def two_factor():
+    if current_user.two_factor_enabled:
+        return render_template("partners/two_factor.html", disable_form=PasswordConfirmForm())
+    secret = session.get("totp_enrol") or auth.new_totp_secret()
+    session["totp_enrol"] = secret
+    return render_template(
+        "partners/two_factor.html",
+        secret=secret,
+        uri=auth.provisioning_uri(current_user, secret),
+        form=EnableTwoFactorForm(),
+    )
+
+
+@bp.route("/two-factor/enable", methods=["POST"])
+@requires()
+def two_factor_enable():
+    form = EnableTwoFactorForm()
+    secret = session.get("totp_enrol")
+    if secret and form.validate_on_submit():
+        try:
+            auth.enable_totp(
+                service_context(), current_user, form.current.data, secret, form.code.data
+            )
+        except ServiceError as error:
+            form.code.errors.append(str(error))
+        else:
+            session.pop("totp_enrol", None)
+            flash(
+                "Two-factor authentication is on. You will be asked for a code when you sign in.",
+                "success",
+            )
+            return redirect(url_for("account.index"))
+    secret = secret or auth.new_totp_secret()
+    session["totp_enrol"] = secret
+    return render_template(
+        "partners/two_factor.html",
+        secret=secret,
+        uri=auth.provisioning_uri(current_user, secret),
+        form=form,
+    ), 422
+
+
+@bp.route("/two-factor/disable", methods=["POST"])
+@requires()
+def two_factor_disable():
+    form = PasswordConfirmForm()
+    if form.validate_on_submit():
+        try:
+            auth.disable_totp(service_context(), current_user, form.current.data)
+        except ServiceError as error:
+            flash(str(error), "error")
+            return redirect(url_for("account.two_factor"))
+        flash("Two-factor authentication is off.", "info")
+    return redirect(url_for("account.index"))

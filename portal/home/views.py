@@ -1,0 +1,26 @@
+"""The home page: what to do next, for the user's role and organization."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.access import public, requires
+from app.database import db_session
+from portal.home.service import next_steps
+
+bp = Blueprint("home", __name__, template_folder="templates")
+
+
+@bp.route("/")
+@public
+def root():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/home")
+@requires()
+def index():
+    return render_template("home/index.html", steps=next_steps(db_session(), current_user))

@@ -1,0 +1,60 @@
+"""Factories for test data, built through the same service functions the portal uses."""
+
+from __future__ import annotations
+
+import itertools
+from functools import cache
+
+from sqlalchemy.orm import Session
+
+from partners import onboarding
+from partners.context import ServiceContext
+from partners.mail import Mailer
+from partners.models import Organization, Partnership, User
+from partners.passwords import hash_password
+from partners.roles import OrgKind, Role, Tier, UserStatus
+from support.browser_client import TEST_PASSWORD
+
+_counter = itertools.count(1)
+
+
+@cache
+def _password_hash() -> str:
+    return hash_password(TEST_PASSWORD)
+
+
+def context(db: Session, actor: User | None = None) -> ServiceContext:
+    return ServiceContext(db=db, actor=actor, mailer=Mailer("log://", "test@concord.local"),
+                          base_url="http://localhost")
+
+
+def create_org(db: Session, kind: OrgKind = OrgKind.partner, name: str | None = None) -> Organization:
+    return onboarding.create_organization(context(db), name or f"{kind.value.title()} {next(_counter)}", kind)
+
+
+def create_partnership(
+    db: Session, parent: Organization, child: Organization, tier: Tier = Tier.registered, region: str = "EMEA"
+) -> Partnership:
+    return onboarding.link(context(db), parent, child, tier=tier, region=region, timezone="Europe/Berlin")
+
+
+def create_user(
+    db: Session, org: Organization, role: Role = Role.member, email: str | None = None
+) -> User:
+    user = User(
+        organization=org,
+        email=email or f"user{next(_counter)}@{org.slug}.example",
+        name=f"{role.value.title()} of {org.name}",
+        role=role,
+        status=UserStatus.active,
+        password_hash=_password_hash(),
+    )
+    db.add(user)
+    db.flush()
+    return user
+
+
+def vendor_with_partner(db: Session, tier: Tier = Tier.gold) -> tuple[Organization, Organization, Partnership]:
+    vendor = create_org(db, OrgKind.vendor)
+    partner = create_org(db, OrgKind.partner)
+    return vendor, partner, create_partnership(db, vendor, partner, tier=tier)
