@@ -63,6 +63,7 @@ def _open_s3(url: str) -> Storage:
         endpoint_url=options.get("endpoint_url") or None,
         region_name=options.get("region") or None,
         config=Config(
+            signature_version="s3v4",
             s3={"addressing_style": options.get("addressing_style", "auto")},
             retries={"mode": "standard", "max_attempts": 5},
             max_pool_connections=concurrency + 4,
