@@ -28,4 +28,6 @@ def context_for(actor: User | None) -> ServiceContext:
 
 def service_context() -> ServiceContext:
     """The context of the signed-in user (or of nobody, on public pages)."""
-    return context_for(current_user._get_current_object() if current_user.is_authenticated else None)
+    return context_for(
+        current_user._get_current_object() if current_user.is_authenticated else None
+    )

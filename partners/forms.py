@@ -15,13 +15,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from partners.passwords import MIN_LENGTH
 from partners.roles import OrgKind, Role, Tier
 
-ROLE_CHOICES = [(r.value, r.label) for r in reversed(Role)]
-TIER_CHOICES = [(t.value, t.label) for t in Tier]
+ROLE_CHOICES = [SelectChoice(r.value, r.label) for r in reversed(Role)]
+TIER_CHOICES = [SelectChoice(t.value, t.label) for t in Tier]
 TIMEZONE_CHOICES = sorted(available_timezones())
 
 
@@ -157,8 +158,8 @@ class OnboardPartnerForm(PartnerTermsForm):
     kind = SelectField(
         "Kind",
         choices=[
-            (OrgKind.partner.value, "Reseller / partner"),
-            (OrgKind.distributor.value, "Distributor"),
+            SelectChoice(OrgKind.partner.value, "Reseller / partner"),
+            SelectChoice(OrgKind.distributor.value, "Distributor"),
         ],
     )
     tier = SelectField("Tier", choices=TIER_CHOICES, default=Tier.registered.value)

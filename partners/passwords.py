@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
-#: Verified against when the email is unknown, so both cases take the same time.
-_DUMMY_HASH = _hasher.hash("concord-dummy-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the email is unknown, so both cases take the same time."""
+    return _hasher.hash("concord-dummy-password")
+
 
 MIN_LENGTH = 10
 
@@ -18,7 +25,9 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return (
+            _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        )
     except (VerificationError, InvalidHashError):
         return False
 

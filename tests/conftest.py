@@ -13,21 +13,24 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
+from support.browser_client import PortalClient
+from support.postgres import postgres_server, scratch_database
+from support.smtp import start_smtp_server
 
 from app import create_app
 from config.settings import load_settings
 from migrations import runner
 from partners.db import make_engine
-from support.browser_client import PortalClient
-from support.postgres import postgres_server, scratch_database
-from support.smtp import start_smtp_server
 
 BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    with postgres_server() as server, scratch_database(server, f"concord_test_{os.getpid()}") as url:
+    with (
+        postgres_server() as server,
+        scratch_database(server, f"concord_test_{os.getpid()}") as url,
+    ):
         yield url
 
 
@@ -80,7 +83,9 @@ def connection(engine):
 
 @pytest.fixture
 def session_factory(connection) -> sessionmaker[Session]:
-    return sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    return sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
 
 
 @pytest.fixture
@@ -125,7 +130,9 @@ def make_settings(tmp_path, smtp_port: int, database_url: str, **env: str):
 @pytest.fixture
 def app(tmp_path, smtp, engine, session_factory, clock):
     controller, _mailbox = smtp
-    settings = make_settings(tmp_path, controller.port, str(engine.url.render_as_string(hide_password=False)))
+    settings = make_settings(
+        tmp_path, controller.port, str(engine.url.render_as_string(hide_password=False))
+    )
     application = create_app(settings, testing=True, clock=clock)
     application.extensions["concord.db"].factory = session_factory
     return application

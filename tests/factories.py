@@ -6,6 +6,7 @@ import itertools
 from functools import cache
 
 from sqlalchemy.orm import Session
+from support.browser_client import TEST_PASSWORD
 
 from partners import onboarding
 from partners.context import ServiceContext
@@ -13,7 +14,6 @@ from partners.mail import Mailer
 from partners.models import Organization, Partnership, User
 from partners.passwords import hash_password
 from partners.roles import OrgKind, Role, Tier, UserStatus
-from support.browser_client import TEST_PASSWORD
 
 _counter = itertools.count(1)
 
@@ -24,18 +24,32 @@ def _password_hash() -> str:
 
 
 def context(db: Session, actor: User | None = None) -> ServiceContext:
-    return ServiceContext(db=db, actor=actor, mailer=Mailer("log://", "test@concord.local"),
-                          base_url="http://localhost")
+    return ServiceContext(
+        db=db,
+        actor=actor,
+        mailer=Mailer("log://", "test@concord.local"),
+        base_url="http://localhost",
+    )
 
 
-def create_org(db: Session, kind: OrgKind = OrgKind.partner, name: str | None = None) -> Organization:
-    return onboarding.create_organization(context(db), name or f"{kind.value.title()} {next(_counter)}", kind)
+def create_org(
+    db: Session, kind: OrgKind = OrgKind.partner, name: str | None = None
+) -> Organization:
+    return onboarding.create_organization(
+        context(db), name or f"{kind.value.title()} {next(_counter)}", kind
+    )
 
 
 def create_partnership(
-    db: Session, parent: Organization, child: Organization, tier: Tier = Tier.registered, region: str = "EMEA"
+    db: Session,
+    parent: Organization,
+    child: Organization,
+    tier: Tier = Tier.registered,
+    region: str = "EMEA",
 ) -> Partnership:
-    return onboarding.link(context(db), parent, child, tier=tier, region=region, timezone="Europe/Berlin")
+    return onboarding.link(
+        context(db), parent, child, tier=tier, region=region, timezone="Europe/Berlin"
+    )
 
 
 def create_user(
@@ -54,7 +68,9 @@ def create_user(
     return user
 
 
-def vendor_with_partner(db: Session, tier: Tier = Tier.gold) -> tuple[Organization, Organization, Partnership]:
+def vendor_with_partner(
+    db: Session, tier: Tier = Tier.gold
+) -> tuple[Organization, Organization, Partnership]:
     vendor = create_org(db, OrgKind.vendor)
     partner = create_org(db, OrgKind.partner)
     return vendor, partner, create_partnership(db, vendor, partner, tier=tier)

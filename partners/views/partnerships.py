@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.access import requires
 from app.database import db_session
@@ -21,7 +22,7 @@ RUNS_PARTNERSHIPS = (OrgKind.vendor, OrgKind.distributor)
 def _onboard_form() -> OnboardPartnerForm:
     form = OnboardPartnerForm()
     if current_user.organization.kind == OrgKind.distributor:
-        form.kind.choices = [(OrgKind.partner.value, "Reseller")]
+        form.kind.choices = [SelectChoice(OrgKind.partner.value, "Reseller")]
     return form
 
 

@@ -1,4 +1,5 @@
 from factories import create_user, vendor_with_partner
+
 from partners.roles import Role
 
 

@@ -26,7 +26,9 @@ class PortalClient:
         assert match, "no CSRF token on /forgot"
         return match.group(1)
 
-    def post(self, url: str, data: dict | None = None, *, csrf: bool = True, **kwargs) -> TestResponse:
+    def post(
+        self, url: str, data: dict | None = None, *, csrf: bool = True, **kwargs
+    ) -> TestResponse:
         data = dict(data or {})
         if csrf:
             data.setdefault("csrf_token", self.csrf_token())

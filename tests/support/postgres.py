@@ -53,16 +53,35 @@ def _throwaway_cluster() -> Iterator[str]:
         shutil.chown(root, "postgres", "postgres")
     data, port = os.path.join(root, "data"), _free_port()
     run = subprocess.run
-    run(_as_postgres_user([f"{bin_dir}/initdb", "-D", data, "-U", "postgres", "-A", "trust"]),
-        check=True, capture_output=True)
-    run(_as_postgres_user([f"{bin_dir}/pg_ctl", "-D", data, "-w", "-l", os.path.join(root, "log"),
-                           "-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off",
-                           "start"]), check=True, capture_output=True)
+    run(
+        _as_postgres_user([f"{bin_dir}/initdb", "-D", data, "-U", "postgres", "-A", "trust"]),
+        check=True,
+        capture_output=True,
+    )
+    run(
+        _as_postgres_user(
+            [
+                f"{bin_dir}/pg_ctl",
+                "-D",
+                data,
+                "-w",
+                "-l",
+                os.path.join(root, "log"),
+                "-o",
+                f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off",
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
-        run(_as_postgres_user([f"{bin_dir}/pg_ctl", "-D", data, "-m", "immediate", "stop"]),
-            capture_output=True)
+        run(
+            _as_postgres_user([f"{bin_dir}/pg_ctl", "-D", data, "-m", "immediate", "stop"]),
+            capture_output=True,
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 

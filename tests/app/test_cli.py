@@ -1,0 +1,124 @@
+"""The `concord` console script, run as a user runs it: a real process on a real database."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from partners.db import make_engine, make_session_factory
+from partners.models import ApiToken, Organization, Partnership, User
+from partners.tokens import hash_secret
+from support.postgres import scratch_database
+
+CONCORD = str(Path(sys.executable).parent / "concord")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'cli.db'}"
+        return
+    server = (
+        request.getfixturevalue("postgres_url").rsplit("/", 1)[0].replace("+psycopg", "")
+        + "/postgres"
+    )
+    with scratch_database(server, f"concord_cli_{os.getpid()}") as url:
+        yield url
+
+
+@pytest.fixture
+def concord(database_url, tmp_path):
+    env = {
+        **os.environ,
+        "CONCORD_DATABASE_URL": database_url,
+        "CONCORD_INSTANCE_PATH": str(tmp_path / "inst"),
+    }
+
+    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [CONCORD, *args], input=stdin, capture_output=True, text=True, env=env, timeout=120
+        )
+
+    assert run("db", "upgrade").returncode == 0
+    return run
+
+
+def _session(url: str):
+    return make_session_factory(make_engine(url))()
+
+
+def test_org_user_and_token_commands(concord, database_url):
+    vendor = concord("org", "create", "Acme Networks", "--kind", "vendor")
+    assert vendor.returncode == 0, vendor.stderr
+    assert vendor.stdout == "acme-networks\n"
+    partner = concord(
+        "org",
+        "create",
+        "Bluebird",
+        "--kind",
+        "partner",
+        "--vendor",
+        "acme-networks",
+        "--tier",
+        "gold",
+        "--region",
+        "EMEA",
+    )
+    assert partner.stdout == "bluebird\n"
+
+    created = concord(
+        "user",
+        "create",
+        "Pat@Bluebird.example",
+        "--org",
+        "bluebird",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin="a long enough password\n",
+    )
+    assert created.returncode == 0, created.stderr
+    token = concord("token", "create", "pat@bluebird.example")
+    assert token.returncode == 0
+    raw = token.stdout.strip()
+    assert raw.startswith("cnc_") and len(raw) > 40
+
+    with _session(database_url) as db:
+        org = db.scalar(select(Organization).where(Organization.slug == "bluebird"))
+        link = db.scalar(select(Partnership).where(Partnership.child_id == org.id))
+        assert (link.tier.value, link.region) == ("gold", "EMEA")
+        user = db.scalar(select(User).where(User.email == "pat@bluebird.example"))
+        assert user.role.value == "admin" and user.is_active
+        stored = db.scalar(select(ApiToken))
+        assert stored.token_hash == hash_secret(raw) and raw not in (
+            stored.prefix + stored.token_hash
+        )
+
+
+def test_cli_errors_are_clear(concord):
+    bad = concord(
+        "user",
+        "create",
+        "x@y.example",
+        "--org",
+        "missing",
+        "--password-stdin",
+        stdin="long password 1\n",
+    )
+    assert bad.returncode == 1 and "no organization with slug 'missing'" in bad.stderr
+    concord("org", "create", "Acme", "--kind", "vendor")
+    weak = concord(
+        "user", "create", "x@y.example", "--org", "acme", "--password-stdin", stdin="short\n"
+    )
+    assert weak.returncode == 1 and "at least 10 characters" in weak.stderr
+    assert concord("token", "create", "nobody@y.example").returncode == 1
+
+
+def test_seed_demo_prints_logins_and_runs_once(concord):
+    first = concord("seed-demo", "--if-empty")
+    assert "admin@acme.example" in first.stdout and "concord-demo-2026" in first.stdout
+    second = concord("seed-demo", "--if-empty")
+    assert "already has data" in second.stdout and "admin@acme.example" in second.stdout

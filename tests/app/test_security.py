@@ -1,0 +1,219 @@
+"""Security properties every page shares: CSRF, cookies, headers, refuse-by-default, 404s."""
+
+import re
+
+import pytest
+from conftest import make_settings
+from factories import create_org, create_partnership, create_user, vendor_with_partner
+
+from app import create_app
+from app.access import PUBLIC, undeclared_endpoints
+from config.settings import ConfigurationError, load_settings
+from partners.models import AuditEntry, Team
+from partners.roles import OrgKind, Role
+
+#: The routes anyone may open, reviewed: adding one here is a security decision.
+EXPECTED_PUBLIC = {
+    "home.root",
+    "auth.login",
+    "auth.two_factor",
+    "auth.forgot_password",
+    "auth.reset_password",
+    "auth.accept",
+}
+#: A user's own account and session, which every role may manage for themselves.
+SELF_SERVICE = {
+    "auth.logout",
+    "account.change_password",
+    "account.change_email",
+    "account.revoke_session",
+    "account.two_factor_enable",
+    "account.two_factor_disable",
+}
+
+
+def test_every_route_declares_its_access(app):
+    assert undeclared_endpoints(app) == []
+    public = {
+        e
+        for e, view in app.view_functions.items()
+        if getattr(view, "concord_access", None) == PUBLIC
+    }
+    assert public == EXPECTED_PUBLIC
+
+
+def test_an_undeclared_route_stops_the_app_from_starting(app):
+    from flask import Blueprint
+
+    from app.access import enforce_declared_access
+
+    rogue = Blueprint("rogue", __name__)
+    rogue.add_url_rule("/rogue", "open", lambda: "secret")
+    app.register_blueprint(rogue)
+    with pytest.raises(RuntimeError, match=r"rogue\.open"):
+        enforce_declared_access(app)
+
+
+def test_post_without_csrf_token_is_refused(client, db):
+    vendor, _partner, _p = vendor_with_partner(db)
+    admin = create_user(db, vendor, Role.admin)
+    assert (
+        client.post("/login", {"email": admin.email, "password": "x"}, csrf=False).status_code
+        == 400
+    )
+    client.login(admin.email)
+    response = client.post("/admin/teams", {"name": "Support EMEA"}, csrf=False)
+    assert response.status_code == 400
+    assert "This form has expired" in response.get_data(as_text=True)
+    assert db.query(Team).count() == 0
+
+
+def test_security_headers_on_every_response(client):
+    for url in ("/login", "/does-not-exist", "/static/concord.css"):
+        headers = client.get(url).headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_no_inline_script_in_pages(client, db):
+    vendor, _partner, _p = vendor_with_partner(db)
+    client.login(create_user(db, vendor, Role.admin).email)
+    for url in ("/home", "/partners/", "/admin/users", "/admin/audit", "/account/"):
+        html = client.get(url).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
+        assert " on" + "click=" not in html
+
+
+def test_development_cookie_flags(client, db):
+    vendor, _partner, _p = vendor_with_partner(db)
+    response = client.login(create_user(db, vendor, Role.admin).email)
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("concord_session=")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_production_cookie_flags_and_hsts(tmp_path, smtp, engine, session_factory):
+    settings = make_settings(
+        tmp_path,
+        smtp[0].port,
+        engine.url.render_as_string(hide_password=False),
+        CONCORD_ENV="production",
+    )
+    prod = create_app(settings)
+    prod.extensions["concord.db"].factory = session_factory
+    with prod.test_client() as http:
+        response = http.get("/login", base_url="https://portal.example")
+        cookie = response.headers["Set-Cookie"]
+        assert cookie.startswith("__Host-concord=")
+        assert (
+            "Secure" in cookie
+            and "HttpOnly" in cookie
+            and "SameSite=Lax" in cookie
+            and "Path=/" in cookie
+        )
+        assert "Domain" not in cookie
+        assert "max-age" in response.headers["Strict-Transport-Security"]
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    with pytest.raises(ConfigurationError, match="CONCORD_SECRET_KEY"):
+        load_settings({"CONCORD_ENV": "production", "CONCORD_INSTANCE_PATH": str(tmp_path)})
+
+
+def test_development_generates_a_secret_key_once(tmp_path):
+    env = {"CONCORD_INSTANCE_PATH": str(tmp_path)}
+    first = load_settings(env).secret_key
+    assert len(first) > 40 and load_settings(env).secret_key == first
+
+
+def _url_values(rule, ids: dict[str, object]) -> dict:
+    return {arg: ids[arg] for arg in rule.arguments}
+
+
+@pytest.fixture
+def world(db):
+    vendor, _partner, partnership = vendor_with_partner(db)
+    viewer = create_user(db, vendor, Role.viewer)
+    colleague = create_user(db, vendor, Role.member)
+    team = Team(organization_id=vendor.id, name="Support EMEA")
+    db.add(team)
+    db.flush()
+    return {
+        "viewer": viewer,
+        "user_id": colleague.id,
+        "team_id": team.id,
+        "partnership_id": partnership.id,
+        "session_id": "not-a-session",
+        "token": "not-a-token",
+    }
+
+
+def test_a_viewer_cannot_change_anything(app, client, db, world):
+    client.login(world["viewer"].email)
+    before = db.query(AuditEntry).count()
+    tried = 0
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.endpoint in SELF_SERVICE | EXPECTED_PUBLIC:
+            continue
+        url = app.url_map.bind("localhost").build(rule.endpoint, _url_values(rule, world))
+        response = client.post(
+            url,
+            {
+                "name": "x",
+                "role": "admin",
+                "tier": "platinum",
+                "region": "NA",
+                "timezone": "UTC",
+                "require_two_factor": "y",
+            },
+        )
+        assert response.status_code == 403, (rule.endpoint, response.status_code)
+        tried += 1
+    assert tried >= 10
+    assert db.query(AuditEntry).count() == before
+
+
+def test_another_organizations_admin_pages_answer_404(client, db):
+    vendor, _partner, partnership = vendor_with_partner(db)
+    other_vendor = create_org(db, OrgKind.vendor)
+    create_partnership(db, other_vendor, create_org(db, OrgKind.partner))
+    their_user = create_user(db, vendor, Role.member)
+    their_team = Team(organization_id=vendor.id, name="Sales")
+    db.add(their_team)
+    db.flush()
+    intruder = create_user(db, other_vendor, Role.admin)
+    client.login(intruder.email)
+    for url in (
+        f"/admin/users/{their_user.id}",
+        f"/admin/teams/{their_team.id}",
+        f"/partners/{partnership.id}",
+    ):
+        assert client.get(url).status_code == 404, url
+    for url in (
+        f"/admin/users/{their_user.id}/deactivate",
+        f"/admin/users/{their_user.id}/role",
+        f"/admin/teams/{their_team.id}/delete",
+        f"/partners/{partnership.id}/suspend",
+        f"/partners/{partnership.id}/tier",
+    ):
+        assert client.post(url, {"role": "viewer", "tier": "platinum"}).status_code == 404, url
+    db.expire_all()
+    assert their_user.is_active and partnership.status.value == "active"
+
+
+def test_partner_users_do_not_see_vendor_only_pages(client, db):
+    _vendor, partner, _p = vendor_with_partner(db)
+    client.login(create_user(db, partner, Role.admin).email)
+    assert client.get("/partners/").status_code == 404
+    assert "Partners</a>" not in client.get("/home").get_data(as_text=True)
+
+
+def test_html_is_escaped(client, db):
+    vendor = create_org(db, OrgKind.vendor, "<script>alert(1)</script> Corp")
+    client.login(create_user(db, vendor, Role.admin).email)
+    html = client.get("/home").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Corp" in html
