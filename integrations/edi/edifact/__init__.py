@@ -1,0 +1,1 @@
+"""UN/EDIFACT specifics: the UNB/UNG/UNH envelope."""

@@ -1,0 +1,419 @@
+"""Schema validation of one transaction set / message, fed segment by segment (streaming).
+
+Structure is checked with a loop-stack walk over precompiled loop tables; elements with
+per-type checks. Each problem becomes an `EdiError` at segment or element level, with the
+X12 AK3/AK4 (IK3/IK4) or EDIFACT UCS/UCD code.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+
+from .codes import code
+from .delimiters import X12
+from .errors import EdiError, ErrorSink, Level, Severity
+from .model import Segment, Value
+from .schema.core import ElementSpec, LoopSpec, MessageSchema, SegmentSpec, SegmentUse
+
+_X12_TAG = re.compile(r"[A-Z][A-Z0-9]{1,2}$")
+_EDIFACT_TAG = re.compile(r"[A-Z]{3}$")
+_INTEGER = re.compile(r"-?\d+$")
+_REAL = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:E-?\d+)?$")
+_EDIFACT_NUMBER = re.compile(r"-?(?:\d+[.,]?\d*|[.,]\d+)$")
+_ALPHA = re.compile(r"[^\W\d_ ]*(?: [^\W\d_]*)*$")
+
+
+def valid_date(v: str) -> bool:
+    """CCYYMMDD or YYMMDD with a real calendar day."""
+    if not v.isdigit() or len(v) not in (6, 8):
+        return False
+    year = int(v[:-4]) if len(v) == 8 else 2000 + int(v[:2])
+    month, day = int(v[-4:-2]), int(v[-2:])
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def valid_time(v: str) -> bool:
+    """HHMM, HHMMSS, HHMMSSD or HHMMSSDD."""
+    if not v.isdigit() or len(v) not in (4, 6, 7, 8):
+        return False
+    return int(v[:2]) < 24 and int(v[2:4]) < 60 and (len(v) < 6 or int(v[4:6]) < 60)
+
+
+def _digits(v: str) -> int:
+    return sum(c.isdigit() for c in v)
+
+
+def check_value(spec: ElementSpec, v: str) -> str | None:
+    """The meaning key of what is wrong with a non-empty simple value, or None."""
+    t = spec.type
+    if t in ("AN", "an", "ID"):
+        n = len(v)
+    elif t == "R":
+        if not _REAL.match(v):
+            return "element_invalid_character"
+        n = _digits(v.split("E")[0])
+    elif t[0] == "N":
+        if not _INTEGER.match(v):
+            return "element_invalid_character"
+        n = len(v) - (v[0] == "-")
+    elif t == "n":
+        if not _EDIFACT_NUMBER.match(v):
+            return "element_invalid_character"
+        n = _digits(v)
+    elif t == "DT":
+        if not valid_date(v):
+            return "element_invalid_date"
+        n = len(v)
+    elif t == "TM":
+        if not valid_time(v):
+            return "element_invalid_time"
+        n = len(v)
+    elif t == "a":
+        if not _ALPHA.match(v):
+            return "element_invalid_character"
+        n = len(v)
+    else:
+        n = len(v)
+    if n < spec.min:
+        return "element_too_short"
+    if n > spec.max:
+        return "element_too_long"
+    if spec.codes is not None and v not in spec.codes:
+        return "element_invalid_code"
+    return None
+
+
+_DESCRIBE = {
+    "element_missing": "is mandatory but empty",
+    "element_conditional_missing": "is required by a syntax rule of the segment but is empty",
+    "element_invalid_character": "has characters its data type does not allow",
+    "element_too_short": "is too short",
+    "element_too_long": "is too long",
+    "element_invalid_code": "has a code that is not in the code list",
+    "element_invalid_date": "is not a valid date",
+    "element_invalid_time": "is not a valid time",
+    "element_exclusion": "must not be present together with another element (exclusion rule)",
+    "element_too_many_repetitions": "repeats more often than allowed",
+    "element_too_many_components": "has more components than allowed",
+}
+
+
+@dataclass(slots=True)
+class _Node:
+    """A loop, precompiled: children and, per tag, the child indexes it can match."""
+
+    spec: LoopSpec
+    children: list[SegmentUse | _Node]
+    by_tag: dict[str, list[int]]
+
+    @property
+    def mandatory(self) -> bool:
+        return self.spec.mandatory
+
+    @classmethod
+    def compile(cls, spec: LoopSpec) -> _Node:
+        children: list[SegmentUse | _Node] = [
+            cls.compile(c) if isinstance(c, LoopSpec) else c for c in spec.children
+        ]
+        by_tag: dict[str, list[int]] = {}
+        for i, child in enumerate(children):
+            tag = child.tag if isinstance(child, SegmentUse) else child.spec.trigger
+            by_tag.setdefault(tag, []).append(i)
+        return cls(spec, children, by_tag)
+
+
+@dataclass(slots=True)
+class _Frame:
+    node: _Node
+    index: int = 0
+    counts: dict[int, int] = field(default_factory=dict)
+    trigger: tuple[str, int] | None = None
+
+
+@dataclass(slots=True)
+class CompiledSchema:
+    schema: MessageSchema
+    root: _Node
+    tags: frozenset[str]
+
+    @classmethod
+    def compile(cls, schema: MessageSchema) -> CompiledSchema:
+        root = _Node.compile(schema.root)
+        tags: set[str] = set()
+
+        def walk(node: _Node) -> None:
+            for c in node.children:
+                if isinstance(c, SegmentUse):
+                    tags.add(c.tag)
+                else:
+                    walk(c)
+
+        walk(root)
+        return cls(schema, root, frozenset(tags))
+
+
+_COMPILED: dict[int, CompiledSchema] = {}
+
+
+def compiled(schema: MessageSchema) -> CompiledSchema:
+    key = id(schema)
+    hit = _COMPILED.get(key)
+    if hit is None or hit.schema is not schema:
+        hit = _COMPILED[key] = CompiledSchema.compile(schema)
+    return hit
+
+
+class TransactionValidator:
+    """Validate one transaction set: call `feed` for each segment (header first), then `finish`.
+
+    Errors go to ``sink`` (already located in the envelope) and are returned by `finish`.
+    """
+
+    def __init__(
+        self,
+        schema: MessageSchema | None,
+        standard: str,
+        sink: ErrorSink,
+        dictionary: dict[str, SegmentSpec],
+        lenient_trailing: bool = True,
+    ) -> None:
+        self.schema = compiled(schema) if schema is not None else None
+        self.standard = standard
+        self.sink = sink
+        self.dictionary = dictionary
+        self.lenient_trailing = lenient_trailing
+        self.errors: list[EdiError] = []
+        self.stack = [_Frame(self.schema.root)] if self.schema else []
+        self.position = 0
+        self.tag_re = _X12_TAG if standard == X12 else _EDIFACT_TAG
+
+    # -- reporting ---------------------------------------------------------------------
+    def _add(self, level: Level, meaning: str, message: str, seg: Segment | None,
+             severity: Severity = Severity.ERROR, **where: object) -> None:
+        error = EdiError(
+            level, code(meaning, self.standard), message, severity, standard=self.standard,
+            segment_position=self.position, line=seg.line if seg else None,
+            segment_index=seg.index if seg else None,
+            trigger=self.stack[-1].trigger if self.stack else None,
+            **where,  # type: ignore[arg-type]
+        )
+        self.errors.append(self.sink.add(error))
+
+    # -- structure ---------------------------------------------------------------------
+    def feed(self, seg: Segment) -> None:
+        self.position += 1
+        if self.schema is None:
+            return
+        tag = seg.tag
+        if not self.tag_re.match(tag):
+            self._add(Level.SEGMENT, "segment_unrecognized",
+                      f"Segment at position {self.position}: {tag!r} is not a segment tag",
+                      seg, segment_tag=tag[:3])
+            return
+        if not self._place(seg):
+            return
+        spec = self.schema.schema.segments.get(tag) or self.dictionary.get(tag)
+        if spec is not None:
+            self._elements(seg, spec)
+
+    def _place(self, seg: Segment) -> bool:
+        tag = seg.tag
+        stack = self.stack
+        for depth in range(len(stack) - 1, -1, -1):
+            frame = stack[depth]
+            # a loop's trigger (child 0) starts a new iteration one level up, never repeats here
+            low = max(frame.index, 1 if depth else 0)
+            j = next((i for i in frame.node.by_tag.get(tag, ()) if i >= low), None)
+            if j is None:
+                continue
+            for _ in range(len(stack) - 1 - depth):
+                self._close(stack.pop(), seg)
+            self._advance(frame, j, seg)
+            child = frame.node.children[j]
+            count = frame.counts.get(j, 0) + 1
+            frame.counts[j] = count
+            if isinstance(child, SegmentUse):
+                if count > child.max_use:
+                    self._add(Level.SEGMENT, "segment_max",
+                              f"Segment {tag} at position {self.position} occurs more than "
+                              f"{child.max_use} time(s) here", seg, segment_tag=tag)
+                return True
+            if count > child.spec.max_use:
+                self._add(Level.SEGMENT, "loop_max",
+                          f"Loop {child.spec.id} starting with segment {tag} at position "
+                          f"{self.position} occurs more than {child.spec.max_use} times", seg,
+                          segment_tag=tag, loop_id=child.spec.id)
+            while True:  # enter the loop (and nested loops that start with the same segment)
+                new = _Frame(child, trigger=(tag, self.position))
+                stack.append(new)
+                new.counts[0] = 1
+                first = child.children[0]
+                if isinstance(first, SegmentUse):
+                    return True
+                child = first
+        if tag in self.schema.tags:
+            meaning, why = "segment_sequence", "is not in the proper sequence"
+        elif tag in self.dictionary or tag in self.schema.schema.segments:
+            meaning, why = "segment_not_in_set", (
+                f"is not defined in transaction set {self.schema.schema.type}"
+            )
+        else:
+            meaning, why = "segment_unrecognized", "is not a known segment"
+        self._add(Level.SEGMENT, meaning, f"Segment {tag} at position {self.position} {why}",
+                  seg, segment_tag=tag)
+        return False
+
+    def _advance(self, frame: _Frame, j: int, seg: Segment) -> None:
+        for i in range(frame.index, j):
+            self._missing(frame, i, seg)
+        frame.index = j
+
+    def _missing(self, frame: _Frame, i: int, seg: Segment | None) -> None:
+        child = frame.node.children[i]
+        if child.mandatory and not frame.counts.get(i):
+            what = (f"segment {child.tag}" if isinstance(child, SegmentUse)
+                    else f"loop {child.spec.id} (starting with {child.spec.trigger})")
+            tag = child.tag if isinstance(child, SegmentUse) else child.spec.trigger
+            self._add(Level.SEGMENT, "segment_missing",
+                      f"Mandatory {what} is missing before position {self.position}",
+                      seg, segment_tag=tag)
+
+    def _close(self, frame: _Frame, seg: Segment | None) -> None:
+        for i in range(frame.index, len(frame.node.children)):
+            self._missing(frame, i, seg)
+
+    def finish(self) -> list[EdiError]:
+        """Report what is still missing at the end; return every error of the transaction."""
+        while self.stack:
+            self._close(self.stack.pop(), None)
+        return self.errors
+
+    # -- elements ----------------------------------------------------------------------
+    def _elements(self, seg: Segment, spec: SegmentSpec) -> None:
+        values = seg.elements
+        specs = spec.elements
+        tag = seg.tag
+        if len(values) > len(specs):
+            extra = len(values) - len(specs)
+            if any(v != "" for v in values[len(specs):]):
+                self._element_error(seg, "element_too_many", len(specs) + 1, None, None,
+                                    f"has {extra} more element(s) than the {len(specs)} "
+                                    f"{tag} defines")
+        if values and values[-1] == "" and len(values) <= len(specs):
+            self._add(Level.ELEMENT, "element_trailing_separator",
+                      f"Segment {tag} at position {self.position} ends with a separator "
+                      "(trailing empty element)", seg,
+                      Severity.WARNING if self.lenient_trailing else Severity.ERROR,
+                      segment_tag=tag, element=len(values))
+        present: set[int] = set()
+        for pos, es in enumerate(specs, 1):
+            value = values[pos - 1] if pos <= len(values) else ""
+            if value == "" or value == ():
+                if es.mandatory:
+                    self._element_error(seg, "element_missing", pos, None, es)
+                continue
+            present.add(pos)
+            if isinstance(value, list):
+                if len(value) > es.repeat:
+                    self._element_error(seg, "element_too_many_repetitions", pos, None, es)
+                for rep, item in enumerate(value, 1):
+                    self._value(seg, es, pos, item, rep)
+            else:
+                self._value(seg, es, pos, value, None)
+        if spec.rules:
+            self._rules(seg, spec, present)
+        if tag == "DTM" and self.standard != X12:
+            self._edifact_date(seg)
+
+    def _value(
+        self, seg: Segment, es: ElementSpec, pos: int, value: Value, rep: int | None
+    ) -> None:
+        if es.components:
+            comps = value if isinstance(value, tuple) else (value,)
+            if len(comps) > len(es.components):
+                self._element_error(seg, "element_too_many_components", pos, None, es, rep=rep)
+            for ci, (cs, cv) in enumerate(zip(es.components, comps, strict=False), 1):
+                if cv == "":
+                    if cs.mandatory:
+                        self._element_error(seg, "element_missing", pos, ci, cs, rep=rep,
+                                            parent=es)
+                else:
+                    bad = check_value(cs, cv)
+                    if bad:
+                        self._element_error(seg, bad, pos, ci, cs, value=cv, rep=rep, parent=es)
+            for ci in range(len(comps) + 1, len(es.components) + 1):
+                if es.components[ci - 1].mandatory:
+                    self._element_error(seg, "element_missing", pos, ci, es.components[ci - 1],
+                                        rep=rep, parent=es)
+            return
+        if isinstance(value, tuple):
+            self._element_error(seg, "element_too_many_components", pos, None, es, rep=rep,
+                                value=":".join(value))
+            return
+        bad = check_value(es, value)
+        if bad:
+            self._element_error(seg, bad, pos, None, es, value=value, rep=rep)
+
+    def _element_error(self, seg: Segment, meaning: str, pos: int, comp: int | None,
+                       es: ElementSpec | None, detail: str | None = None, value: str | None = None,
+                       rep: int | None = None, parent: ElementSpec | None = None) -> None:
+        name = f"{seg.tag}{pos:02d}" + (f"-{comp}" if comp else "")
+        if es is not None:
+            label = es.name if self.standard == X12 else f"{es.ref} {es.name}"
+            name += f" ({label})"
+        text = detail or _DESCRIBE[meaning]
+        if value is not None and meaning not in ("element_missing",):
+            text += f": {value!r}"
+        ref = (parent or es).ref if (parent or es) is not None else None
+        self._add(Level.ELEMENT, meaning,
+                  f"Segment {seg.tag} at position {self.position}: element {name} {text}", seg,
+                  segment_tag=seg.tag, element=pos, component=comp, repetition=rep,
+                  element_ref=ref if ref and ref[0].isdigit() else (es.ref if es else None),
+                  value=value)
+
+    def _rules(self, seg: Segment, spec: SegmentSpec, present: set[int]) -> None:
+        for rule in spec.rules:
+            kind = rule[0]
+            pos = [int(rule[i : i + 2]) for i in range(1, len(rule), 2)]
+            have = [p for p in pos if p in present]
+            first = pos[0] in present
+            if kind == "P" and have and len(have) != len(pos):
+                missing = [p for p in pos if p not in present]
+            elif kind == "R" and not have:
+                missing = pos[:1]
+            elif kind == "C" and first:
+                missing = [p for p in pos[1:] if p not in present]
+            elif kind == "L" and first and len(have) == 1:
+                missing = pos[1:2]
+            elif kind == "E" and len(have) > 1:
+                self._element_error(seg, "element_exclusion", have[1], None,
+                                    _spec_at(spec, have[1]),
+                                    detail=f"must not be used together with {seg.tag}"
+                                    f"{have[0]:02d} (rule {rule})")
+                continue
+            else:
+                continue
+            for p in missing:
+                self._element_error(seg, "element_conditional_missing", p, None,
+                                    _spec_at(spec, p),
+                                    detail=f"is required by rule {rule} but is empty")
+
+    def _edifact_date(self, seg: Segment) -> None:
+        qualifier, text, fmt = (seg.get(1, i) for i in (1, 2, 3))
+        ok = True
+        if fmt == "102":
+            ok = len(text) == 8 and valid_date(text)
+        elif fmt in ("203", "204"):
+            ok = len(text) in (12, 14) and valid_date(text[:8]) and valid_time(text[8:])
+        elif fmt == "101":
+            ok = len(text) == 6 and valid_date(text)
+        if not ok:
+            self._element_error(seg, "element_invalid_date", 1, 2, None,
+                                detail=f"(date {qualifier}) is not a valid date in format {fmt}",
+                                value=text)
+
+
+def _spec_at(spec: SegmentSpec, pos: int) -> ElementSpec | None:
+    return spec.elements[pos - 1] if pos <= len(spec.elements) else None

@@ -1,0 +1,1 @@
+"""ANSI X12 specifics: the ISA/GS/ST envelope."""
