@@ -15,6 +15,8 @@ from partners.roles import OrgKind, Role
 class NavItem:
     label: str
     endpoint: str
+    #: Endpoints starting with this belong to the item's section.
+    section: str
 
     @property
     def url(self) -> str:
@@ -22,20 +24,20 @@ class NavItem:
 
     @property
     def active(self) -> bool:
-        return (request.endpoint or "").split(".")[0] == self.endpoint.split(".")[0]
+        return (request.endpoint or "").startswith(self.section)
 
 
 def navigation() -> list[NavItem]:
     if not current_user.is_authenticated:
         return []
-    items = [NavItem("Home", "home.index")]
+    items = [NavItem("Home", "home.index", "home.")]
     kind = current_user.organization.kind
     if kind in (OrgKind.vendor, OrgKind.distributor) and current_user.role >= Role.viewer:
-        items.append(NavItem("Partners", "partnerships.index"))
+        items.append(NavItem("Partners", "partnerships.index", "partnerships."))
     if current_user.role >= Role.admin:
-        items.append(NavItem("People", "admin.users"))
-        items.append(NavItem("Teams", "admin.teams"))
-        items.append(NavItem("Audit log", "admin.audit_log"))
+        items.append(NavItem("People", "admin.users", "admin.user"))
+        items.append(NavItem("Teams", "admin.teams", "admin.team"))
+        items.append(NavItem("Audit log", "admin.audit_log", "admin.audit"))
     return items
 
 

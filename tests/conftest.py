@@ -13,14 +13,15 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
-from support.browser_client import PortalClient
-from support.postgres import postgres_server, scratch_database
-from support.smtp import start_smtp_server
 
 from app import create_app
 from config.settings import load_settings
 from migrations import runner
 from partners.db import make_engine
+
+from support.browser_client import PortalClient
+from support.postgres import postgres_server, scratch_database
+from support.smtp import start_smtp_server
 
 BACKENDS = ["sqlite", "postgresql"]
 

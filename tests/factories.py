@@ -6,7 +6,6 @@ import itertools
 from functools import cache
 
 from sqlalchemy.orm import Session
-from support.browser_client import TEST_PASSWORD
 
 from partners import onboarding
 from partners.context import ServiceContext
@@ -14,6 +13,8 @@ from partners.mail import Mailer
 from partners.models import Organization, Partnership, User
 from partners.passwords import hash_password
 from partners.roles import OrgKind, Role, Tier, UserStatus
+
+from support.browser_client import TEST_PASSWORD
 
 _counter = itertools.count(1)
 

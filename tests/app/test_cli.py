@@ -11,6 +11,7 @@ from sqlalchemy import select
 from partners.db import make_engine, make_session_factory
 from partners.models import ApiToken, Organization, Partnership, User
 from partners.tokens import hash_secret
+
 from support.postgres import scratch_database
 
 CONCORD = str(Path(sys.executable).parent / "concord")

@@ -3,14 +3,15 @@
 import re
 
 import pytest
-from conftest import make_settings
-from factories import create_org, create_partnership, create_user, vendor_with_partner
 
 from app import create_app
 from app.access import PUBLIC, undeclared_endpoints
 from config.settings import ConfigurationError, load_settings
 from partners.models import AuditEntry, Team
 from partners.roles import OrgKind, Role
+
+from conftest import make_settings
+from factories import create_org, create_partnership, create_user, vendor_with_partner
 
 #: The routes anyone may open, reviewed: adding one here is a security decision.
 EXPECTED_PUBLIC = {

@@ -1,6 +1,6 @@
-from factories import create_user, vendor_with_partner
-
 from partners.roles import Role
+
+from factories import create_user, vendor_with_partner
 
 
 def test_login_page_renders(client):

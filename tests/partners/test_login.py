@@ -4,11 +4,12 @@ from datetime import datetime, timedelta
 
 import pyotp
 import pytest
-from factories import create_user, vendor_with_partner
-from support.browser_client import PortalClient
 
 from partners.models import AuditEntry
 from partners.roles import Role
+
+from factories import create_user, vendor_with_partner
+from support.browser_client import PortalClient
 
 
 @pytest.fixture

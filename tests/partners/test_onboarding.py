@@ -4,10 +4,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from factories import create_org, create_user
 
 from partners.models import AuditEntry, Organization, Partnership, User
 from partners.roles import OrgKind, Role, Tier, UserStatus
+
+from factories import create_org, create_user
 
 LINK = re.compile(r"http://localhost/(invitations|reset)/(\S+)")
 

@@ -1,0 +1,68 @@
+"""Browser tests: the portal on a real port with its own migrated database, and Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from app import create_app
+from migrations import runner
+from partners.db import make_engine
+
+from conftest import make_settings
+from support.chromium import chromium
+from support.live_server import live_server
+from support.postgres import scratch_database
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with chromium() as instance:
+        yield instance
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def live_database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'live.db'}"
+        return
+    server = (
+        request.getfixturevalue("postgres_url").rsplit("/", 1)[0].replace("+psycopg", "")
+        + "/postgres"
+    )
+    with scratch_database(server, f"concord_live_{os.getpid()}") as url:
+        yield url
+
+
+@pytest.fixture
+def live_app(tmp_path, smtp, live_database_url):
+    settings = make_settings(tmp_path, smtp[0].port, live_database_url)
+    engine = make_engine(live_database_url)
+    runner.upgrade(engine)
+    engine.dispose()
+    app = create_app(settings)
+    yield app
+    app.extensions["concord.db"].engine.dispose()
+
+
+@pytest.fixture
+def base_url(live_app):
+    with live_server(live_app) as url:
+        yield url
+
+
+@pytest.fixture
+def shots(tmp_path, request):
+    """Save a screenshot under the test's tmp dir (and CONCORD_SCREENSHOTS, if set, to look at)."""
+    keep = os.environ.get("CONCORD_SCREENSHOTS")
+
+    def take(page, name: str) -> None:
+        label = re.sub(r"\W+", "-", request.node.name)
+        page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+        if keep:
+            os.makedirs(keep, exist_ok=True)
+            page.screenshot(path=os.path.join(keep, f"{label}-{name}.png"), full_page=True)
+
+    return take
