@@ -55,6 +55,11 @@ def split_extension(name: str) -> tuple[str, str]:
 def content_disposition(filename: str, disposition: str = "attachment") -> str:
     """A Content-Disposition value (RFC 6266) with an ASCII fallback and the UTF-8 name."""
     filename = sanitize_filename(filename)
-    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    ascii_name = re.sub(r'["\\%]', "_", ascii_name).strip() or DEFAULT_FILENAME
-    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    stem, extension = split_extension(filename)
+    fallback = f"{_ascii(stem).strip() or DEFAULT_FILENAME}{_ascii(extension)}"
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def _ascii(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r'["\\%]', "_", text)

@@ -109,10 +109,10 @@ def _inspect(archive: zipfile.ZipFile, limits: ZipLimits) -> str:
         raise _macros()
     if any(member.flag_bits & 0x1 for member in members):
         raise RejectedUpload("Password-protected files are not accepted", code="encrypted")
-    if sum(member.file_size for member in members) > limits.max_total_bytes:
-        raise _inflates_too_much(limits.max_total_bytes)
     if any(member.file_size > limits.max_member_bytes for member in members):
         raise _inflates_too_much(limits.max_member_bytes)
+    if sum(member.file_size for member in members) > limits.max_total_bytes:
+        raise _inflates_too_much(limits.max_total_bytes)
     if _CONTENT_TYPES not in names:
         raise RejectedUpload("ZIP archives are not accepted", code="type_not_allowed")
 

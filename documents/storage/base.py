@@ -9,7 +9,7 @@ unless its bytes hash to that key.
 import hashlib
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO, NamedTuple
@@ -50,6 +50,27 @@ def check_key(sha256: str) -> str:
     if not isinstance(sha256, str) or not _SHA256_HEX.fullmatch(sha256):
         raise ValueError(f"Not a SHA-256 hex digest: {sha256!r}")
     return sha256
+
+
+def hash_stream(
+    stream: BinaryIO,
+    chunk_size: int,
+    max_bytes: int | None,
+    sink: Callable[[bytes], None] | None = None,
+) -> StoredBlob:
+    """Read `stream` to its end in chunks, hashing (and handing each chunk to `sink`).
+
+    Raises `TooLarge` as soon as more than `max_bytes` have been read.
+    """
+    digest, size = hashlib.sha256(), 0
+    while chunk := stream.read(chunk_size):
+        size += len(chunk)
+        if max_bytes is not None and size > max_bytes:
+            raise TooLarge(max_bytes)
+        digest.update(chunk)
+        if sink is not None:
+            sink(chunk)
+    return StoredBlob(digest.hexdigest(), size)
 
 
 def check_range(byte_range: ByteRange) -> ByteRange:
@@ -93,23 +114,16 @@ class Storage(ABC):
         the caller commits its database row cannot take it).
         """
         expected = check_key(expected_sha256.lower()) if expected_sha256 else None
-        upload = self._begin_upload()
+        upload = self._begin_upload(expected)
         try:
-            digest, size = hashlib.sha256(), 0
-            while chunk := stream.read(self.chunk_size):
-                size += len(chunk)
-                if max_bytes is not None and size > max_bytes:
-                    raise TooLarge(max_bytes)
-                digest.update(chunk)
-                upload.write(chunk)
-            sha256 = digest.hexdigest()
-            if expected is not None and sha256 != expected:
-                raise HashMismatch(expected, sha256)
-            upload.commit(sha256)
+            blob = hash_stream(stream, self.chunk_size, max_bytes, upload.write)
+            if expected is not None and blob.sha256 != expected:
+                raise HashMismatch(expected, blob.sha256)
+            upload.commit(blob.sha256)
         except BaseException:
             upload.abort()
             raise
-        return StoredBlob(sha256, size)
+        return blob
 
     def verify(self, sha256: str) -> bool:
         """Re-hash the stored bytes; False means the object no longer matches its key."""
@@ -125,7 +139,9 @@ class Storage(ABC):
         return None
 
     @abstractmethod
-    def _begin_upload(self) -> Upload: ...
+    def _begin_upload(self, expected_sha256: str | None) -> Upload:
+        """Start an upload; when the key is known up front a backend may write to it directly,
+        provided nothing becomes visible there before `commit`."""
 
     @abstractmethod
     def open(self, sha256: str, byte_range: ByteRange | None = None) -> Iterator[bytes]:

@@ -78,7 +78,7 @@ class LocalStorage(Storage):
         check_key(sha256)
         return self.objects_dir / sha256[:2] / sha256
 
-    def _begin_upload(self) -> Upload:
+    def _begin_upload(self, expected_sha256: str | None) -> Upload:
         return _LocalUpload(self)
 
     def open(self, sha256: str, byte_range: ByteRange | None = None) -> Iterator[bytes]:

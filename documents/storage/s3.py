@@ -1,12 +1,20 @@
 """S3 backend for any S3-compatible endpoint (AWS, MinIO, R2, Ceph).
 
 Keys: ``<prefix>sha256/<sha256>`` for content, ``<prefix>tmp/<uuid>`` for uploads in flight.
-An upload smaller than one part is buffered and written straight to its content key once its
-hash is known. A larger one becomes a multipart upload to a temporary key, its parts sent by a
-few threads while the stream is still being read (so at most ``concurrency + 1`` parts are in
-memory); it is then copied server-side to the content key (boto3's managed copy, which switches
-to multipart copy, so objects over the 5 GB single-copy limit work) and the temporary key is
-deleted. Any error aborts the multipart upload or deletes the temporary key.
+
+- An upload smaller than one part is buffered and written straight to its content key once its
+  hash is known.
+- A larger one is a multipart upload whose parts are sent by a few threads while the stream is
+  still being read (at most ``concurrency + 1`` parts are in memory).
+- When the content key is known before the upload starts (the caller passed the expected hash,
+  or the stream is seekable and is hashed in a first pass, which also makes a duplicate cost no
+  upload at all), the multipart upload goes to the content key itself: S3 shows nothing under a
+  key until the upload is completed, and it is completed only once the bytes read hash to it.
+- Otherwise it goes to a temporary key, is copied server-side to the content key (boto3's
+  managed copy, which switches to multipart copy, so objects over the 5 GB single-copy limit
+  work) and the temporary key is deleted.
+
+Any error aborts the multipart upload or deletes the temporary key.
 """
 
 import logging
@@ -14,7 +22,7 @@ import uuid
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, BinaryIO
 
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
@@ -26,9 +34,11 @@ from documents.storage.base import (
     Leftover,
     ObjectInfo,
     Storage,
+    StoredBlob,
     Upload,
     check_key,
     check_range,
+    hash_stream,
 )
 from documents.storage.errors import InvalidRange, ObjectNotFound
 
@@ -48,9 +58,14 @@ def _error_code(error: ClientError) -> str:
 
 
 class _S3Upload(Upload):
-    def __init__(self, storage: "S3Storage") -> None:
+    def __init__(self, storage: "S3Storage", expected_sha256: str | None) -> None:
         self._s3 = storage
-        self._temp_key = storage.temp_key(uuid.uuid4().hex)
+        self._direct = expected_sha256 is not None
+        self._key = (
+            storage.key_for(expected_sha256)
+            if expected_sha256
+            else storage.temp_key(uuid.uuid4().hex)
+        )
         self._buffer = bytearray()
         self._upload_id: str | None = None
         self._in_flight: deque[Future[dict[str, Any]]] = deque()
@@ -59,8 +74,11 @@ class _S3Upload(Upload):
         self._completed = False
 
     def write(self, chunk: bytes) -> None:
-        self._buffer += chunk
         part_size = self._s3.part_size
+        if not self._buffer and len(chunk) == part_size:  # the usual case: no copy
+            self._send_part(chunk)
+            return
+        self._buffer += chunk
         while len(self._buffer) >= part_size:
             with memoryview(self._buffer) as view:
                 part = bytes(view[:part_size])
@@ -70,7 +88,7 @@ class _S3Upload(Upload):
     def _send_part(self, body: bytes) -> None:
         s3 = self._s3
         if self._upload_id is None:
-            response = s3.client.create_multipart_upload(Bucket=s3.bucket, Key=self._temp_key)
+            response = s3.client.create_multipart_upload(Bucket=s3.bucket, Key=self._key)
             self._upload_id = response["UploadId"]
             self._pool = ThreadPoolExecutor(s3.concurrency, thread_name_prefix="s3-part")
         while len(self._in_flight) >= s3.concurrency:
@@ -83,7 +101,7 @@ class _S3Upload(Upload):
         s3 = self._s3
         response = s3.client.upload_part(
             Bucket=s3.bucket,
-            Key=self._temp_key,
+            Key=self._key,
             UploadId=self._upload_id,
             PartNumber=number,
             Body=body,
@@ -103,14 +121,16 @@ class _S3Upload(Upload):
             self._parts.append(self._in_flight.popleft().result())
         s3.client.complete_multipart_upload(
             Bucket=s3.bucket,
-            Key=self._temp_key,
+            Key=self._key,
             UploadId=self._upload_id,
             MultipartUpload={"Parts": self._parts},
         )
-        self._completed = True
         self._close_pool()
+        if self._direct:
+            return
+        self._completed = True
         s3.client.copy(
-            {"Bucket": s3.bucket, "Key": self._temp_key},
+            {"Bucket": s3.bucket, "Key": self._key},
             s3.bucket,
             final_key,
             Config=s3.copy_config,
@@ -127,13 +147,13 @@ class _S3Upload(Upload):
                 self._delete_temp()
             elif self._upload_id is not None:
                 self._s3.client.abort_multipart_upload(
-                    Bucket=self._s3.bucket, Key=self._temp_key, UploadId=self._upload_id
+                    Bucket=self._s3.bucket, Key=self._key, UploadId=self._upload_id
                 )
         except Exception:
-            log.warning("Could not clean up %s; the sweeper will", self._temp_key, exc_info=True)
+            log.warning("Could not clean up %s; the sweeper will", self._key, exc_info=True)
 
     def _delete_temp(self) -> None:
-        self._s3.client.delete_object(Bucket=self._s3.bucket, Key=self._temp_key)
+        self._s3.client.delete_object(Bucket=self._s3.bucket, Key=self._key)
         self._completed = False
 
     def _close_pool(self) -> None:
@@ -179,8 +199,43 @@ class S3Storage(Storage):
     def temp_key(self, name: str) -> str:
         return f"{self.prefix}tmp/{name}"
 
-    def _begin_upload(self) -> Upload:
-        return _S3Upload(self)
+    def put(
+        self,
+        stream: BinaryIO,
+        *,
+        max_bytes: int | None = None,
+        expected_sha256: str | None = None,
+    ) -> StoredBlob:
+        """See `Storage.put`. A seekable stream is hashed first, so that its upload can go
+        straight to its content key (no server-side copy) or be skipped if already stored."""
+        if expected_sha256 is None and stream.seekable():
+            start = stream.tell()
+            blob = hash_stream(stream, self.chunk_size, max_bytes)
+            if self._touch(blob.sha256):
+                return blob
+            stream.seek(start)
+            expected_sha256 = blob.sha256
+        return super().put(stream, max_bytes=max_bytes, expected_sha256=expected_sha256)
+
+    def _touch(self, sha256: str) -> bool:
+        """Refresh a stored object's modification time (see `Storage.put`); False if absent."""
+        key = self.key_for(sha256)
+        try:
+            self.client.copy(
+                {"Bucket": self.bucket, "Key": key},
+                self.bucket,
+                key,
+                ExtraArgs={"MetadataDirective": "REPLACE"},
+                Config=self.copy_config,
+            )
+        except ClientError as error:
+            if _error_code(error) in _MISSING:
+                return False
+            raise
+        return True
+
+    def _begin_upload(self, expected_sha256: str | None) -> Upload:
+        return _S3Upload(self, expected_sha256)
 
     def open(self, sha256: str, byte_range: ByteRange | None = None) -> Iterator[bytes]:
         request = {"Bucket": self.bucket, "Key": self.key_for(sha256)}
@@ -256,16 +311,18 @@ class S3Storage(Storage):
                 continue
 
     def iter_leftovers(self) -> Iterator[Leftover]:
-        prefix = self.temp_key("")
-        for item in self._list(prefix):
+        """Temporary objects, and multipart uploads never completed (to temporary or content
+        keys: an incomplete upload is invisible, so removing it never touches stored bytes)."""
+        for item in self._list(self.temp_key("")):
             yield Leftover(item["Key"], item["LastModified"])
         paginator = self.client.get_paginator("list_multipart_uploads")
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
             for upload in page.get("Uploads", []):
                 yield Leftover(upload["Key"], upload["Initiated"], upload["UploadId"])
 
     def remove_leftover(self, leftover: Leftover) -> None:
-        if not leftover.name.startswith(self.temp_key("")):
+        prefix = self.prefix if leftover.upload_id else self.temp_key("")
+        if not leftover.name.startswith(prefix):
             raise ValueError(f"Not a temporary upload key: {leftover.name!r}")
         if leftover.upload_id:
             self.client.abort_multipart_upload(

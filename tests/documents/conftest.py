@@ -1,5 +1,7 @@
+import io
 import uuid
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -49,6 +51,30 @@ def s3_url(s3_endpoint: str, s3_bucket: str) -> str:
     )
 
 
+class OneWayStream(io.RawIOBase):
+    """Readable once, front to back, like a request body that was not spooled to disk."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        return self._data.readinto(buffer)
+
+
+@pytest.fixture
+def one_way_stream() -> type[OneWayStream]:
+    return OneWayStream
+
+
+@pytest.fixture(params=["seekable", "one-way"])
+def make_stream(request: pytest.FixtureRequest) -> Callable[[bytes], io.RawIOBase | io.BytesIO]:
+    """Streams that can be read twice (BytesIO, spooled uploads) and streams that cannot."""
+    return io.BytesIO if request.param == "seekable" else OneWayStream
+
+
 @pytest.fixture(params=["local", "s3"])
 def storage(request: pytest.FixtureRequest, tmp_path) -> Storage:
     """Each storage contract test runs against both backends."""
@@ -57,3 +83,44 @@ def storage(request: pytest.FixtureRequest, tmp_path) -> Storage:
         backend.chunk_size = 1 * MIB  # several chunks per test file, like S3 parts
         return backend
     return open_storage(request.getfixturevalue("s3_url"))
+
+
+@pytest.fixture
+def make_docx() -> Callable[..., bytes]:
+    """Build a real .docx with python-docx: paragraphs, then an optional table."""
+    import docx
+
+    def build(*paragraphs: str, table: list[list[str]] | None = None) -> bytes:
+        document = docx.Document()
+        for text in paragraphs:
+            document.add_paragraph(text)
+        if table:
+            grid = document.add_table(rows=len(table), cols=len(table[0]))
+            for row, values in zip(grid.rows, table, strict=True):
+                for cell, value in zip(row.cells, values, strict=True):
+                    cell.text = value
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return buffer.getvalue()
+
+    return build
+
+
+@pytest.fixture
+def rezip() -> Callable[..., bytes]:
+    """Copy a zip, replacing or adding the given members (name -> bytes)."""
+
+    def build(original: bytes, members: dict[str, bytes]) -> bytes:
+        buffer = io.BytesIO()
+        with (
+            zipfile.ZipFile(io.BytesIO(original)) as source,
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+        ):
+            for info in source.infolist():
+                if info.filename not in members:
+                    target.writestr(info, source.read(info))
+            for name, data in members.items():
+                target.writestr(name, data)
+        return buffer.getvalue()
+
+    return build

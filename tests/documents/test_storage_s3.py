@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from documents.storage import TooLarge, open_storage, sweep
+from documents.storage import HashMismatch, TooLarge, open_storage, sweep
 from documents.storage.s3 import S3Storage
 
 MIB = 1024 * 1024
@@ -50,9 +50,10 @@ def test_small_stream_is_one_put_straight_to_its_content_key(s3: S3Storage, call
     assert bucket_keys(s3) == [f"docs/sha256/{blob.sha256}"]
 
 
-def test_large_stream_is_a_multipart_upload_then_a_server_side_copy(s3: S3Storage, calls: Counter):
-    data = os.urandom(12 * MIB)
-    blob = s3.put(io.BytesIO(data))
+def test_one_way_stream_is_a_multipart_upload_then_a_server_side_copy(
+    s3: S3Storage, calls: Counter, one_way_stream
+):
+    blob = s3.put(one_way_stream(os.urandom(12 * MIB)))
     assert calls["CreateMultipartUpload"] == 1
     assert calls["UploadPart"] == 3  # 5 + 5 + 2 MiB
     assert calls["CompleteMultipartUpload"] == 1
@@ -61,10 +62,43 @@ def test_large_stream_is_a_multipart_upload_then_a_server_side_copy(s3: S3Storag
     assert incomplete_uploads(s3) == []
 
 
-def test_too_large_multipart_stream_leaves_no_upload_and_no_object(s3: S3Storage, calls: Counter):
+def test_seekable_stream_is_hashed_first_and_uploaded_to_its_content_key(
+    s3: S3Storage, calls: Counter
+):
+    data = os.urandom(12 * MIB)
+    blob = s3.put(io.BytesIO(data))
+    assert calls["UploadPart"] == 3
+    assert calls["CopyObject"] + calls["UploadPartCopy"] == 0
+    assert bucket_keys(s3) == [f"docs/sha256/{blob.sha256}"]
+
+    calls.clear()
+    assert s3.put(io.BytesIO(data)) == blob
+    assert calls["UploadPart"] + calls["PutObject"] == 0  # stored already: only re-dated
+
+
+def test_too_large_seekable_stream_sends_nothing(s3: S3Storage, calls: Counter):
     with pytest.raises(TooLarge):
         s3.put(io.BytesIO(os.urandom(16 * MIB)), max_bytes=12 * MIB)
+    assert calls["CreateMultipartUpload"] + calls["PutObject"] == 0
+
+
+def test_too_large_one_way_stream_leaves_no_upload_and_no_object(
+    s3: S3Storage, calls: Counter, one_way_stream
+):
+    with pytest.raises(TooLarge):
+        s3.put(one_way_stream(os.urandom(16 * MIB)), max_bytes=12 * MIB)
     assert calls["UploadPart"] >= 2  # it was well under way
+    assert calls["AbortMultipartUpload"] == 1
+    assert bucket_keys(s3) == []
+    assert incomplete_uploads(s3) == []
+
+
+def test_wrong_expected_hash_aborts_the_upload_to_the_content_key(s3: S3Storage, calls: Counter):
+    claimed = "0" * 64
+    with pytest.raises(HashMismatch):
+        s3.put(io.BytesIO(os.urandom(12 * MIB)), expected_sha256=claimed)
+    assert calls["UploadPart"] == 2  # the last part waits for the hash
+    assert calls["CompleteMultipartUpload"] == 0
     assert calls["AbortMultipartUpload"] == 1
     assert bucket_keys(s3) == []
     assert incomplete_uploads(s3) == []
@@ -84,12 +118,13 @@ def test_failing_part_aborts_the_multipart_upload(s3: S3Storage, calls: Counter)
 
 
 def test_sweep_aborts_stale_multipart_uploads_and_temporary_objects(s3: S3Storage):
-    stale_upload = s3.temp_key("crashed-upload")
-    s3.client.create_multipart_upload(Bucket=s3.bucket, Key=stale_upload)
+    stale_uploads = [s3.temp_key("crashed-upload"), s3.key_for("a" * 64)]
+    for key in stale_uploads:
+        s3.client.create_multipart_upload(Bucket=s3.bucket, Key=key)
     s3.client.put_object(Bucket=s3.bucket, Key=s3.temp_key("crashed-copy"), Body=b"x")
     later = datetime.now(UTC) + timedelta(hours=2)
     removed = sweep(s3, set(), timedelta(hours=1), now=later)
-    assert sorted(removed) == sorted([stale_upload, s3.temp_key("crashed-copy")])
+    assert sorted(removed) == sorted([*stale_uploads, s3.temp_key("crashed-copy")])
     assert bucket_keys(s3) == []
     assert incomplete_uploads(s3) == []
 
