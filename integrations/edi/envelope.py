@@ -240,8 +240,7 @@ class EdiReader:
         self._validator = None
         if self.options.validate:
             self._validator = TransactionValidator(
-                schema, syntax.standard, self.sink, syntax.dictionary,
-                self.options.allow_trailing_separators,
+                schema, syntax.standard, self.sink, syntax.dictionary
             )
             self._validator.feed(seg)
             if schema is None:

@@ -368,6 +368,8 @@ class SegmentReader:
                             elements = [_split_value(v, comp, rep) for v in elements]
                     elif tag in composites or tag in repeats:
                         _split_positions(elements, composites.get(tag), repeats.get(tag), comp, rep)
+                if elements and elements[-1] == "":
+                    self._trailing(tag, elements, seg_line, index)
                 if bad is not None and bad.search(text):
                     self._report_bad_chars(tag, elements, seg_line, index)
                 if tag == "UNB" and edifact:
@@ -382,6 +384,19 @@ class SegmentReader:
             if not more:
                 eof = True
             buf += more
+
+    def _trailing(self, tag: str, elements: list[Value], line: int, index: int) -> None:
+        """Drop trailing empty elements ("N3*126 Any St*~"), reporting the stray separator."""
+        count = len(elements)
+        while elements and elements[-1] == "":
+            elements.pop()
+        lenient = self.options.allow_trailing_separators
+        self.sink.add(EdiError(
+            Level.ELEMENT, "45" if self.standard == EDIFACT else "",
+            f"Segment {tag} ends with a separator (trailing empty element {tag}{count:02d})",
+            Severity.WARNING if lenient else Severity.ERROR, standard=self.standard or "",
+            line=line, segment_index=index, segment_tag=tag, element=count,
+        ))
 
     # -- EDIFACT character repertoire --------------------------------------------------
     def _set_syntax(self, elements: list[Value]) -> None:

@@ -177,13 +177,11 @@ class TransactionValidator:
         standard: str,
         sink: ErrorSink,
         dictionary: dict[str, SegmentSpec],
-        lenient_trailing: bool = True,
     ) -> None:
         self.schema = compiled(schema) if schema is not None else None
         self.standard = standard
         self.sink = sink
         self.dictionary = dictionary
-        self.lenient_trailing = lenient_trailing
         self.errors: list[EdiError] = []
         self.stack = [_Frame(self.schema.root)] if self.schema else []
         self.position = 0
@@ -301,12 +299,6 @@ class TransactionValidator:
                 self._element_error(seg, "element_too_many", len(specs) + 1, None, None,
                                     f"has {extra} more element(s) than the {len(specs)} "
                                     f"{tag} defines")
-        if values and values[-1] == "" and len(values) <= len(specs):
-            self._add(Level.ELEMENT, "element_trailing_separator",
-                      f"Segment {tag} at position {self.position} ends with a separator "
-                      "(trailing empty element)", seg,
-                      Severity.WARNING if self.lenient_trailing else Severity.ERROR,
-                      segment_tag=tag, element=len(values))
         present: set[int] = set()
         for pos, es in enumerate(specs, 1):
             value = values[pos - 1] if pos <= len(values) else ""
