@@ -90,10 +90,11 @@ class EdiReader:
     def _error(self, level: Level, meaning: str, message: str, seg: Segment | None,
                severity: Severity = Severity.ERROR, **where: object) -> EdiError:
         standard = self._syntax.standard if self._syntax else ""
+        tag = where.pop("segment_tag", seg.tag if seg else None)
         error = EdiError(
             level, code(meaning, standard), message, severity, standard=standard,
             line=seg.line if seg else None, segment_index=seg.index if seg else None,
-            segment_tag=seg.tag if seg else None, **where,  # type: ignore[arg-type]
+            segment_tag=tag, **where,  # type: ignore[arg-type]
         )
         error = self.sink.add(error)
         target = {Level.INTERCHANGE: self._interchange, Level.GROUP: self._group}.get(level)
@@ -364,7 +365,8 @@ class EdiReader:
         if self._group is not None and not self._group.implicit:
             self._error(Level.GROUP, "group_trailer_missing",
                         f"Functional group {self._group.control_number} has no "
-                        f"{syntax.group.trailer} trailer", self._last)
+                        f"{syntax.group.trailer} trailer", self._last,
+                        segment_tag=syntax.group.trailer)
             _settle_group(self._group)
         self._group = None
         if self._interchange is not None:
@@ -374,7 +376,8 @@ class EdiReader:
             self._error(Level.INTERCHANGE, "interchange_trailer_missing",
                         f"Interchange {self._interchange.control_number} has no "
                         f"{syntax.interchange.trailer} trailer"
-                        + (" (the file ends before it)" if eof else ""), self._last)
+                        + (" (the file ends before it)" if eof else ""), self._last,
+                        segment_tag=syntax.interchange.trailer)
             _settle_interchange(self._interchange)
             self._interchange = None
         self._context()

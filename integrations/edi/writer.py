@@ -231,7 +231,10 @@ def build_interchange(
     for mno, (type_, body) in enumerate(transactions, 1):
         ref = str(mno)
         ident: tuple[str, ...] = (type_, version[0], version[1:], "UN")
-        if e.association and type_ != "CONTRL":
+        if type_ == "CONTRL":
+            ident = ("CONTRL", "4", "1", "UN") if e.syntax_version == "4" else (
+                "CONTRL", "D", "3", "UN")
+        elif e.association:
             ident += (e.association,)
         unh = Segment("UNH", [ref, ident])
         unt = Segment("UNT", [str(len(body) + 2), ref])
