@@ -119,7 +119,7 @@ class LocalStorage(Storage):
         self.path_for(sha256).unlink(missing_ok=True)
 
     def iter_objects(self) -> Iterator[ObjectInfo]:
-        for fanout in sorted(self.objects_dir.iterdir()):
+        for fanout in sorted(path for path in self.objects_dir.iterdir() if path.is_dir()):
             # List a whole fan-out directory before yielding, so callers may delete as they go.
             entries = sorted(os.scandir(fanout), key=lambda entry: entry.name)
             for entry in entries:

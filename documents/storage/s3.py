@@ -47,10 +47,11 @@ log = logging.getLogger(__name__)
 MIN_PART_SIZE = 5 * 1024 * 1024
 """S3 refuses parts smaller than 5 MiB (except the last one)."""
 
-_MISSING = {"404", "NoSuchKey", "NotFound"}
 COPY_THRESHOLD = 256 * 1024 * 1024
 """Promote larger objects with a parallel multipart copy; it also lifts the 5 GB copy limit."""
 COPY_PART_SIZE = 128 * 1024 * 1024
+
+_MISSING = {"404", "NoSuchKey", "NotFound"}
 
 
 def _error_code(error: ClientError) -> str:
@@ -71,7 +72,7 @@ class _S3Upload(Upload):
         self._in_flight: deque[Future[dict[str, Any]]] = deque()
         self._parts: list[dict[str, Any]] = []
         self._pool: ThreadPoolExecutor | None = None
-        self._completed = False
+        self._temp_object_exists = False
 
     def write(self, chunk: bytes) -> None:
         part_size = self._s3.part_size
@@ -128,7 +129,7 @@ class _S3Upload(Upload):
         self._close_pool()
         if self._direct:
             return
-        self._completed = True
+        self._temp_object_exists = True
         s3.client.copy(
             {"Bucket": s3.bucket, "Key": self._key},
             s3.bucket,
@@ -143,7 +144,7 @@ class _S3Upload(Upload):
             future.cancel()
         self._close_pool()
         try:
-            if self._completed:
+            if self._temp_object_exists:
                 self._delete_temp()
             elif self._upload_id is not None:
                 self._s3.client.abort_multipart_upload(
@@ -154,7 +155,7 @@ class _S3Upload(Upload):
 
     def _delete_temp(self) -> None:
         self._s3.client.delete_object(Bucket=self._s3.bucket, Key=self._key)
-        self._completed = False
+        self._temp_object_exists = False
 
     def _close_pool(self) -> None:
         if self._pool is not None:
