@@ -1,10 +1,4 @@
-"""The one place that decides what a user may see or do.
-
-Every list, count, export and single-record load goes through a function here, so all surfaces
-show the same records. A record the user may not see raises :class:`NotFound` (404), never 403,
-so its existence does not leak. (Leads, deals and other shared records join this module with
-the sharing-rules issue; today it covers organizations, partnerships, people and teams.)
-"""
+"""Access to organizations, partnerships, colleagues and teams."""
 
 from __future__ import annotations
 
