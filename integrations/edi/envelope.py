@@ -293,7 +293,7 @@ class EdiReader:
                             f"{tx.type} {tx.control_number}", seg, element=msg.count_pos,
                             segment_position=tx.segment_count, value=count)
         if self._validator is not None:
-            self._validator.finish()
+            self._validator.finish(seg or self._last, "" if seg else msg.trailer)
             self._validator = None
         self._tx = None
         self.sink.transaction_errors = None

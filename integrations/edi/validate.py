@@ -185,6 +185,7 @@ class TransactionValidator:
         self.errors: list[EdiError] = []
         self.stack = [_Frame(self.schema.root)] if self.schema else []
         self.position = 0
+        self._trailer = ""
         self.tag_re = _X12_TAG if standard == X12 else _EDIFACT_TAG
 
     # -- reporting ---------------------------------------------------------------------
@@ -270,6 +271,8 @@ class TransactionValidator:
 
     def _missing(self, frame: _Frame, i: int, seg: Segment | None) -> None:
         child = frame.node.children[i]
+        if isinstance(child, SegmentUse) and child.tag == self._trailer:
+            return
         if child.mandatory and not frame.counts.get(i):
             what = (f"segment {child.tag}" if isinstance(child, SegmentUse)
                     else f"loop {child.spec.id} (starting with {child.spec.trigger})")
@@ -282,10 +285,15 @@ class TransactionValidator:
         for i in range(frame.index, len(frame.node.children)):
             self._missing(frame, i, seg)
 
-    def finish(self) -> list[EdiError]:
-        """Report what is still missing at the end; return every error of the transaction."""
+    def finish(self, last: Segment | None = None, trailer: str = "") -> list[EdiError]:
+        """Report what is still missing at the end; return every error of the transaction.
+
+        ``last`` is the final segment read (for the position); ``trailer`` a tag whose
+        absence the envelope already reported.
+        """
+        self._trailer = trailer
         while self.stack:
-            self._close(self.stack.pop(), None)
+            self._close(self.stack.pop(), last)
         return self.errors
 
     # -- elements ----------------------------------------------------------------------

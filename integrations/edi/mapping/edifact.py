@@ -40,9 +40,15 @@ RESPONSE = {"accepted": "29", "changed": "4", "rejected": "27"}
 _RESPONSE_READ = {v: k for k, v in RESPONSE.items()}
 
 
+def _composite(value: Value) -> Value:
+    if not isinstance(value, tuple):
+        return value
+    parts = trim(list(value))
+    return tuple(parts) if len(parts) > 1 else (parts[0] if parts else "")
+
+
 def _seg(tag: str, *elements: Value) -> Segment:
-    return Segment(tag, trim([trim(list(e)) and tuple(trim(list(e))) if isinstance(e, tuple)
-                              else e for e in elements]))
+    return Segment(tag, trim([_composite(e) for e in elements]))
 
 
 def _dtm(qualifier: str, value: date | None) -> Segment:
