@@ -222,7 +222,7 @@ class SegmentReader:
         rep = fields[10]
         repetition = rep if version >= "00402" and len(rep) == 1 and not rep.isalnum() else None
         chars = [c for c in (sep, comp, term, repetition) if c]
-        if len(set(chars)) != len(chars) or sep.isspace():
+        if len(set(chars)) != len(chars) or sep in " \t\r\n":
             self.sink.add(
                 _error(
                     "026",

@@ -219,39 +219,46 @@ def read_856(body: list[Segment]) -> ShipNotice:
     bsn = next(s for s in body if s.tag == "BSN")
     notice = ShipNotice(shipment_id=bsn.get(2), date=required_date(bsn.get(3), "BSN03"),
                         time=bsn.get(4), purpose=X12_PURPOSE.get(bsn.get(1), bsn.get(1)))
-    levels = _loops(body, "HL", ("CTT", "SE"))
-    order: ShipOrder | None = None
-    package: Package | None = None
-    for loop in levels:
-        code = loop[0].get(3)
+    orders: dict[str, ShipOrder] = {}
+    packages: dict[str, tuple[ShipOrder, Package]] = {}
+
+    def order_for(parent: str) -> ShipOrder:
+        if parent in orders:
+            return orders[parent]
+        if parent in packages:
+            return packages[parent][0]
+        order = orders[parent] = ShipOrder("")  # items or packages without an order level
+        notice.orders.append(order)
+        return order
+
+    for loop in _loops(body, "HL", ("CTT", "SE")):
+        hl_id, parent, code = (loop[0].get(i) for i in (1, 2, 3))
         if code == "S":
             _shipment_level(notice, loop)
         elif code == "O":
             prf = next((s for s in loop if s.tag == "PRF"), None)
-            order = ShipOrder(prf.get(1) if prf else "", to_date(prf.get(4)) if prf else None)
-            notice.orders.append(order)
-            package = None
+            orders[hl_id] = ShipOrder(prf.get(1) if prf else "",
+                                      to_date(prf.get(4)) if prf else None)
+            notice.orders.append(orders[hl_id])
         elif code in ("P", "T"):
             man = next((s for s in loop if s.tag == "MAN"), None)
-            package = Package(man.get(2) if man else "")
-            if order is None:
-                order = ShipOrder("")
-                notice.orders.append(order)
-            order.packages.append(package)
+            order = order_for(parent)
+            packages[hl_id] = (order, Package(man.get(2) if man else ""))
+            order.packages.append(packages[hl_id][1])
         elif code == "I":
             lin = next((s for s in loop if s.tag == "LIN"), None)
             sn1 = next((s for s in loop if s.tag == "SN1"), None)
             item = ShipItem(
                 line_number=lin.get(1) if lin else "",
-                quantity=to_decimal(sn1.get(2)) or Decimal(0) if sn1 else Decimal(0),
+                quantity=(to_decimal(sn1.get(2)) if sn1 else None) or Decimal(0),
                 unit=sn1.get(3) if sn1 else "",
                 product_ids=_product_ids(lin, 2, 32) if lin else [],
                 description=_description(loop),
             )
-            if order is None:
-                order = ShipOrder("")
-                notice.orders.append(order)
-            (package.items if package is not None else order.items).append(item)
+            if parent in packages:
+                packages[parent][1].items.append(item)
+            else:
+                order_for(parent).items.append(item)
     return notice
 
 
