@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask import Flask, g, redirect, request, session, url_for
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.access import enforce_declared_access
 from app.database import init_database
@@ -32,6 +33,11 @@ def create_app(
 ) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__, instance_path=str(settings.instance_path))
+    if settings.trusted_proxies:
+        # Behind a load balancer: take the client address and scheme from its headers, so
+        # throttling and the audit log see people, not the balancer.
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.config.update(
         SECRET_KEY=settings.secret_key,
         TESTING=testing,

@@ -40,6 +40,8 @@ class Settings:
     invitation_ttl: timedelta = timedelta(days=7)
     password_reset_ttl: timedelta = timedelta(hours=1)
     max_upload_bytes: int = 100 * 1024 * 1024
+    #: How many reverse proxies (load balancers) set X-Forwarded-For in front of the app.
+    trusted_proxies: int = 0
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -86,4 +88,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         idle_timeout=timedelta(minutes=_int(env, "CONCORD_IDLE_TIMEOUT_MINUTES", 30)),
         absolute_timeout=timedelta(hours=_int(env, "CONCORD_ABSOLUTE_TIMEOUT_HOURS", 12)),
         max_upload_bytes=_int(env, "CONCORD_MAX_UPLOAD_MB", 100) * 1024 * 1024,
+        trusted_proxies=_int(env, "CONCORD_TRUSTED_PROXIES", 0),
     )

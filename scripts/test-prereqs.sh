@@ -7,6 +7,9 @@ set -euo pipefail
 
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+  command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+fi
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   command -v pg_isready >/dev/null 2>&1 || need+=(postgresql-client)

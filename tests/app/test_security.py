@@ -218,3 +218,72 @@ def test_html_is_escaped(client, db):
     html = client.get("/home").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Corp" in html
+
+
+def test_throttle_is_shared_by_app_hosts_through_redis(tmp_path, smtp, engine, session_factory):
+    from support.browser_client import PortalClient
+    from support.redis_server import redis_url
+
+    with redis_url() as url:
+        hosts = []
+        for n in range(2):
+            settings = make_settings(
+                tmp_path / str(n),
+                smtp[0].port,
+                engine.url.render_as_string(hide_password=False),
+                CONCORD_REDIS_URL=url,
+            )
+            host = create_app(settings, testing=True)
+            host.extensions["concord.db"].factory = session_factory
+            hosts.append(PortalClient(host))
+        hosts[0].app.extensions["concord.login_throttle"].strategy.storage.reset()
+        email = f"shared-{tmp_path.name}@nowhere.example"
+        for attempt in range(9):
+            assert hosts[attempt % 2].login(email, "wrong password!").status_code == 200
+        assert hosts[1].login(email, "wrong password!").status_code == 429
+        assert hosts[0].login(email, "wrong password!").status_code == 429
+        hosts[0].app.extensions["concord.login_throttle"].strategy.storage.reset()
+
+
+def test_client_address_comes_from_the_load_balancer_when_trusted(
+    tmp_path, smtp, engine, session_factory, db
+):
+    vendor, _partner, _p = vendor_with_partner(db)
+    admin = create_user(db, vendor, Role.admin)
+    settings = make_settings(
+        tmp_path,
+        smtp[0].port,
+        engine.url.render_as_string(hide_password=False),
+        CONCORD_TRUSTED_PROXIES="1",
+    )
+    behind = create_app(settings, testing=True)
+    behind.extensions["concord.db"].factory = session_factory
+    from support.browser_client import PortalClient
+
+    client = PortalClient(behind)
+    token = client.csrf_token()
+    client.http.post(
+        "/login",
+        data={
+            "email": admin.email,
+            "password": "correct horse battery staple",
+            "csrf_token": token,
+        },
+        headers={"X-Forwarded-For": "203.0.113.9"},
+    )
+    entry = db.query(AuditEntry).filter_by(action="auth.login", actor_user_id=admin.id).one()
+    assert entry.ip == "203.0.113.9"
+
+
+def test_unexpected_errors_show_a_friendly_page(app, client):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("kaboom")
+
+    boom.concord_access = "public"
+    response = client.get("/boom")
+    assert response.status_code == 500
+    text = response.get_data(as_text=True)
+    assert "Something went wrong" in text and "kaboom" not in text
