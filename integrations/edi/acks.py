@@ -14,8 +14,12 @@ from .errors import EdiError, Level
 from .model import FunctionalGroup, Interchange, ParseResult, Segment, Status, Transaction
 from .writer import Envelope, build_interchange, trim
 
-_EDIFACT_ACTION = {Status.ACCEPTED: "7", Status.ACCEPTED_WITH_ERRORS: "7",
-                   Status.PARTIALLY_ACCEPTED: "7", Status.REJECTED: "4"}
+_EDIFACT_ACTION = {
+    Status.ACCEPTED: "7",
+    Status.ACCEPTED_WITH_ERRORS: "7",
+    Status.PARTIALLY_ACCEPTED: "7",
+    Status.REJECTED: "4",
+}
 
 
 def _seg(tag: str, *elements: object) -> Segment:
@@ -64,30 +68,61 @@ def functional_ack(
     v5 = group.version >= "005"
     segs = [_seg("AK1", group.functional_id, group.control_number, group.version if v5 else "")]
     for tx in group.transactions:
-        segs.append(_seg("AK2", tx.type, tx.control_number,
-                         tx.implementation_reference if v5 else ""))
+        segs.append(
+            _seg("AK2", tx.type, tx.control_number, tx.implementation_reference if v5 else "")
+        )
         details = _by_segment(tx.errors)
         for first, elements, code in details:
-            segs.append(_seg("AK3" if kind == "997" else "IK3", first.segment_tag or "",
-                             first.segment_position or "", "", code or "8"))
+            segs.append(
+                _seg(
+                    "AK3" if kind == "997" else "IK3",
+                    first.segment_tag or "",
+                    first.segment_position or "",
+                    "",
+                    code or "8",
+                )
+            )
             if kind == "999" and first.trigger:
-                segs.append(_seg("CTX", ("SITUATIONAL TRIGGER",), first.trigger[0],
-                                 first.trigger[1]))
+                segs.append(
+                    _seg("CTX", ("SITUATIONAL TRIGGER",), first.trigger[0], first.trigger[1])
+                )
             for e in elements:
-                where = trim([str(e.element or ""), str(e.component or ""),
-                              str(e.repetition or "") if v5 else ""])
-                segs.append(_seg("AK4" if kind == "997" else "IK4",
-                                 tuple(where) if len(where) > 1 else where[0],
-                                 e.element_ref if e.element_ref and e.element_ref.isdigit()
-                                 else "", e.code, _clean(e.value, delimiters)))
+                where = trim(
+                    [
+                        str(e.element or ""),
+                        str(e.component or ""),
+                        str(e.repetition or "") if v5 else "",
+                    ]
+                )
+                segs.append(
+                    _seg(
+                        "AK4" if kind == "997" else "IK4",
+                        tuple(where) if len(where) > 1 else where[0],
+                        e.element_ref if e.element_ref and e.element_ref.isdigit() else "",
+                        e.code,
+                        _clean(e.value, delimiters),
+                    )
+                )
         status = tx.status.value if tx.status is not Status.PARTIALLY_ACCEPTED else "E"
-        segs.append(_seg("AK5" if kind == "997" else "IK5", status,
-                         *_tx_codes(tx, bool(details)) if status == "R" else ()))
+        segs.append(
+            _seg(
+                "AK5" if kind == "997" else "IK5",
+                status,
+                *_tx_codes(tx, bool(details)) if status == "R" else (),
+            )
+        )
     accepted = sum(t.status is not Status.REJECTED for t in group.transactions)
     included = group.trailer.get(1) if group.trailer is not None else str(group.received)
-    segs.append(_seg("AK9", group.status.value, included if included.isdigit() else
-                     group.received, group.received, accepted,
-                     *[e.code for e in _coded(group.errors, Level.GROUP)][:5]))
+    segs.append(
+        _seg(
+            "AK9",
+            group.status.value,
+            included if included.isdigit() else group.received,
+            group.received,
+            accepted,
+            *[e.code for e in _coded(group.errors, Level.GROUP)][:5],
+        )
+    )
     return segs
 
 
@@ -97,8 +132,7 @@ def ta1(interchange: Interchange) -> Segment:
     errors = [e for e in coded if e.is_error]
     status = "R" if errors else ("E" if coded else "A")
     note = (errors or coded)[0].code if coded else "000"
-    return _seg("TA1", interchange.control_number, interchange.date, interchange.time, status,
-                note)
+    return _seg("TA1", interchange.control_number, interchange.date, interchange.time, status, note)
 
 
 # -- EDIFACT --------------------------------------------------------------------------
@@ -112,9 +146,17 @@ def _message_response(tx: Transaction) -> list[Segment]:
     ident = (tx.type, tx.version[:1], tx.version[1:], "UN")
     errors = _coded(tx.errors, Level.TRANSACTION)
     first = errors[0] if errors else None
-    segs = [_seg("UCM", tx.control_number, ident, _EDIFACT_ACTION[tx.status],
-                 first.code if first else "", first.segment_tag or "" if first else "",
-                 _s011(first) if first else "")]
+    segs = [
+        _seg(
+            "UCM",
+            tx.control_number,
+            ident,
+            _EDIFACT_ACTION[tx.status],
+            first.code if first else "",
+            first.segment_tag or "" if first else "",
+            _s011(first) if first else "",
+        )
+    ]
     for seg_error, elements, code in _by_segment(tx.errors):
         segs.append(_seg("UCS", seg_error.segment_position or "", code))
         for e in elements:
@@ -126,25 +168,40 @@ def contrl(interchange: Interchange) -> list[Segment]:
     """Body of a CONTRL reporting on ``interchange`` (UCI, then UCF/UCM/UCS/UCD)."""
     errors = _coded(interchange.errors, Level.INTERCHANGE)
     first = errors[0] if errors else None
-    segs = [_seg("UCI", interchange.control_number,
-                 (interchange.sender, interchange.sender_qualifier),
-                 (interchange.receiver, interchange.receiver_qualifier),
-                 "4" if interchange.status is Status.REJECTED else "7",
-                 first.code if first else "", first.segment_tag or "" if first else "",
-                 _s011(first) if first else "")]
+    segs = [
+        _seg(
+            "UCI",
+            interchange.control_number,
+            (interchange.sender, interchange.sender_qualifier),
+            (interchange.receiver, interchange.receiver_qualifier),
+            "4" if interchange.status is Status.REJECTED else "7",
+            first.code if first else "",
+            first.segment_tag or "" if first else "",
+            _s011(first) if first else "",
+        )
+    ]
     for group in interchange.groups:
         if not group.implicit:
             gerr = _coded(group.errors, Level.GROUP)
-            segs.append(_seg("UCF", group.control_number, (group.sender,), (group.receiver,),
-                             _EDIFACT_ACTION[group.status], gerr[0].code if gerr else ""))
+            segs.append(
+                _seg(
+                    "UCF",
+                    group.control_number,
+                    (group.sender,),
+                    (group.receiver,),
+                    _EDIFACT_ACTION[group.status],
+                    gerr[0].code if gerr else "",
+                )
+            )
         for tx in group.transactions:
             segs += _message_response(tx)
     return segs
 
 
 # -- whole responses ------------------------------------------------------------------
-def acknowledge(result: ParseResult, envelope: Envelope, kind: str = "997",
-                always_ta1: bool = False) -> list[Interchange]:
+def acknowledge(
+    result: ParseResult, envelope: Envelope, kind: str = "997", always_ta1: bool = False
+) -> list[Interchange]:
     """Response interchanges for every interchange in ``result``.
 
     ``envelope`` gives our identity, separators and the first control number (one response
@@ -154,9 +211,13 @@ def acknowledge(result: ParseResult, envelope: Envelope, kind: str = "997",
     """
     responses = []
     for n, received in enumerate(result.interchanges):
-        env = replace(envelope, standard=received.standard,
-                      control_number=envelope.control_number + n,
-                      receiver=received.sender, receiver_qualifier=received.sender_qualifier)
+        env = replace(
+            envelope,
+            standard=received.standard,
+            control_number=envelope.control_number + n,
+            receiver=received.sender,
+            receiver_qualifier=received.sender_qualifier,
+        )
         d = env.resolved_delimiters
         if received.standard == EDIFACT:
             env = replace(env, syntax_version=max(received.version.split(":")[-1], "3"))

@@ -17,10 +17,18 @@ from .mapping import MappingError, to_document
 from .model import FunctionalGroup, Interchange, ParseResult, Status, Transaction
 
 FORMAT = "concord.edi/1"
-_STATUS = {Status.ACCEPTED: "accepted", Status.ACCEPTED_WITH_ERRORS: "accepted_with_errors",
-           Status.PARTIALLY_ACCEPTED: "partially_accepted", Status.REJECTED: "rejected"}
-_KINDS = {"PurchaseOrder": "purchase_order", "PurchaseOrderAck": "purchase_order_ack",
-          "ShipNotice": "ship_notice", "Invoice": "invoice"}
+_STATUS = {
+    Status.ACCEPTED: "accepted",
+    Status.ACCEPTED_WITH_ERRORS: "accepted_with_errors",
+    Status.PARTIALLY_ACCEPTED: "partially_accepted",
+    Status.REJECTED: "rejected",
+}
+_KINDS = {
+    "PurchaseOrder": "purchase_order",
+    "PurchaseOrderAck": "purchase_order_ack",
+    "ShipNotice": "ship_notice",
+    "Invoice": "invoice",
+}
 
 
 def iso_date(text: str) -> str:
@@ -61,12 +69,19 @@ def _transaction(tx: Transaction, standard: str, mapping_errors: list[EdiError])
         doc = to_document(tx, standard) if tx.segments else None
         document = document_json(doc) if doc is not None else None
     except MappingError as exc:
-        mapping_errors.append(EdiError(
-            Level.TRANSACTION, "", f"{tx.type} {tx.control_number} cannot be read as a "
-            f"business document: {exc}", standard=standard, transaction=tx.control_number,
-            transaction_type=tx.type, segment_tag=tx.segments[0].tag,
-            line=tx.segments[0].line, segment_index=tx.segments[0].index,
-        ))
+        mapping_errors.append(
+            EdiError(
+                Level.TRANSACTION,
+                "",
+                f"{tx.type} {tx.control_number} cannot be read as a business document: {exc}",
+                standard=standard,
+                transaction=tx.control_number,
+                transaction_type=tx.type,
+                segment_tag=tx.segments[0].tag,
+                line=tx.segments[0].line,
+                segment_index=tx.segments[0].index,
+            )
+        )
     return {
         "type": tx.type,
         "control_number": tx.control_number,

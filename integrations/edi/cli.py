@@ -61,17 +61,24 @@ def validate_command(file: Path, strict: bool) -> None:
     groups = sum(len(i.groups) for i in result.interchanges)
     errors = sum(e.is_error for e in result.errors)
     summary = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())) or "none"
-    click.echo(f"{file}: {len(result.interchanges)} interchange(s), {groups} group(s), "
-               f"{len(result.transactions)} transaction set(s) ({summary}); "
-               f"{errors} error(s), {len(result.errors) - errors} warning(s)")
+    click.echo(
+        f"{file}: {len(result.interchanges)} interchange(s), {groups} group(s), "
+        f"{len(result.transactions)} transaction set(s) ({summary}); "
+        f"{errors} error(s), {len(result.errors) - errors} warning(s)"
+    )
     click.echo("valid" if result.ok else "INVALID")
     sys.exit(0 if result.ok else 1)
 
 
 @edi.command("ack")
 @_FILE
-@click.option("--kind", type=click.Choice(["997", "999"]), default="997", show_default=True,
-              help="X12 acknowledgment type (EDIFACT always gets CONTRL).")
+@click.option(
+    "--kind",
+    type=click.Choice(["997", "999"]),
+    default="997",
+    show_default=True,
+    help="X12 acknowledgment type (EDIFACT always gets CONTRL).",
+)
 @click.option("--sender", required=True, help="Our interchange ID.")
 @click.option("--qualifier", default="ZZ", show_default=True, help="Our ID qualifier.")
 @click.option("--control-number", type=int, default=1, show_default=True)

@@ -13,11 +13,27 @@ from typing import Union
 
 # Product identifier qualifiers → a neutral kind (X12 data element 235 / EDIFACT 7143).
 PRODUCT_ID_KINDS = {
-    "BP": "buyer_part", "IN": "buyer_item", "CB": "buyer_catalog",
-    "VN": "vendor_part", "VP": "vendor_part", "SA": "vendor_part", "VA": "vendor_part",
-    "MG": "manufacturer_part", "MF": "manufacturer_part", "MP": "manufacturer_part",
-    "UP": "upc", "UA": "upc", "UK": "gtin", "EN": "gtin", "EO": "gtin", "SRV": "gtin",
-    "UI": "upc", "SK": "sku", "ST": "style", "PD": "description", "SN": "serial_number",
+    "BP": "buyer_part",
+    "IN": "buyer_item",
+    "CB": "buyer_catalog",
+    "VN": "vendor_part",
+    "VP": "vendor_part",
+    "SA": "vendor_part",
+    "VA": "vendor_part",
+    "MG": "manufacturer_part",
+    "MF": "manufacturer_part",
+    "MP": "manufacturer_part",
+    "UP": "upc",
+    "UA": "upc",
+    "UK": "gtin",
+    "EN": "gtin",
+    "EO": "gtin",
+    "SRV": "gtin",
+    "UI": "upc",
+    "SK": "sku",
+    "ST": "style",
+    "PD": "description",
+    "SN": "serial_number",
 }
 
 

@@ -87,14 +87,27 @@ class EdiReader:
         self._last: Segment | None = None
 
     # -- helpers -----------------------------------------------------------------------
-    def _error(self, level: Level, meaning: str, message: str, seg: Segment | None,
-               severity: Severity = Severity.ERROR, **where: object) -> EdiError:
+    def _error(
+        self,
+        level: Level,
+        meaning: str,
+        message: str,
+        seg: Segment | None,
+        severity: Severity = Severity.ERROR,
+        **where: object,
+    ) -> EdiError:
         standard = self._syntax.standard if self._syntax else ""
         tag = where.pop("segment_tag", seg.tag if seg else None)
         error = EdiError(
-            level, code(meaning, standard), message, severity, standard=standard,
-            line=seg.line if seg else None, segment_index=seg.index if seg else None,
-            segment_tag=tag, **where,  # type: ignore[arg-type]
+            level,
+            code(meaning, standard),
+            message,
+            severity,
+            standard=standard,
+            line=seg.line if seg else None,
+            segment_index=seg.index if seg else None,
+            segment_tag=tag,
+            **where,  # type: ignore[arg-type]
         )
         error = self.sink.add(error)
         target = {Level.INTERCHANGE: self._interchange, Level.GROUP: self._group}.get(level)
@@ -132,8 +145,14 @@ class EdiReader:
     def _feed(self, seg: Segment, syntax: Syntax, reader: SegmentReader) -> Received | None:
         tag = seg.tag
         ic, grp, msg = syntax.interchange, syntax.group, syntax.message
-        if self._tx is not None and tag not in (msg.trailer, msg.header, grp.header,
-                                                grp.trailer, ic.header, ic.trailer):
+        if self._tx is not None and tag not in (
+            msg.trailer,
+            msg.header,
+            grp.header,
+            grp.trailer,
+            ic.header,
+            ic.trailer,
+        ):
             self._tx.segment_count += 1
             if self.keep or self._validator is not None:
                 self._tx.segments.append(seg)
@@ -156,20 +175,33 @@ class EdiReader:
         elif tag == ic.trailer:
             done = self._end_transaction(None, syntax) if self._tx else None
             if self._group is not None and not self._group.implicit:
-                self._error(Level.GROUP, "group_trailer_missing",
-                            f"Functional group {self._group.control_number} has no "
-                            f"{grp.trailer} trailer", seg)
+                self._error(
+                    Level.GROUP,
+                    "group_trailer_missing",
+                    f"Functional group {self._group.control_number} has no {grp.trailer} trailer",
+                    seg,
+                )
             self._group = None
             self._end_interchange(seg, syntax)
             return done
         elif tag == "TA1" and self._interchange is not None and self._group is None:
             self._interchange.ta1.append(seg)
         else:
-            where = "outside any interchange" if self._interchange is None else (
-                "outside any transaction set" if syntax.standard == X12 else "outside any message"
+            where = (
+                "outside any interchange"
+                if self._interchange is None
+                else (
+                    "outside any transaction set"
+                    if syntax.standard == X12
+                    else "outside any message"
+                )
             )
-            self._error(Level.INTERCHANGE, "interchange_content",
-                        f"Segment {tag} at line {seg.line} is {where}", seg)
+            self._error(
+                Level.INTERCHANGE,
+                "interchange_content",
+                f"Segment {tag} at line {seg.line} is {where}",
+                seg,
+            )
         return None
 
     def _start_interchange(self, seg: Segment, syntax: Syntax, reader: SegmentReader) -> None:
@@ -183,26 +215,41 @@ class EdiReader:
             interchange.errors.append(self.sink.add(error))
         key = (interchange.sender, interchange.receiver, interchange.control_number)
         if key in self._seen_interchanges:
-            self._error(Level.INTERCHANGE, "interchange_duplicate",
-                        f"Interchange control number {interchange.control_number} from "
-                        f"{interchange.sender} was already used earlier in this file", seg,
-                        Severity.WARNING)
+            self._error(
+                Level.INTERCHANGE,
+                "interchange_duplicate",
+                f"Interchange control number {interchange.control_number} from "
+                f"{interchange.sender} was already used earlier in this file",
+                seg,
+                Severity.WARNING,
+            )
         self._seen_interchanges.add(key)
 
     def _start_group(self, seg: Segment, syntax: Syntax) -> Received | None:
         done = self._end_transaction(None, syntax) if self._tx else None
         if self._interchange is None:
-            self._error(Level.INTERCHANGE, "interchange_content",
-                        f"Segment {seg.tag} is outside any interchange", seg)
+            self._error(
+                Level.INTERCHANGE,
+                "interchange_content",
+                f"Segment {seg.tag} is outside any interchange",
+                seg,
+            )
             return done
         if self._group is not None and not self._group.implicit:
-            self._error(Level.GROUP, "group_trailer_missing",
-                        f"Functional group {self._group.control_number} has no "
-                        f"{syntax.group.trailer} trailer", seg)
+            self._error(
+                Level.GROUP,
+                "group_trailer_missing",
+                f"Functional group {self._group.control_number} has no "
+                f"{syntax.group.trailer} trailer",
+                seg,
+            )
         elif any(g.implicit for g in self._interchange.groups):
-            self._error(Level.INTERCHANGE, "groups_and_messages_mixed",
-                        "Functional groups and ungrouped messages are mixed in one interchange",
-                        seg)
+            self._error(
+                Level.INTERCHANGE,
+                "groups_and_messages_mixed",
+                "Functional groups and ungrouped messages are mixed in one interchange",
+                seg,
+            )
         group, errors = syntax.read_group(seg)
         self._group = group
         self._interchange.groups.append(group)
@@ -215,17 +262,28 @@ class EdiReader:
     def _start_transaction(self, seg: Segment, syntax: Syntax) -> Received | None:
         done = self._end_transaction(None, syntax) if self._tx else None
         if self._interchange is None:
-            self._error(Level.INTERCHANGE, "interchange_content",
-                        f"Segment {seg.tag} is outside any interchange", seg)
+            self._error(
+                Level.INTERCHANGE,
+                "interchange_content",
+                f"Segment {seg.tag} is outside any interchange",
+                seg,
+            )
             return done
         if self._group is None:
             if syntax.standard == X12:
-                self._error(Level.INTERCHANGE, "interchange_content",
-                            "Transaction set header ST is outside a functional group (GS)", seg)
+                self._error(
+                    Level.INTERCHANGE,
+                    "interchange_content",
+                    "Transaction set header ST is outside a functional group (GS)",
+                    seg,
+                )
             elif any(not g.implicit for g in self._interchange.groups):
-                self._error(Level.INTERCHANGE, "groups_and_messages_mixed",
-                            "Functional groups and ungrouped messages are mixed in one "
-                            "interchange", seg)
+                self._error(
+                    Level.INTERCHANGE,
+                    "groups_and_messages_mixed",
+                    "Functional groups and ungrouped messages are mixed in one interchange",
+                    seg,
+                )
             self._group = syntax.implicit_group(self._interchange, seg.get(2, 1))
             self._interchange.groups.append(self._group)
             self._seen_tx = set()
@@ -247,14 +305,24 @@ class EdiReader:
             if schema is None:
                 self._validator = None
         if not tx.control_number:
-            self._error(Level.TRANSACTION, "transaction_invalid_control_number",
-                        f"{seg.tag} at line {seg.line} has no control number", seg,
-                        segment_position=1)
+            self._error(
+                Level.TRANSACTION,
+                "transaction_invalid_control_number",
+                f"{seg.tag} at line {seg.line} has no control number",
+                seg,
+                segment_position=1,
+            )
         elif tx.control_number in self._seen_tx:
-            self._error(Level.TRANSACTION, "transaction_not_unique",
-                        f"Control number {tx.control_number} is used by more than one "
-                        f"{'transaction set' if syntax.standard == X12 else 'message'} in "
-                        "this group", seg, Severity.WARNING, segment_position=1)
+            self._error(
+                Level.TRANSACTION,
+                "transaction_not_unique",
+                f"Control number {tx.control_number} is used by more than one "
+                f"{'transaction set' if syntax.standard == X12 else 'message'} in "
+                "this group",
+                seg,
+                Severity.WARNING,
+                segment_position=1,
+            )
         self._seen_tx.add(tx.control_number)
         return done
 
@@ -262,18 +330,26 @@ class EdiReader:
         tx, group, interchange = self._tx, self._group, self._interchange
         if tx is None or group is None or interchange is None:
             if seg is not None:
-                self._error(Level.INTERCHANGE, "interchange_content",
-                            f"Trailer {seg.tag} at line {seg.line} has no matching "
-                            f"{syntax.message.header}", seg)
+                self._error(
+                    Level.INTERCHANGE,
+                    "interchange_content",
+                    f"Trailer {seg.tag} at line {seg.line} has no matching {syntax.message.header}",
+                    seg,
+                )
             return None
         msg = syntax.message
         if seg is None:
             at = self._last
-            self._error(Level.TRANSACTION, "transaction_trailer_missing",
-                        f"{'Transaction set' if syntax.standard == X12 else 'Message'} "
-                        f"{tx.type} {tx.control_number} has no {msg.trailer} trailer "
-                        "(the file may be truncated)", at, segment_tag=msg.trailer,
-                        segment_position=tx.segment_count + 1)
+            self._error(
+                Level.TRANSACTION,
+                "transaction_trailer_missing",
+                f"{'Transaction set' if syntax.standard == X12 else 'Message'} "
+                f"{tx.type} {tx.control_number} has no {msg.trailer} trailer "
+                "(the file may be truncated)",
+                at,
+                segment_tag=msg.trailer,
+                segment_position=tx.segment_count + 1,
+            )
         else:
             tx.segment_count += 1
             tx.segments.append(seg)
@@ -281,17 +357,29 @@ class EdiReader:
                 self._validator.feed(seg)
             count, control = seg.get(msg.count_pos), seg.get(msg.control_pos)
             if control != tx.control_number:
-                self._error(Level.TRANSACTION, "transaction_control_mismatch",
-                            f"Segment {seg.tag} at position {tx.segment_count}: control number "
-                            f"{control!r} does not match {msg.header} control number "
-                            f"{tx.control_number!r}", seg, element=msg.control_pos,
-                            segment_position=tx.segment_count, value=control)
+                self._error(
+                    Level.TRANSACTION,
+                    "transaction_control_mismatch",
+                    f"Segment {seg.tag} at position {tx.segment_count}: control number "
+                    f"{control!r} does not match {msg.header} control number "
+                    f"{tx.control_number!r}",
+                    seg,
+                    element=msg.control_pos,
+                    segment_position=tx.segment_count,
+                    value=control,
+                )
             if count != str(tx.segment_count):
-                self._error(Level.TRANSACTION, "transaction_count",
-                            f"Segment {seg.tag} at position {tx.segment_count}: segment count "
-                            f"{count!r} does not match the {tx.segment_count} segments in "
-                            f"{tx.type} {tx.control_number}", seg, element=msg.count_pos,
-                            segment_position=tx.segment_count, value=count)
+                self._error(
+                    Level.TRANSACTION,
+                    "transaction_count",
+                    f"Segment {seg.tag} at position {tx.segment_count}: segment count "
+                    f"{count!r} does not match the {tx.segment_count} segments in "
+                    f"{tx.type} {tx.control_number}",
+                    seg,
+                    element=msg.count_pos,
+                    segment_position=tx.segment_count,
+                    value=count,
+                )
         if self._validator is not None:
             self._validator.finish(seg or self._last, "" if seg else msg.trailer)
             self._validator = None
@@ -307,21 +395,35 @@ class EdiReader:
     def _end_group(self, seg: Segment, syntax: Syntax) -> None:
         group = self._group
         if group is None or group.implicit:
-            self._error(Level.INTERCHANGE, "interchange_content",
-                        f"Trailer {seg.tag} at line {seg.line} has no matching "
-                        f"{syntax.group.header}", seg)
+            self._error(
+                Level.INTERCHANGE,
+                "interchange_content",
+                f"Trailer {seg.tag} at line {seg.line} has no matching {syntax.group.header}",
+                seg,
+            )
             return
         group.trailer = seg
         count, control = seg.get(1), seg.get(2)
         if control != group.control_number:
-            self._error(Level.GROUP, "group_control_mismatch",
-                        f"Segment {seg.tag}: group control number {control!r} does not match "
-                        f"{syntax.group.header} control number {group.control_number!r}", seg,
-                        element=2, value=control)
+            self._error(
+                Level.GROUP,
+                "group_control_mismatch",
+                f"Segment {seg.tag}: group control number {control!r} does not match "
+                f"{syntax.group.header} control number {group.control_number!r}",
+                seg,
+                element=2,
+                value=control,
+            )
         if count != str(group.received):
-            self._error(Level.GROUP, "group_count",
-                        f"Segment {seg.tag}: says {count!r} transaction(s) but the group has "
-                        f"{group.received}", seg, element=1, value=count)
+            self._error(
+                Level.GROUP,
+                "group_count",
+                f"Segment {seg.tag}: says {count!r} transaction(s) but the group has "
+                f"{group.received}",
+                seg,
+                element=1,
+                value=count,
+            )
         _settle_group(group)
         self._group = None
         self._context()
@@ -329,9 +431,12 @@ class EdiReader:
     def _end_interchange(self, seg: Segment, syntax: Syntax) -> None:
         interchange = self._interchange
         if interchange is None:
-            self._error(Level.INTERCHANGE, "interchange_content",
-                        f"Trailer {seg.tag} at line {seg.line} has no matching "
-                        f"{syntax.interchange.header}", seg)
+            self._error(
+                Level.INTERCHANGE,
+                "interchange_content",
+                f"Trailer {seg.tag} at line {seg.line} has no matching {syntax.interchange.header}",
+                seg,
+            )
             return
         for group in interchange.groups:
             if group.implicit:
@@ -339,17 +444,28 @@ class EdiReader:
         interchange.trailer = seg
         count, control = seg.get(1), seg.get(2)
         if control != interchange.control_number:
-            self._error(Level.INTERCHANGE, "interchange_control_mismatch",
-                        f"Segment {seg.tag}: interchange control number {control!r} does not "
-                        f"match {syntax.interchange.header} control number "
-                        f"{interchange.control_number!r}", seg, element=2, value=control)
+            self._error(
+                Level.INTERCHANGE,
+                "interchange_control_mismatch",
+                f"Segment {seg.tag}: interchange control number {control!r} does not "
+                f"match {syntax.interchange.header} control number "
+                f"{interchange.control_number!r}",
+                seg,
+                element=2,
+                value=control,
+            )
         explicit = [g for g in interchange.groups if not g.implicit]
         expected = len(explicit) if explicit else sum(g.received for g in interchange.groups)
         what = "functional group(s)" if explicit or syntax.standard == X12 else "message(s)"
         if count != str(expected):
-            self._error(Level.INTERCHANGE, "interchange_count",
-                        f"Segment {seg.tag}: says {count!r} {what} but the interchange has "
-                        f"{expected}", seg, element=1, value=count)
+            self._error(
+                Level.INTERCHANGE,
+                "interchange_count",
+                f"Segment {seg.tag}: says {count!r} {what} but the interchange has {expected}",
+                seg,
+                element=1,
+                value=count,
+            )
         _settle_interchange(interchange)
         self._interchange = None
         self._context()
@@ -363,29 +479,46 @@ class EdiReader:
             if done is not None:
                 yield done
         if self._group is not None and not self._group.implicit:
-            self._error(Level.GROUP, "group_trailer_missing",
-                        f"Functional group {self._group.control_number} has no "
-                        f"{syntax.group.trailer} trailer", self._last,
-                        segment_tag=syntax.group.trailer)
+            self._error(
+                Level.GROUP,
+                "group_trailer_missing",
+                f"Functional group {self._group.control_number} has no "
+                f"{syntax.group.trailer} trailer",
+                self._last,
+                segment_tag=syntax.group.trailer,
+            )
             _settle_group(self._group)
         self._group = None
         if self._interchange is not None:
             for group in self._interchange.groups:
                 if group.implicit:
                     _settle_group(group)
-            self._error(Level.INTERCHANGE, "interchange_trailer_missing",
-                        f"Interchange {self._interchange.control_number} has no "
-                        f"{syntax.interchange.trailer} trailer"
-                        + (" (the file ends before it)" if eof else ""), self._last,
-                        segment_tag=syntax.interchange.trailer)
+            self._error(
+                Level.INTERCHANGE,
+                "interchange_trailer_missing",
+                f"Interchange {self._interchange.control_number} has no "
+                f"{syntax.interchange.trailer} trailer"
+                + (" (the file ends before it)" if eof else ""),
+                self._last,
+                segment_tag=syntax.interchange.trailer,
+            )
             _settle_interchange(self._interchange)
             self._interchange = None
         self._context()
 
 
 def _summary(tx: Transaction) -> Transaction:
-    return Transaction(tx.type, tx.control_number, tx.version, [], tx.implementation_reference,
-                       tx.errors, tx.status, tx.segment_count, tx.supported)
+    return Transaction(
+        tx.type,
+        tx.control_number,
+        tx.version,
+        [],
+        tx.implementation_reference,
+        tx.errors,
+        tx.status,
+        tx.segment_count,
+        tx.supported,
+    )
 
 
 def _settle_transaction(tx: Transaction) -> None:

@@ -170,8 +170,12 @@ class SegmentReader:
             nxt = buf.find(sep, at + 1)
             if nxt < 0:
                 self.sink.add(
-                    _error("023", "ISA segment is incomplete (fewer than 16 elements)",
-                           line=self.line, segment_tag="ISA")
+                    _error(
+                        "023",
+                        "ISA segment is incomplete (fewer than 16 elements)",
+                        line=self.line,
+                        segment_tag="ISA",
+                    )
                 )
                 return None, len(buf)
             fields.append(buf[at + 1 : nxt])
@@ -244,6 +248,18 @@ class SegmentReader:
         """Consume an UNA (if present) and set the delimiters; return characters consumed."""
         if buf.startswith("UNA"):
             una = buf[3:9]
+            if len(una) < 6:
+                self.sink.add(
+                    _error(
+                        "13",
+                        "UNA service string advice is incomplete",
+                        line=self.line,
+                        segment_tag="UNA",
+                        standard=EDIFACT,
+                    )
+                )
+                self.delimiters = EDIFACT_LEVEL_A
+                return len(buf)
             comp, elem, dec, rel, rep, term = una
             self.delimiters = Delimiters(
                 elem,
@@ -346,6 +362,9 @@ class SegmentReader:
                 else:
                     text, skipped = raw, 0
                 seg_line = line + skipped
+                if (text[:3] == "ISA" and not edifact) or (edifact and text[:3] == "UNA"):
+                    self.line, self.index = seg_line, index
+                    return term.join([text, *parts[i + 1 :], buf])
                 line += raw.count("\n") + term_is_newline
                 if "\n" in text or "\r" in text:
                     text = (
@@ -353,10 +372,6 @@ class SegmentReader:
                         if strip_newlines
                         else (text.rstrip(_CRLF))
                     )
-                if (text[:3] == "ISA" and not edifact) or (edifact and text[:3] == "UNA"):
-                    self.line, self.index = seg_line, index
-                    rest = term.join([text, *parts[i + 1 :], buf])
-                    return rest
                 index += 1
                 if rel and rel in text:
                     tag, elements = _tokenize_released(text, d, edifact)
@@ -391,12 +406,19 @@ class SegmentReader:
         while elements and elements[-1] == "":
             elements.pop()
         lenient = self.options.allow_trailing_separators
-        self.sink.add(EdiError(
-            Level.ELEMENT, "45" if self.standard == EDIFACT else "",
-            f"Segment {tag} ends with a separator (trailing empty element {tag}{count:02d})",
-            Severity.WARNING if lenient else Severity.ERROR, standard=self.standard or "",
-            line=line, segment_index=index, segment_tag=tag, element=count,
-        ))
+        self.sink.add(
+            EdiError(
+                Level.ELEMENT,
+                "45" if self.standard == EDIFACT else "",
+                f"Segment {tag} ends with a separator (trailing empty element {tag}{count:02d})",
+                Severity.WARNING if lenient else Severity.ERROR,
+                standard=self.standard or "",
+                line=line,
+                segment_index=index,
+                segment_tag=tag,
+                element=count,
+            )
+        )
 
     # -- EDIFACT character repertoire --------------------------------------------------
     def _set_syntax(self, elements: list[Value]) -> None:

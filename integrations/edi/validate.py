@@ -189,11 +189,23 @@ class TransactionValidator:
         self.tag_re = _X12_TAG if standard == X12 else _EDIFACT_TAG
 
     # -- reporting ---------------------------------------------------------------------
-    def _add(self, level: Level, meaning: str, message: str, seg: Segment | None,
-             severity: Severity = Severity.ERROR, **where: object) -> None:
+    def _add(
+        self,
+        level: Level,
+        meaning: str,
+        message: str,
+        seg: Segment | None,
+        severity: Severity = Severity.ERROR,
+        **where: object,
+    ) -> None:
         error = EdiError(
-            level, code(meaning, self.standard), message, severity, standard=self.standard,
-            segment_position=self.position, line=seg.line if seg else None,
+            level,
+            code(meaning, self.standard),
+            message,
+            severity,
+            standard=self.standard,
+            segment_position=self.position,
+            line=seg.line if seg else None,
             segment_index=seg.index if seg else None,
             trigger=self.stack[-1].trigger if self.stack else None,
             **where,  # type: ignore[arg-type]
@@ -207,9 +219,13 @@ class TransactionValidator:
             return
         tag = seg.tag
         if not self.tag_re.match(tag):
-            self._add(Level.SEGMENT, "segment_unrecognized",
-                      f"Segment at position {self.position}: {tag!r} is not a segment tag",
-                      seg, segment_tag=tag[:3])
+            self._add(
+                Level.SEGMENT,
+                "segment_unrecognized",
+                f"Segment at position {self.position}: {tag!r} is not a segment tag",
+                seg,
+                segment_tag=tag[:3],
+            )
             return
         if not self._place(seg):
             return
@@ -235,15 +251,25 @@ class TransactionValidator:
             frame.counts[j] = count
             if isinstance(child, SegmentUse):
                 if count > child.max_use:
-                    self._add(Level.SEGMENT, "segment_max",
-                              f"Segment {tag} at position {self.position} occurs more than "
-                              f"{child.max_use} time(s) here", seg, segment_tag=tag)
+                    self._add(
+                        Level.SEGMENT,
+                        "segment_max",
+                        f"Segment {tag} at position {self.position} occurs more than "
+                        f"{child.max_use} time(s) here",
+                        seg,
+                        segment_tag=tag,
+                    )
                 return True
             if count > child.spec.max_use:
-                self._add(Level.SEGMENT, "loop_max",
-                          f"Loop {child.spec.id} starting with segment {tag} at position "
-                          f"{self.position} occurs more than {child.spec.max_use} times", seg,
-                          segment_tag=tag, loop_id=child.spec.id)
+                self._add(
+                    Level.SEGMENT,
+                    "loop_max",
+                    f"Loop {child.spec.id} starting with segment {tag} at position "
+                    f"{self.position} occurs more than {child.spec.max_use} times",
+                    seg,
+                    segment_tag=tag,
+                    loop_id=child.spec.id,
+                )
             while True:  # enter the loop (and nested loops that start with the same segment)
                 new = _Frame(child, trigger=(tag, self.position))
                 stack.append(new)
@@ -255,13 +281,19 @@ class TransactionValidator:
         if tag in self.schema.tags:
             meaning, why = "segment_sequence", "is not in the proper sequence"
         elif tag in self.dictionary or tag in self.schema.schema.segments:
-            meaning, why = "segment_not_in_set", (
-                f"is not defined in transaction set {self.schema.schema.type}"
+            meaning, why = (
+                "segment_not_in_set",
+                (f"is not defined in transaction set {self.schema.schema.type}"),
             )
         else:
             meaning, why = "segment_unrecognized", "is not a known segment"
-        self._add(Level.SEGMENT, meaning, f"Segment {tag} at position {self.position} {why}",
-                  seg, segment_tag=tag)
+        self._add(
+            Level.SEGMENT,
+            meaning,
+            f"Segment {tag} at position {self.position} {why}",
+            seg,
+            segment_tag=tag,
+        )
         return False
 
     def _advance(self, frame: _Frame, j: int, seg: Segment) -> None:
@@ -274,12 +306,19 @@ class TransactionValidator:
         if isinstance(child, SegmentUse) and child.tag == self._trailer:
             return
         if child.mandatory and not frame.counts.get(i):
-            what = (f"segment {child.tag}" if isinstance(child, SegmentUse)
-                    else f"loop {child.spec.id} (starting with {child.spec.trigger})")
+            what = (
+                f"segment {child.tag}"
+                if isinstance(child, SegmentUse)
+                else f"loop {child.spec.id} (starting with {child.spec.trigger})"
+            )
             tag = child.tag if isinstance(child, SegmentUse) else child.spec.trigger
-            self._add(Level.SEGMENT, "segment_missing",
-                      f"Mandatory {what} is missing before position {self.position}",
-                      seg, segment_tag=tag)
+            self._add(
+                Level.SEGMENT,
+                "segment_missing",
+                f"Mandatory {what} is missing before position {self.position}",
+                seg,
+                segment_tag=tag,
+            )
 
     def _close(self, frame: _Frame, seg: Segment | None) -> None:
         for i in range(frame.index, len(frame.node.children)):
@@ -303,10 +342,15 @@ class TransactionValidator:
         tag = seg.tag
         if len(values) > len(specs):
             extra = len(values) - len(specs)
-            if any(v != "" for v in values[len(specs):]):
-                self._element_error(seg, "element_too_many", len(specs) + 1, None, None,
-                                    f"has {extra} more element(s) than the {len(specs)} "
-                                    f"{tag} defines")
+            if any(v != "" for v in values[len(specs) :]):
+                self._element_error(
+                    seg,
+                    "element_too_many",
+                    len(specs) + 1,
+                    None,
+                    None,
+                    f"has {extra} more element(s) than the {len(specs)} {tag} defines",
+                )
         present: set[int] = set()
         for pos, es in enumerate(specs, 1):
             value = values[pos - 1] if pos <= len(values) else ""
@@ -337,28 +381,38 @@ class TransactionValidator:
             for ci, (cs, cv) in enumerate(zip(es.components, comps, strict=False), 1):
                 if cv == "":
                     if cs.mandatory:
-                        self._element_error(seg, "element_missing", pos, ci, cs, rep=rep,
-                                            parent=es)
+                        self._element_error(seg, "element_missing", pos, ci, cs, rep=rep, parent=es)
                 else:
                     bad = check_value(cs, cv)
                     if bad:
                         self._element_error(seg, bad, pos, ci, cs, value=cv, rep=rep, parent=es)
             for ci in range(len(comps) + 1, len(es.components) + 1):
                 if es.components[ci - 1].mandatory:
-                    self._element_error(seg, "element_missing", pos, ci, es.components[ci - 1],
-                                        rep=rep, parent=es)
+                    self._element_error(
+                        seg, "element_missing", pos, ci, es.components[ci - 1], rep=rep, parent=es
+                    )
             return
         if isinstance(value, tuple):
-            self._element_error(seg, "element_too_many_components", pos, None, es, rep=rep,
-                                value=":".join(value))
+            self._element_error(
+                seg, "element_too_many_components", pos, None, es, rep=rep, value=":".join(value)
+            )
             return
         bad = check_value(es, value)
         if bad:
             self._element_error(seg, bad, pos, None, es, value=value, rep=rep)
 
-    def _element_error(self, seg: Segment, meaning: str, pos: int, comp: int | None,
-                       es: ElementSpec | None, detail: str | None = None, value: str | None = None,
-                       rep: int | None = None, parent: ElementSpec | None = None) -> None:
+    def _element_error(
+        self,
+        seg: Segment,
+        meaning: str,
+        pos: int,
+        comp: int | None,
+        es: ElementSpec | None,
+        detail: str | None = None,
+        value: str | None = None,
+        rep: int | None = None,
+        parent: ElementSpec | None = None,
+    ) -> None:
         name = f"{seg.tag}{pos:02d}" + (f"-{comp}" if comp else "")
         if es is not None:
             label = es.name if self.standard == X12 else f"{es.ref} {es.name}"
@@ -367,11 +421,18 @@ class TransactionValidator:
         if value is not None and meaning not in ("element_missing",):
             text += f": {value!r}"
         ref = (parent or es).ref if (parent or es) is not None else None
-        self._add(Level.ELEMENT, meaning,
-                  f"Segment {seg.tag} at position {self.position}: element {name} {text}", seg,
-                  segment_tag=seg.tag, element=pos, component=comp, repetition=rep,
-                  element_ref=ref if ref and ref[0].isdigit() else (es.ref if es else None),
-                  value=value)
+        self._add(
+            Level.ELEMENT,
+            meaning,
+            f"Segment {seg.tag} at position {self.position}: element {name} {text}",
+            seg,
+            segment_tag=seg.tag,
+            element=pos,
+            component=comp,
+            repetition=rep,
+            element_ref=ref if ref and ref[0].isdigit() else (es.ref if es else None),
+            value=value,
+        )
 
     def _rules(self, seg: Segment, spec: SegmentSpec, present: set[int]) -> None:
         for rule in spec.rules:
@@ -388,17 +449,26 @@ class TransactionValidator:
             elif kind == "L" and first and len(have) == 1:
                 missing = pos[1:2]
             elif kind == "E" and len(have) > 1:
-                self._element_error(seg, "element_exclusion", have[1], None,
-                                    _spec_at(spec, have[1]),
-                                    detail=f"must not be used together with {seg.tag}"
-                                    f"{have[0]:02d} (rule {rule})")
+                self._element_error(
+                    seg,
+                    "element_exclusion",
+                    have[1],
+                    None,
+                    _spec_at(spec, have[1]),
+                    detail=f"must not be used together with {seg.tag}{have[0]:02d} (rule {rule})",
+                )
                 continue
             else:
                 continue
             for p in missing:
-                self._element_error(seg, "element_conditional_missing", p, None,
-                                    _spec_at(spec, p),
-                                    detail=f"is required by rule {rule} but is empty")
+                self._element_error(
+                    seg,
+                    "element_conditional_missing",
+                    p,
+                    None,
+                    _spec_at(spec, p),
+                    detail=f"is required by rule {rule} but is empty",
+                )
 
     def _edifact_date(self, seg: Segment) -> None:
         qualifier, text, fmt = (seg.get(1, i) for i in (1, 2, 3))
@@ -410,9 +480,15 @@ class TransactionValidator:
         elif fmt == "101":
             ok = len(text) == 6 and valid_date(text)
         if not ok:
-            self._element_error(seg, "element_invalid_date", 1, 2, None,
-                                detail=f"(date {qualifier}) is not a valid date in format {fmt}",
-                                value=text)
+            self._element_error(
+                seg,
+                "element_invalid_date",
+                1,
+                2,
+                None,
+                detail=f"(date {qualifier}) is not a valid date in format {fmt}",
+                value=text,
+            )
 
 
 def _spec_at(spec: SegmentSpec, pos: int) -> ElementSpec | None:

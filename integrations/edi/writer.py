@@ -15,10 +15,29 @@ from .model import FunctionalGroup, Interchange, Segment, Transaction, Value
 from .reader import ISA_WIDTHS
 
 # X12 functional identifier (GS01) per transaction set.
-FUNCTIONAL_IDS = {"850": "PO", "855": "PR", "856": "SH", "810": "IN", "997": "FA", "999": "FA",
-                  "860": "PC", "865": "CA", "846": "IB", "812": "CD", "820": "RA"}
-_ENCODINGS = {"UNOA": "ascii", "UNOB": "ascii", "UNOC": "latin-1", "UNOY": "utf-8",
-              "UNOW": "utf-8", "UNOD": "iso8859-2", "UNOE": "iso8859-5", "UNOF": "iso8859-7"}
+FUNCTIONAL_IDS = {
+    "850": "PO",
+    "855": "PR",
+    "856": "SH",
+    "810": "IN",
+    "997": "FA",
+    "999": "FA",
+    "860": "PC",
+    "865": "CA",
+    "846": "IB",
+    "812": "CD",
+    "820": "RA",
+}
+_ENCODINGS = {
+    "UNOA": "ascii",
+    "UNOB": "ascii",
+    "UNOC": "latin-1",
+    "UNOY": "utf-8",
+    "UNOW": "utf-8",
+    "UNOD": "iso8859-2",
+    "UNOE": "iso8859-5",
+    "UNOF": "iso8859-7",
+}
 
 
 class EdiWriteError(ValueError):
@@ -128,8 +147,9 @@ def trim(elements: list[Value]) -> list[Value]:
 
 
 # -- interchanges ----------------------------------------------------------------------
-def write(interchange: Interchange, delimiters: Delimiters | None = None,
-          encoding: str | None = None) -> bytes:
+def write(
+    interchange: Interchange, delimiters: Delimiters | None = None, encoding: str | None = None
+) -> bytes:
     """Serialise ``interchange`` as it stands (its own delimiters unless others are given)."""
     encoding = encoding or _encoding(interchange)
     text = write_text(interchange, delimiters)
@@ -184,28 +204,65 @@ def build_interchange(
     if e.standard == X12:
         version = e.resolved_version
         isa_version = "00501" if version >= "005" else "00401"
-        isa = Segment("ISA", [
-            "00", "", "00", "", e.sender_qualifier, e.sender, e.receiver_qualifier, e.receiver,
-            ts.strftime("%y%m%d"), ts.strftime("%H%M"),
-            d.repetition if d.repetition and isa_version >= "00402" else "U",
-            isa_version, ctl.zfill(9), "1" if e.acknowledgment_requested else "0",
-            "T" if e.test else "P",
-        ])
-        isa.elements = [str(v).ljust(w)[:w] if i not in (10,) else v
-                        for i, (v, w) in enumerate(zip(isa.elements, ISA_WIDTHS, strict=False))]
-        interchange = Interchange(X12, e.sender_qualifier, e.sender, e.receiver_qualifier,
-                                  e.receiver, ts.strftime("%y%m%d"), ts.strftime("%H%M"),
-                                  ctl.zfill(9), isa_version, e.test, d, isa,
-                                  acknowledgment_requested=e.acknowledgment_requested)
+        isa = Segment(
+            "ISA",
+            [
+                "00",
+                "",
+                "00",
+                "",
+                e.sender_qualifier,
+                e.sender,
+                e.receiver_qualifier,
+                e.receiver,
+                ts.strftime("%y%m%d"),
+                ts.strftime("%H%M"),
+                d.repetition if d.repetition and isa_version >= "00402" else "U",
+                isa_version,
+                ctl.zfill(9),
+                "1" if e.acknowledgment_requested else "0",
+                "T" if e.test else "P",
+            ],
+        )
+        isa.elements = [
+            str(v).ljust(w)[:w] if i not in (10,) else v
+            for i, (v, w) in enumerate(zip(isa.elements, ISA_WIDTHS, strict=False))
+        ]
+        interchange = Interchange(
+            X12,
+            e.sender_qualifier,
+            e.sender,
+            e.receiver_qualifier,
+            e.receiver,
+            ts.strftime("%y%m%d"),
+            ts.strftime("%H%M"),
+            ctl.zfill(9),
+            isa_version,
+            e.test,
+            d,
+            isa,
+            acknowledgment_requested=e.acknowledgment_requested,
+        )
         by_function: dict[str, list[tuple[str, list[Segment]]]] = {}
         for type_, body in transactions:
             by_function.setdefault(FUNCTIONAL_IDS.get(type_, "ZZ"), []).append((type_, body))
         for gno, (fid, items) in enumerate(by_function.items(), 1):
-            gs = Segment("GS", [fid, e.application_sender or e.sender,
-                                e.application_receiver or e.receiver, ts.strftime("%Y%m%d"),
-                                ts.strftime("%H%M"), str(gno), "X", version])
-            group = FunctionalGroup(fid, gs.get(2), gs.get(3), gs.get(4), gs.get(5), str(gno),
-                                    version, header=gs)
+            gs = Segment(
+                "GS",
+                [
+                    fid,
+                    e.application_sender or e.sender,
+                    e.application_receiver or e.receiver,
+                    ts.strftime("%Y%m%d"),
+                    ts.strftime("%H%M"),
+                    str(gno),
+                    "X",
+                    version,
+                ],
+            )
+            group = FunctionalGroup(
+                fid, gs.get(2), gs.get(3), gs.get(4), gs.get(5), str(gno), version, header=gs
+            )
             for tno, (type_, body) in enumerate(items, 1):
                 number = str(tno).zfill(4)
                 st = Segment("ST", [type_, number])
@@ -218,28 +275,56 @@ def build_interchange(
         interchange.trailer = Segment("IEA", [str(len(interchange.groups)), ctl.zfill(9)])
         return interchange
     version = e.resolved_version
-    unb = Segment("UNB", trim([
-        (e.syntax_id, e.syntax_version), (e.sender, e.sender_qualifier),
-        (e.receiver, e.receiver_qualifier), (ts.strftime("%y%m%d"), ts.strftime("%H%M")), ctl,
-        "", "", "", "1" if e.acknowledgment_requested else "", "", "1" if e.test else "",
-    ]))
-    interchange = Interchange(EDIFACT, e.sender_qualifier, e.sender, e.receiver_qualifier,
-                              e.receiver, unb.get(4, 1), unb.get(4, 2), ctl,
-                              f"{e.syntax_id}:{e.syntax_version}", e.test, d, unb,
-                              acknowledgment_requested=e.acknowledgment_requested)
+    unb = Segment(
+        "UNB",
+        trim(
+            [
+                (e.syntax_id, e.syntax_version),
+                (e.sender, e.sender_qualifier),
+                (e.receiver, e.receiver_qualifier),
+                (ts.strftime("%y%m%d"), ts.strftime("%H%M")),
+                ctl,
+                "",
+                "",
+                "",
+                "1" if e.acknowledgment_requested else "",
+                "",
+                "1" if e.test else "",
+            ]
+        ),
+    )
+    interchange = Interchange(
+        EDIFACT,
+        e.sender_qualifier,
+        e.sender,
+        e.receiver_qualifier,
+        e.receiver,
+        unb.get(4, 1),
+        unb.get(4, 2),
+        ctl,
+        f"{e.syntax_id}:{e.syntax_version}",
+        e.test,
+        d,
+        unb,
+        acknowledgment_requested=e.acknowledgment_requested,
+    )
     group = FunctionalGroup("", e.sender, e.receiver, unb.get(4, 1), unb.get(4, 2), "", "")
     for mno, (type_, body) in enumerate(transactions, 1):
         ref = str(mno)
         ident: tuple[str, ...] = (type_, version[0], version[1:], "UN")
         if type_ == "CONTRL":
-            ident = ("CONTRL", "4", "1", "UN") if e.syntax_version == "4" else (
-                "CONTRL", "D", "3", "UN")
+            ident = (
+                ("CONTRL", "4", "1", "UN")
+                if e.syntax_version == "4"
+                else ("CONTRL", "D", "3", "UN")
+            )
         elif e.association:
             ident += (e.association,)
         unh = Segment("UNH", [ref, ident])
         unt = Segment("UNT", [str(len(body) + 2), ref])
-        group.transactions.append(Transaction(type_, ref, version, [unh, *body, unt],
-                                              e.association))
+        group.transactions.append(
+            Transaction(type_, ref, version, [unh, *body, unt], e.association)
+        )
     interchange.groups.append(group)
     interchange.trailer = Segment("UNZ", [str(len(transactions)), ctl])
     return interchange

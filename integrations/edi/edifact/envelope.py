@@ -10,8 +10,23 @@ from ..schema.edifact_segments import SEGMENTS
 from ..syntax import Level3
 from ..validate import valid_date, valid_time
 
-SYNTAX_IDS = ("UNOA", "UNOB", "UNOC", "UNOD", "UNOE", "UNOF", "UNOG", "UNOH", "UNOI", "UNOJ",
-              "UNOK", "UNOW", "UNOX", "UNOY", "KECA")
+SYNTAX_IDS = (
+    "UNOA",
+    "UNOB",
+    "UNOC",
+    "UNOD",
+    "UNOE",
+    "UNOF",
+    "UNOG",
+    "UNOH",
+    "UNOI",
+    "UNOJ",
+    "UNOK",
+    "UNOW",
+    "UNOX",
+    "UNOY",
+    "KECA",
+)
 
 
 def message_version(seg: Segment, position: int) -> str:
@@ -36,11 +51,20 @@ class EdifactSyntax:
         errors: list[EdiError] = []
 
         def bad(meaning: str, element: int, component: int | None, why: str) -> None:
-            errors.append(EdiError(
-                Level.INTERCHANGE, code(meaning, EDIFACT), f"Segment UNB: {why}",
-                standard=EDIFACT, interchange=control, segment_tag="UNB", line=seg.line,
-                segment_index=seg.index, element=element, component=component,
-            ))
+            errors.append(
+                EdiError(
+                    Level.INTERCHANGE,
+                    code(meaning, EDIFACT),
+                    f"Segment UNB: {why}",
+                    standard=EDIFACT,
+                    interchange=control,
+                    segment_tag="UNB",
+                    line=seg.line,
+                    segment_index=seg.index,
+                    element=element,
+                    component=component,
+                )
+            )
 
         if get(1, 1) not in SYNTAX_IDS:
             bad("interchange_version", 1, 1, f"syntax identifier {get(1, 1)!r} is not supported")
@@ -55,8 +79,12 @@ class EdifactSyntax:
         if not valid_time(get(4, 2)):
             bad("interchange_time", 4, 2, f"time {get(4, 2)!r} is not a valid time")
         if not control:
-            bad("interchange_invalid_control_number", 5, None,
-                "interchange control reference (0020) is empty")
+            bad(
+                "interchange_invalid_control_number",
+                5,
+                None,
+                "interchange control reference (0020) is empty",
+            )
         interchange = Interchange(
             standard=EDIFACT,
             sender_qualifier=get(2, 2),
@@ -77,15 +105,32 @@ class EdifactSyntax:
     def read_group(self, seg: Segment) -> tuple[FunctionalGroup, list[EdiError]]:
         get = seg.get
         group = FunctionalGroup(
-            functional_id=get(1), sender=get(2, 1), receiver=get(3, 1), date=get(4, 1),
-            time=get(4, 2), control_number=get(5), version=message_version(seg, 7), header=seg,
+            functional_id=get(1),
+            sender=get(2, 1),
+            receiver=get(3, 1),
+            date=get(4, 1),
+            time=get(4, 2),
+            control_number=get(5),
+            version=message_version(seg, 7),
+            header=seg,
         )
         return group, []
 
     def read_transaction(self, seg: Segment, group: FunctionalGroup) -> Transaction:
-        return Transaction(type=seg.get(2, 1), control_number=seg.get(1),
-                           version=message_version(seg, 2), implementation_reference=seg.get(2, 5))
+        return Transaction(
+            type=seg.get(2, 1),
+            control_number=seg.get(1),
+            version=message_version(seg, 2),
+            implementation_reference=seg.get(2, 5),
+        )
 
     def implicit_group(self, interchange: Interchange, transaction_type: str) -> FunctionalGroup:
-        return FunctionalGroup(transaction_type, interchange.sender, interchange.receiver,
-                               interchange.date, interchange.time, "", "")
+        return FunctionalGroup(
+            transaction_type,
+            interchange.sender,
+            interchange.receiver,
+            interchange.date,
+            interchange.time,
+            "",
+            "",
+        )

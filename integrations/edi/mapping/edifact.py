@@ -99,19 +99,36 @@ def _parties(segs: list[Segment]) -> list[Party]:
             continue
         lines = [c for c in s.composite(5) if c]
         address = Address(lines, s.get(6), s.get(7, 1), s.get(8), s.get(9))
-        has_address = bool(lines or address.city or address.state or address.postal_code
-                           or address.country)
-        parties.append(Party(s.get(1), s.get(4, 1) or s.get(3, 1), s.get(2, 1), s.get(2, 3),
-                             address if has_address else None))
+        has_address = bool(
+            lines or address.city or address.state or address.postal_code or address.country
+        )
+        parties.append(
+            Party(
+                s.get(1),
+                s.get(4, 1) or s.get(3, 1),
+                s.get(2, 1),
+                s.get(2, 3),
+                address if has_address else None,
+            )
+        )
     return parties
 
 
 def _write_parties(parties: list[Party]) -> Iterator[Segment]:
     for p in parties:
         a = p.address or Address()
-        yield _seg("NAD", p.role, (p.id, "", p.id_qualifier) if p.id else "", "",
-                   (p.name,) if p.name else "", tuple(a.lines[:4]), a.city, (a.state,),
-                   a.postal_code, a.country)
+        yield _seg(
+            "NAD",
+            p.role,
+            (p.id, "", p.id_qualifier) if p.id else "",
+            "",
+            (p.name,) if p.name else "",
+            tuple(a.lines[:4]),
+            a.city,
+            (a.state,),
+            a.postal_code,
+            a.country,
+        )
 
 
 def _product_ids(group: list[Segment]) -> list[ProductId]:
@@ -138,8 +155,9 @@ def _price(group: list[Segment]) -> Decimal | None:
     return next((to_decimal(s.get(1, 2)) for s in group if s.tag == "PRI"), None)
 
 
-def _write_item(number: str, ids: list[ProductId], description: str, action: str = ""
-                ) -> Iterator[Segment]:
+def _write_item(
+    number: str, ids: list[ProductId], description: str, action: str = ""
+) -> Iterator[Segment]:
     first = (ids[0].value, ids[0].qualifier) if ids else ""
     yield _seg("LIN", number, action, first)
     for pid in ids[1:]:
@@ -165,18 +183,27 @@ def read_orders(body: list[Segment]) -> PurchaseOrder:
     header, lines, _ = _split(body)
     bgm = next(s for s in header if s.tag == "BGM")
     order = PurchaseOrder(
-        number=bgm.get(2, 1), date=required_date(_date_text(header, "137"), "DTM+137"),
-        purpose=_purpose(bgm), order_type=bgm.get(1, 1),
-        requested_delivery_date=_find_dtm(header, "2"), currency=_currency(header),
+        number=bgm.get(2, 1),
+        date=required_date(_date_text(header, "137"), "DTM+137"),
+        purpose=_purpose(bgm),
+        order_type=bgm.get(1, 1),
+        requested_delivery_date=_find_dtm(header, "2"),
+        currency=_currency(header),
         parties=_parties(header),
     )
     for group in lines:
         quantity, unit = _qty(group, "21")
-        order.lines.append(OrderLine(
-            line_number=group[0].get(1), quantity=quantity or Decimal(0), unit=unit,
-            unit_price=_price(group), product_ids=_product_ids(group),
-            description=_description(group), requested_delivery_date=_find_dtm(group, "2"),
-        ))
+        order.lines.append(
+            OrderLine(
+                line_number=group[0].get(1),
+                quantity=quantity or Decimal(0),
+                unit=unit,
+                unit_price=_price(group),
+                product_ids=_product_ids(group),
+                description=_description(group),
+                requested_delivery_date=_find_dtm(group, "2"),
+            )
+        )
     return order
 
 
@@ -212,21 +239,30 @@ def read_ordrsp(body: list[Segment]) -> PurchaseOrderAck:
     bgm = next(s for s in header if s.tag == "BGM")
     order_number, order_date = _reference(header, "ON")
     ack = PurchaseOrderAck(
-        order_number=order_number, order_date=order_date or required_date("", "RFF+ON DTM+171"),
-        status=_RESPONSE_READ.get(bgm.get(3), "changed"), ack_number=bgm.get(2, 1),
-        ack_date=_find_dtm(header, "137"), currency=_currency(header),
+        order_number=order_number,
+        order_date=order_date or required_date("", "RFF+ON DTM+171"),
+        status=_RESPONSE_READ.get(bgm.get(3), "changed"),
+        ack_number=bgm.get(2, 1),
+        ack_date=_find_dtm(header, "137"),
+        currency=_currency(header),
         parties=_parties(header),
     )
     for group in lines:
         quantity, unit = _qty(group, "21")
         acknowledged, _ = _qty(group, "113")
-        ack.lines.append(AckLine(
-            line_number=group[0].get(1),
-            status=_LINE_READ.get(group[0].get(2), "changed"),
-            quantity=quantity or Decimal(0), unit=unit, unit_price=_price(group),
-            product_ids=_product_ids(group), description=_description(group),
-            acknowledged_quantity=acknowledged, scheduled_date=_find_dtm(group, "69"),
-        ))
+        ack.lines.append(
+            AckLine(
+                line_number=group[0].get(1),
+                status=_LINE_READ.get(group[0].get(2), "changed"),
+                quantity=quantity or Decimal(0),
+                unit=unit,
+                unit_price=_price(group),
+                product_ids=_product_ids(group),
+                description=_description(group),
+                acknowledged_quantity=acknowledged,
+                scheduled_date=_find_dtm(group, "69"),
+            )
+        )
     return ack
 
 
@@ -239,8 +275,9 @@ def write_ordrsp(ack: PurchaseOrderAck) -> list[Segment]:
     if ack.currency:
         segs.append(_seg("CUX", ("2", ack.currency, "9")))
     for line in ack.lines:
-        segs += _write_item(line.line_number, line.product_ids, line.description,
-                            LINE_ACTION[line.status])
+        segs += _write_item(
+            line.line_number, line.product_ids, line.description, LINE_ACTION[line.status]
+        )
         segs.append(_qty_seg("21", line.quantity, line.unit))
         if line.acknowledged_quantity is not None:
             segs.append(_qty_seg("113", line.acknowledged_quantity, line.unit))
@@ -260,10 +297,14 @@ def read_desadv(body: list[Segment]) -> ShipNotice:
     stamp = next((s for s in header if s.tag == "DTM" and s.get(1, 1) == "137"), None)
     text = stamp.get(1, 2) if stamp else ""
     notice = ShipNotice(
-        shipment_id=bgm.get(2, 1), date=required_date(text, "DTM+137", "203"),
-        time=text[8:12] if len(text) >= 12 else "0000", purpose=_purpose(bgm),
-        ship_date=_find_dtm(header, "11"), bill_of_lading=_reference(header, "BM")[0],
-        tracking_number=_reference(header, "CN")[0], parties=_parties(header),
+        shipment_id=bgm.get(2, 1),
+        date=required_date(text, "DTM+137", "203"),
+        time=text[8:12] if len(text) >= 12 else "0000",
+        purpose=_purpose(bgm),
+        ship_date=_find_dtm(header, "11"),
+        bill_of_lading=_reference(header, "BM")[0],
+        tracking_number=_reference(header, "CN")[0],
+        parties=_parties(header),
     )
     for s in header:
         if s.tag == "TDT":
@@ -315,13 +356,13 @@ def read_desadv(body: list[Segment]) -> ShipNotice:
 
 def write_desadv(notice: ShipNotice) -> list[Segment]:
     stamp = f"{from_date(notice.date)}{(notice.time or '0000')[:4]}"
-    segs = [_bgm("351", notice.shipment_id, notice.purpose),
-            _seg("DTM", ("137", stamp, "203"))]
+    segs = [_bgm("351", notice.shipment_id, notice.purpose), _seg("DTM", ("137", stamp, "203"))]
     if notice.ship_date:
         segs.append(_dtm("11", notice.ship_date))
     if notice.gross_weight is not None:
-        segs.append(_seg("MEA", "WT", ("AAB",),
-                         (notice.weight_unit, from_decimal(notice.gross_weight))))
+        segs.append(
+            _seg("MEA", "WT", ("AAB",), (notice.weight_unit, from_decimal(notice.gross_weight)))
+        )
     for qualifier, value in (("BM", notice.bill_of_lading), ("CN", notice.tracking_number)):
         if value:
             segs.append(_seg("RFF", (qualifier, value)))
@@ -342,8 +383,12 @@ def write_desadv(notice: ShipNotice) -> list[Segment]:
     for order in notice.orders:
         for package in order.packages:
             level += 1
-            segs += [_seg("CPS", str(level), "1"), _seg("PAC", "1"), _seg("PCI", "33E"),
-                     _seg("GIN", "BJ", (package.sscc,))]
+            segs += [
+                _seg("CPS", str(level), "1"),
+                _seg("PAC", "1"),
+                _seg("PCI", "33E"),
+                _seg("GIN", "BJ", (package.sscc,)),
+            ]
             segs += items(order, package.items)
         if order.items:
             level += 1
@@ -359,25 +404,39 @@ def read_invoic(body: list[Segment]) -> Invoice:
     bgm = next(s for s in header if s.tag == "BGM")
     order_number, order_date = _reference(header, "ON")
     invoice = Invoice(
-        number=bgm.get(2, 1), date=required_date(_date_text(header, "137")
-                                                 or _date_text(header, "3"), "DTM+137"),
-        order_number=order_number, order_date=order_date, purpose=_purpose(bgm),
-        currency=_currency(header), parties=_parties(header),
+        number=bgm.get(2, 1),
+        date=required_date(_date_text(header, "137") or _date_text(header, "3"), "DTM+137"),
+        order_number=order_number,
+        order_date=order_date,
+        purpose=_purpose(bgm),
+        currency=_currency(header),
+        parties=_parties(header),
     )
     for group in lines:
         quantity, unit = _qty(group, "47")
-        invoice.lines.append(InvoiceLine(
-            line_number=group[0].get(1), quantity=quantity or Decimal(0), unit=unit,
-            unit_price=_price(group), product_ids=_product_ids(group),
-            description=_description(group),
-        ))
+        invoice.lines.append(
+            InvoiceLine(
+                line_number=group[0].get(1),
+                quantity=quantity or Decimal(0),
+                unit=unit,
+                unit_price=_price(group),
+                product_ids=_product_ids(group),
+                description=_description(group),
+            )
+        )
     for i, s in enumerate(summary):
         if s.tag == "MOA" and s.get(1, 1) in ("86", "77") and invoice.total_amount is None:
             invoice.total_amount = to_decimal(s.get(1, 2))
         elif s.tag == "TAX":
             following = summary[i + 1 : i + 2]
-            amount = next((to_decimal(m.get(1, 2)) for m in following
-                           if m.tag == "MOA" and m.get(1, 1) == "124"), None)
+            amount = next(
+                (
+                    to_decimal(m.get(1, 2))
+                    for m in following
+                    if m.tag == "MOA" and m.get(1, 1) == "124"
+                ),
+                None,
+            )
             invoice.taxes.append(Tax(s.get(2, 1), amount, to_decimal(s.get(5, 4))))
     return invoice
 

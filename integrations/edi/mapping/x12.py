@@ -35,13 +35,30 @@ from .common import (
 )
 
 ACK_STATUS = {"accepted": "IA", "changed": "IC", "rejected": "IR", "backordered": "IB"}
-_ACK_READ = {"IA": "accepted", "AC": "accepted", "AR": "accepted", "IR": "rejected",
-             "R1": "rejected", "R2": "rejected", "R3": "rejected", "R4": "rejected",
-             "ID": "rejected", "IB": "backordered"}
+_ACK_READ = {
+    "IA": "accepted",
+    "AC": "accepted",
+    "AR": "accepted",
+    "IR": "rejected",
+    "R1": "rejected",
+    "R2": "rejected",
+    "R3": "rejected",
+    "R4": "rejected",
+    "ID": "rejected",
+    "IB": "backordered",
+}
 BAK_STATUS = {"accepted": "AD", "changed": "AC", "rejected": "RD"}
-_BAK_READ = {"AD": "accepted", "AK": "accepted", "AT": "accepted", "AC": "changed",
-             "AE": "changed", "RD": "rejected", "RJ": "rejected", "RF": "rejected",
-             "RO": "rejected"}
+_BAK_READ = {
+    "AD": "accepted",
+    "AK": "accepted",
+    "AT": "accepted",
+    "AC": "changed",
+    "AE": "changed",
+    "RD": "rejected",
+    "RJ": "rejected",
+    "RF": "rejected",
+    "RO": "rejected",
+}
 
 
 def _seg(tag: str, *elements: str) -> Segment:
@@ -123,8 +140,7 @@ def _description(loop: list[Segment]) -> str:
 
 
 def _dtm(segs: list[Segment], qualifier: str) -> date | None:
-    return next((to_date(s.get(2)) for s in segs if s.tag == "DTM" and s.get(1) == qualifier),
-                None)
+    return next((to_date(s.get(2)) for s in segs if s.tag == "DTM" and s.get(1) == qualifier), None)
 
 
 # -- 850 ------------------------------------------------------------------------------
@@ -133,33 +149,58 @@ def read_850(body: list[Segment]) -> PurchaseOrder:
     beg = next(s for s in header if s.tag == "BEG")
     cur = next((s for s in header if s.tag == "CUR"), None)
     order = PurchaseOrder(
-        number=beg.get(3), date=required_date(beg.get(5), "BEG05"),
-        purpose=X12_PURPOSE.get(beg.get(1), beg.get(1)), order_type=beg.get(2),
-        requested_delivery_date=_dtm(header, "002"), currency=cur.get(2) if cur else "",
+        number=beg.get(3),
+        date=required_date(beg.get(5), "BEG05"),
+        purpose=X12_PURPOSE.get(beg.get(1), beg.get(1)),
+        order_type=beg.get(2),
+        requested_delivery_date=_dtm(header, "002"),
+        currency=cur.get(2) if cur else "",
         parties=_parties(header),
     )
     for loop in _loops(body, "PO1", ("CTT", "SE")):
         po1 = loop[0]
-        order.lines.append(OrderLine(
-            line_number=po1.get(1), quantity=to_decimal(po1.get(2)) or Decimal(0),
-            unit=po1.get(3), unit_price=to_decimal(po1.get(4)),
-            product_ids=_product_ids(po1, 6, 26), description=_description(loop),
-            requested_delivery_date=_dtm(loop, "002"),
-        ))
+        order.lines.append(
+            OrderLine(
+                line_number=po1.get(1),
+                quantity=to_decimal(po1.get(2)) or Decimal(0),
+                unit=po1.get(3),
+                unit_price=to_decimal(po1.get(4)),
+                product_ids=_product_ids(po1, 6, 26),
+                description=_description(loop),
+                requested_delivery_date=_dtm(loop, "002"),
+            )
+        )
     return order
 
 
 def write_850(po: PurchaseOrder) -> list[Segment]:
-    segs = [_seg("BEG", PURPOSES.get(po.purpose, (po.purpose,))[0], po.order_type or "SA",
-                 po.number, "", from_date(po.date))]
+    segs = [
+        _seg(
+            "BEG",
+            PURPOSES.get(po.purpose, (po.purpose,))[0],
+            po.order_type or "SA",
+            po.number,
+            "",
+            from_date(po.date),
+        )
+    ]
     if po.currency:
         segs.append(_seg("CUR", "BY", po.currency))
     if po.requested_delivery_date:
         segs.append(_seg("DTM", "002", from_date(po.requested_delivery_date)))
     segs += _write_parties(po.parties)
     for line in po.lines:
-        segs.append(_seg("PO1", line.line_number, from_decimal(line.quantity), line.unit,
-                         from_decimal(line.unit_price), "", *_product_elements(line.product_ids)))
+        segs.append(
+            _seg(
+                "PO1",
+                line.line_number,
+                from_decimal(line.quantity),
+                line.unit,
+                from_decimal(line.unit_price),
+                "",
+                *_product_elements(line.product_ids),
+            )
+        )
         if line.description:
             segs.append(_seg("PID", "F", "", "", "", line.description))
         if line.requested_delivery_date:
@@ -174,42 +215,77 @@ def read_855(body: list[Segment]) -> PurchaseOrderAck:
     bak = next(s for s in header if s.tag == "BAK")
     cur = next((s for s in header if s.tag == "CUR"), None)
     ack = PurchaseOrderAck(
-        order_number=bak.get(3), order_date=required_date(bak.get(4), "BAK04"),
-        status=_BAK_READ.get(bak.get(2), "changed"), ack_number=bak.get(6),
-        ack_date=to_date(bak.get(9)), purpose=X12_PURPOSE.get(bak.get(1), bak.get(1)),
-        currency=cur.get(2) if cur else "", parties=_parties(header),
+        order_number=bak.get(3),
+        order_date=required_date(bak.get(4), "BAK04"),
+        status=_BAK_READ.get(bak.get(2), "changed"),
+        ack_number=bak.get(6),
+        ack_date=to_date(bak.get(9)),
+        purpose=X12_PURPOSE.get(bak.get(1), bak.get(1)),
+        currency=cur.get(2) if cur else "",
+        parties=_parties(header),
     )
     for loop in _loops(body, "PO1", ("CTT", "SE")):
         po1 = loop[0]
         ack_seg = next((s for s in loop if s.tag == "ACK"), None)
-        ack.lines.append(AckLine(
-            line_number=po1.get(1),
-            status=_ACK_READ.get(ack_seg.get(1), "changed") if ack_seg else "accepted",
-            quantity=to_decimal(po1.get(2)) or Decimal(0), unit=po1.get(3),
-            unit_price=to_decimal(po1.get(4)), product_ids=_product_ids(po1, 6, 26),
-            description=_description(loop),
-            acknowledged_quantity=to_decimal(ack_seg.get(2)) if ack_seg else None,
-            scheduled_date=to_date(ack_seg.get(5)) if ack_seg else None,
-        ))
+        ack.lines.append(
+            AckLine(
+                line_number=po1.get(1),
+                status=_ACK_READ.get(ack_seg.get(1), "changed") if ack_seg else "accepted",
+                quantity=to_decimal(po1.get(2)) or Decimal(0),
+                unit=po1.get(3),
+                unit_price=to_decimal(po1.get(4)),
+                product_ids=_product_ids(po1, 6, 26),
+                description=_description(loop),
+                acknowledged_quantity=to_decimal(ack_seg.get(2)) if ack_seg else None,
+                scheduled_date=to_date(ack_seg.get(5)) if ack_seg else None,
+            )
+        )
     return ack
 
 
 def write_855(ack: PurchaseOrderAck) -> list[Segment]:
-    segs = [_seg("BAK", PURPOSES.get(ack.purpose, (ack.purpose,))[0],
-                 BAK_STATUS.get(ack.status, "AC"), ack.order_number, from_date(ack.order_date),
-                 "", ack.ack_number, "", "", from_date(ack.ack_date))]
+    segs = [
+        _seg(
+            "BAK",
+            PURPOSES.get(ack.purpose, (ack.purpose,))[0],
+            BAK_STATUS.get(ack.status, "AC"),
+            ack.order_number,
+            from_date(ack.order_date),
+            "",
+            ack.ack_number,
+            "",
+            "",
+            from_date(ack.ack_date),
+        )
+    ]
     if ack.currency:
         segs.append(_seg("CUR", "SE", ack.currency))
     segs += _write_parties(ack.parties)
     for line in ack.lines:
-        segs.append(_seg("PO1", line.line_number, from_decimal(line.quantity), line.unit,
-                         from_decimal(line.unit_price), "", *_product_elements(line.product_ids)))
+        segs.append(
+            _seg(
+                "PO1",
+                line.line_number,
+                from_decimal(line.quantity),
+                line.unit,
+                from_decimal(line.unit_price),
+                "",
+                *_product_elements(line.product_ids),
+            )
+        )
         if line.description:
             segs.append(_seg("PID", "F", "", "", "", line.description))
         has_qty = line.acknowledged_quantity is not None
-        segs.append(_seg("ACK", ACK_STATUS[line.status], from_decimal(line.acknowledged_quantity),
-                         line.unit if has_qty else "", "068" if line.scheduled_date else "",
-                         from_date(line.scheduled_date)))
+        segs.append(
+            _seg(
+                "ACK",
+                ACK_STATUS[line.status],
+                from_decimal(line.acknowledged_quantity),
+                line.unit if has_qty else "",
+                "068" if line.scheduled_date else "",
+                from_date(line.scheduled_date),
+            )
+        )
     segs.append(_seg("CTT", str(len(ack.lines))))
     return segs
 
@@ -217,8 +293,12 @@ def write_855(ack: PurchaseOrderAck) -> list[Segment]:
 # -- 856 ------------------------------------------------------------------------------
 def read_856(body: list[Segment]) -> ShipNotice:
     bsn = next(s for s in body if s.tag == "BSN")
-    notice = ShipNotice(shipment_id=bsn.get(2), date=required_date(bsn.get(3), "BSN03"),
-                        time=bsn.get(4), purpose=X12_PURPOSE.get(bsn.get(1), bsn.get(1)))
+    notice = ShipNotice(
+        shipment_id=bsn.get(2),
+        date=required_date(bsn.get(3), "BSN03"),
+        time=bsn.get(4),
+        purpose=X12_PURPOSE.get(bsn.get(1), bsn.get(1)),
+    )
     orders: dict[str, ShipOrder] = {}
     packages: dict[str, tuple[ShipOrder, Package]] = {}
 
@@ -237,8 +317,9 @@ def read_856(body: list[Segment]) -> ShipNotice:
             _shipment_level(notice, loop)
         elif code == "O":
             prf = next((s for s in loop if s.tag == "PRF"), None)
-            orders[hl_id] = ShipOrder(prf.get(1) if prf else "",
-                                      to_date(prf.get(4)) if prf else None)
+            orders[hl_id] = ShipOrder(
+                prf.get(1) if prf else "", to_date(prf.get(4)) if prf else None
+            )
             notice.orders.append(orders[hl_id])
         elif code in ("P", "T"):
             man = next((s for s in loop if s.tag == "MAN"), None)
@@ -277,13 +358,31 @@ def _shipment_level(notice: ShipNotice, loop: list[Segment]) -> None:
 
 
 def write_856(notice: ShipNotice) -> list[Segment]:
-    segs = [_seg("BSN", PURPOSES.get(notice.purpose, (notice.purpose,))[0], notice.shipment_id,
-                 from_date(notice.date), notice.time or "0000")]
+    segs = [
+        _seg(
+            "BSN",
+            PURPOSES.get(notice.purpose, (notice.purpose,))[0],
+            notice.shipment_id,
+            from_date(notice.date),
+            notice.time or "0000",
+        )
+    ]
     hl = 1
     segs.append(_seg("HL", "1", "", "S", "1"))
     if notice.gross_weight is not None:
-        segs.append(_seg("TD1", "", "", "", "", "", "G", from_decimal(notice.gross_weight),
-                         notice.weight_unit))
+        segs.append(
+            _seg(
+                "TD1",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "G",
+                from_decimal(notice.gross_weight),
+                notice.weight_unit,
+            )
+        )
     if notice.carrier:
         segs.append(_seg("TD5", "", "2", notice.carrier))
     if notice.bill_of_lading:
@@ -325,18 +424,26 @@ def read_810(body: list[Segment]) -> Invoice:
     big = next(s for s in header if s.tag == "BIG")
     cur = next((s for s in header if s.tag == "CUR"), None)
     invoice = Invoice(
-        number=big.get(2), date=required_date(big.get(1), "BIG01"),
-        order_number=big.get(4), order_date=to_date(big.get(3)),
+        number=big.get(2),
+        date=required_date(big.get(1), "BIG01"),
+        order_number=big.get(4),
+        order_date=to_date(big.get(3)),
         purpose=X12_PURPOSE.get(big.get(8), big.get(8)) if big.get(8) else "original",
-        currency=cur.get(2) if cur else "", parties=_parties(header),
+        currency=cur.get(2) if cur else "",
+        parties=_parties(header),
     )
     for loop in _loops(body, "IT1", ("TDS", "CTT", "SE")):
         it1 = loop[0]
-        invoice.lines.append(InvoiceLine(
-            line_number=it1.get(1), quantity=to_decimal(it1.get(2)) or Decimal(0),
-            unit=it1.get(3), unit_price=to_decimal(it1.get(4)),
-            product_ids=_product_ids(it1, 6, 26), description=_description(loop),
-        ))
+        invoice.lines.append(
+            InvoiceLine(
+                line_number=it1.get(1),
+                quantity=to_decimal(it1.get(2)) or Decimal(0),
+                unit=it1.get(3),
+                unit_price=to_decimal(it1.get(4)),
+                product_ids=_product_ids(it1, 6, 26),
+                description=_description(loop),
+            )
+        )
     summary = body[next((i for i, s in enumerate(body) if s.tag == "TDS"), len(body)) :]
     for seg in summary:
         if seg.tag == "TDS":
@@ -348,14 +455,34 @@ def read_810(body: list[Segment]) -> Invoice:
 
 def write_810(invoice: Invoice) -> list[Segment]:
     purpose = "" if invoice.purpose == "original" else PURPOSES[invoice.purpose][0]
-    segs = [_seg("BIG", from_date(invoice.date), invoice.number, from_date(invoice.order_date),
-                 invoice.order_number, "", "", "", purpose)]
+    segs = [
+        _seg(
+            "BIG",
+            from_date(invoice.date),
+            invoice.number,
+            from_date(invoice.order_date),
+            invoice.order_number,
+            "",
+            "",
+            "",
+            purpose,
+        )
+    ]
     if invoice.currency:
         segs.append(_seg("CUR", "SE", invoice.currency))
     segs += _write_parties(invoice.parties)
     for line in invoice.lines:
-        segs.append(_seg("IT1", line.line_number, from_decimal(line.quantity), line.unit,
-                         from_decimal(line.unit_price), "", *_product_elements(line.product_ids)))
+        segs.append(
+            _seg(
+                "IT1",
+                line.line_number,
+                from_decimal(line.quantity),
+                line.unit,
+                from_decimal(line.unit_price),
+                "",
+                *_product_elements(line.product_ids),
+            )
+        )
         if line.description:
             segs.append(_seg("PID", "F", "", "", "", line.description))
     total = invoice.total_amount if invoice.total_amount is not None else Decimal(0)

@@ -13,16 +13,42 @@ from ..syntax import Level3
 from ..validate import valid_date, valid_time
 
 # TA105 note code for a bad value in each ISA element.
-_ISA_CODES = ("010", "011", "012", "013", "005", "006", "007", "008",
-              "014", "015", "016", "017", "018", "019", "020", "027")
-_ISA_NAMES = ("authorization information qualifier", "authorization information",
-              "security information qualifier", "security information",
-              "interchange ID qualifier (sender)", "interchange sender ID",
-              "interchange ID qualifier (receiver)", "interchange receiver ID",
-              "interchange date", "interchange time", "repetition separator / standards ID",
-              "interchange control version number", "interchange control number",
-              "acknowledgment requested", "interchange usage indicator",
-              "component element separator")
+_ISA_CODES = (
+    "010",
+    "011",
+    "012",
+    "013",
+    "005",
+    "006",
+    "007",
+    "008",
+    "014",
+    "015",
+    "016",
+    "017",
+    "018",
+    "019",
+    "020",
+    "027",
+)
+_ISA_NAMES = (
+    "authorization information qualifier",
+    "authorization information",
+    "security information qualifier",
+    "security information",
+    "interchange ID qualifier (sender)",
+    "interchange sender ID",
+    "interchange ID qualifier (receiver)",
+    "interchange receiver ID",
+    "interchange date",
+    "interchange time",
+    "repetition separator / standards ID",
+    "interchange control version number",
+    "interchange control number",
+    "acknowledgment requested",
+    "interchange usage indicator",
+    "component element separator",
+)
 _PAD = " \xa0"
 
 
@@ -47,21 +73,37 @@ class X12Syntax:
         errors: list[EdiError] = []
 
         def bad(i: int, why: str, severity: Severity = Severity.ERROR) -> None:
-            errors.append(EdiError(
-                Level.INTERCHANGE, _ISA_CODES[i],
-                f"Segment ISA: element ISA{i + 1:02d} ({_ISA_NAMES[i]}) {why}", severity,
-                standard=X12, interchange=control, segment_tag="ISA", segment_position=1,
-                line=seg.line, segment_index=seg.index, element=i + 1, value=f[i],
-            ))
+            errors.append(
+                EdiError(
+                    Level.INTERCHANGE,
+                    _ISA_CODES[i],
+                    f"Segment ISA: element ISA{i + 1:02d} ({_ISA_NAMES[i]}) {why}",
+                    severity,
+                    standard=X12,
+                    interchange=control,
+                    segment_tag="ISA",
+                    segment_position=1,
+                    line=seg.line,
+                    segment_index=seg.index,
+                    element=i + 1,
+                    value=f[i],
+                )
+            )
 
         for i, width in enumerate(ISA_WIDTHS[:15]):
             value = f[i]
             if "\xa0" in value:
-                bad(i, "is padded with non-breaking spaces (U+00A0)",
-                    Severity.ERROR if strict else Severity.WARNING)
+                bad(
+                    i,
+                    "is padded with non-breaking spaces (U+00A0)",
+                    Severity.ERROR if strict else Severity.WARNING,
+                )
             if len(value) != width:
-                bad(i, f"is {len(value)} characters long; the ISA is fixed width ({width})",
-                    Severity.ERROR if strict else Severity.WARNING)
+                bad(
+                    i,
+                    f"is {len(value)} characters long; the ISA is fixed width ({width})",
+                    Severity.ERROR if strict else Severity.WARNING,
+                )
         checks = (
             (0, f[0] in ("00", "01", "02", "03", "04", "05", "06"), "must be 00 to 06"),
             (2, f[2] in ("00", "01"), "must be 00 or 01"),
@@ -97,30 +139,59 @@ class X12Syntax:
     def read_group(self, seg: Segment) -> tuple[FunctionalGroup, list[EdiError]]:
         get = seg.get
         group = FunctionalGroup(
-            functional_id=get(1), sender=get(2), receiver=get(3), date=get(4), time=get(5),
-            control_number=get(6), version=get(8), header=seg,
+            functional_id=get(1),
+            sender=get(2),
+            receiver=get(3),
+            date=get(4),
+            time=get(5),
+            control_number=get(6),
+            version=get(8),
+            header=seg,
         )
         errors = []
         if not (get(6).isdigit() and len(get(6)) <= 9):
-            errors.append(EdiError(
-                Level.GROUP, code("group_control_syntax", X12),
-                f"Segment GS: element GS06 (group control number) must be 1-9 digits: "
-                f"{get(6)!r}", standard=X12, group=get(6), segment_tag="GS", line=seg.line,
-                segment_index=seg.index, element=6, value=get(6),
-            ))
+            errors.append(
+                EdiError(
+                    Level.GROUP,
+                    code("group_control_syntax", X12),
+                    f"Segment GS: element GS06 (group control number) must be 1-9 digits: "
+                    f"{get(6)!r}",
+                    standard=X12,
+                    group=get(6),
+                    segment_tag="GS",
+                    line=seg.line,
+                    segment_index=seg.index,
+                    element=6,
+                    value=get(6),
+                )
+            )
         if not valid_date(get(4)):
-            errors.append(EdiError(
-                Level.GROUP, code("group_control_syntax", X12),
-                f"Segment GS: element GS04 (date) is not a valid date: {get(4)!r}",
-                Severity.WARNING, standard=X12, group=get(6), segment_tag="GS", line=seg.line,
-                segment_index=seg.index, element=4, value=get(4),
-            ))
+            errors.append(
+                EdiError(
+                    Level.GROUP,
+                    code("group_control_syntax", X12),
+                    f"Segment GS: element GS04 (date) is not a valid date: {get(4)!r}",
+                    Severity.WARNING,
+                    standard=X12,
+                    group=get(6),
+                    segment_tag="GS",
+                    line=seg.line,
+                    segment_index=seg.index,
+                    element=4,
+                    value=get(4),
+                )
+            )
         return group, errors
 
     def read_transaction(self, seg: Segment, group: FunctionalGroup) -> Transaction:
-        return Transaction(type=seg.get(1), control_number=seg.get(2), version=group.version,
-                           implementation_reference=seg.get(3))
+        return Transaction(
+            type=seg.get(1),
+            control_number=seg.get(2),
+            version=group.version,
+            implementation_reference=seg.get(3),
+        )
 
     def implicit_group(self, interchange: Interchange, transaction_type: str) -> FunctionalGroup:
-        return FunctionalGroup("", interchange.sender, interchange.receiver, interchange.date,
-                               interchange.time, "", "")
+        return FunctionalGroup(
+            "", interchange.sender, interchange.receiver, interchange.date, interchange.time, "", ""
+        )

@@ -51,12 +51,15 @@ def test_document_model_round_trip(kind: str, standard: str) -> None:
     assert to_document(result.transactions[0], standard) == doc
 
 
-@pytest.mark.parametrize("delimiters", [
-    Delimiters("*", ">", "~", "^", suffix="\n"),
-    Delimiters("|", ":", "\n", "^"),
-    Delimiters("\x1d", "\x1f", "\x1c", "\x1e"),
-    Delimiters("!", "\\", "'", None, suffix="\r\n"),
-])
+@pytest.mark.parametrize(
+    "delimiters",
+    [
+        Delimiters("*", ">", "~", "^", suffix="\n"),
+        Delimiters("|", ":", "\n", "^"),
+        Delimiters("\x1d", "\x1f", "\x1c", "\x1e"),
+        Delimiters("!", "\\", "'", None, suffix="\r\n"),
+    ],
+)
 def test_x12_separators_per_partner(delimiters: Delimiters) -> None:
     doc = document("purchase_order", X12)
     data = write_documents([doc], envelope(X12, version="005010", delimiters=delimiters))
@@ -72,8 +75,9 @@ def test_edifact_una_and_release_character() -> None:
     doc.parties[0].name = "O'NEIL + CO: 100? SURE"
     plain = write_documents([doc], envelope(EDIFACT))
     assert not plain.startswith(b"UNA") and b"O?'NEIL ?+ CO?: 100?? SURE" in plain
-    custom = write_documents([doc], envelope(EDIFACT, delimiters=Delimiters("*", "=", "~", None,
-                                                                           "!")))
+    custom = write_documents(
+        [doc], envelope(EDIFACT, delimiters=Delimiters("*", "=", "~", None, "!"))
+    )
     assert custom.startswith(b"UNA=*.! ~")
     for data in (plain, custom):
         assert to_document(parse(data).transactions[0], EDIFACT) == doc
@@ -92,10 +96,14 @@ def test_writer_refuses_data_that_contains_a_separator() -> None:
 
 
 def test_control_numbers_and_counts_of_built_interchange() -> None:
-    docs = [document("purchase_order", X12), document("invoice", X12),
-            document("purchase_order", X12)]
-    interchange = build_interchange([from_document(d, X12) for d in docs],
-                                    envelope(X12, control_number=7))
+    docs = [
+        document("purchase_order", X12),
+        document("invoice", X12),
+        document("purchase_order", X12),
+    ]
+    interchange = build_interchange(
+        [from_document(d, X12) for d in docs], envelope(X12, control_number=7)
+    )
     assert interchange.header.get(13) == "000000007"
     assert [g.functional_id for g in interchange.groups] == ["PO", "IN"]
     assert interchange.trailer.elements == ["2", "000000007"]
