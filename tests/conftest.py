@@ -49,6 +49,17 @@ def mailbox(smtp):
     return box
 
 
+@pytest.fixture(params=BACKENDS)
+def fresh_database_url(request, tmp_path) -> Iterator[str]:
+    """An empty database of its own (not the shared, migrated one), on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    server = request.getfixturevalue("postgres_url").rsplit("/", 1)[0].replace("+psycopg", "")
+    with scratch_database(server + "/postgres", f"concord_fresh_{os.getpid()}") as url:
+        yield url
+
+
 def _migrated_engine(url: str):
     engine = make_engine(url)
     runner.upgrade(engine)

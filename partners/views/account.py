@@ -39,40 +39,45 @@ def index():
     return _page()
 
 
+def _submit(form, slot: str, change, success: str):
+    """Apply a password-confirmed account change, or show the page again with the error."""
+    if form.validate_on_submit():
+        try:
+            change(form)
+        except ServiceError as error:
+            form.current.errors.append(str(error))
+            return _page(422, **{slot: form})
+        flash(success, "success")
+        return redirect(url_for("account.index"))
+    return _page(422, **{slot: form})
+
+
 @bp.route("/password", methods=["POST"])
 @requires()
 def change_password():
-    form = ChangePasswordForm(prefix="pw")
-    if form.validate_on_submit():
-        try:
-            auth.change_password(
-                service_context(),
-                current_user,
-                form.current.data,
-                form.password.data,
-                keep_session=g.session_id,
-            )
-        except ServiceError as error:
-            form.current.errors.append(str(error))
-            return _page(422, password_form=form)
-        flash("Password changed. Your other sessions were signed out.", "success")
-        return redirect(url_for("account.index"))
-    return _page(422, password_form=form)
+    return _submit(
+        ChangePasswordForm(prefix="pw"),
+        "password_form",
+        lambda f: auth.change_password(
+            service_context(),
+            current_user,
+            f.current.data,
+            f.password.data,
+            keep_session=g.session_id,
+        ),
+        "Password changed. Your other sessions were signed out.",
+    )
 
 
 @bp.route("/email", methods=["POST"])
 @requires()
 def change_email():
-    form = ChangeEmailForm(prefix="em")
-    if form.validate_on_submit():
-        try:
-            auth.change_email(service_context(), current_user, form.current.data, form.email.data)
-        except ServiceError as error:
-            form.current.errors.append(str(error))
-            return _page(422, email_form=form)
-        flash("Email changed.", "success")
-        return redirect(url_for("account.index"))
-    return _page(422, email_form=form)
+    return _submit(
+        ChangeEmailForm(prefix="em"),
+        "email_form",
+        lambda f: auth.change_email(service_context(), current_user, f.current.data, f.email.data),
+        "Email changed.",
+    )
 
 
 @bp.route("/sessions/<session_id>/revoke", methods=["POST"])

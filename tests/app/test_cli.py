@@ -12,29 +12,14 @@ from partners.db import make_engine, make_session_factory
 from partners.models import ApiToken, Organization, Partnership, User
 from partners.tokens import hash_secret
 
-from support.postgres import scratch_database
-
 CONCORD = str(Path(sys.executable).parent / "concord")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'cli.db'}"
-        return
-    server = (
-        request.getfixturevalue("postgres_url").rsplit("/", 1)[0].replace("+psycopg", "")
-        + "/postgres"
-    )
-    with scratch_database(server, f"concord_cli_{os.getpid()}") as url:
-        yield url
-
-
 @pytest.fixture
-def concord(database_url, tmp_path):
+def concord(fresh_database_url, tmp_path):
     env = {
         **os.environ,
-        "CONCORD_DATABASE_URL": database_url,
+        "CONCORD_DATABASE_URL": fresh_database_url,
         "CONCORD_INSTANCE_PATH": str(tmp_path / "inst"),
     }
 
@@ -51,7 +36,7 @@ def _session(url: str):
     return make_session_factory(make_engine(url))()
 
 
-def test_org_user_and_token_commands(concord, database_url):
+def test_org_user_and_token_commands(concord, fresh_database_url):
     vendor = concord("org", "create", "Acme Networks", "--kind", "vendor")
     assert vendor.returncode == 0, vendor.stderr
     assert vendor.stdout == "acme-networks\n"
@@ -87,7 +72,7 @@ def test_org_user_and_token_commands(concord, database_url):
     raw = token.stdout.strip()
     assert raw.startswith("cnc_") and len(raw) > 40
 
-    with _session(database_url) as db:
+    with _session(fresh_database_url) as db:
         org = db.scalar(select(Organization).where(Organization.slug == "bluebird"))
         link = db.scalar(select(Partnership).where(Partnership.child_id == org.id))
         assert (link.tier.value, link.region) == ("gold", "EMEA")

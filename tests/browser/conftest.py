@@ -14,7 +14,6 @@ from partners.db import make_engine
 from conftest import make_settings
 from support.chromium import chromium
 from support.live_server import live_server
-from support.postgres import scratch_database
 
 
 @pytest.fixture(scope="session")
@@ -23,23 +22,10 @@ def browser():
         yield instance
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def live_database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'live.db'}"
-        return
-    server = (
-        request.getfixturevalue("postgres_url").rsplit("/", 1)[0].replace("+psycopg", "")
-        + "/postgres"
-    )
-    with scratch_database(server, f"concord_live_{os.getpid()}") as url:
-        yield url
-
-
 @pytest.fixture
-def live_app(tmp_path, smtp, live_database_url):
-    settings = make_settings(tmp_path, smtp[0].port, live_database_url)
-    engine = make_engine(live_database_url)
+def live_app(tmp_path, smtp, fresh_database_url):
+    settings = make_settings(tmp_path, smtp[0].port, fresh_database_url)
+    engine = make_engine(fresh_database_url)
     runner.upgrade(engine)
     engine.dispose()
     app = create_app(settings)
