@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import FlaskGroup
 
 from app import create_app, demo
+from integrations.edi.cli import edi
 from migrations import runner
 from partners import api_tokens, onboarding, people
 from partners.auth import find_user_by_email
@@ -166,12 +167,4 @@ def token_create(email: str, name: str) -> None:
     click.echo(raw)
 
 
-def _register_optional_groups() -> None:
-    try:
-        from integrations.edi.cli import edi
-    except ImportError:  # the EDI library is built in its own issue
-        return
-    main.add_command(edi)
-
-
-_register_optional_groups()
+main.add_command(edi)

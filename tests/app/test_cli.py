@@ -1,6 +1,7 @@
 """The `concord` console script, run as a user runs it: a real process on a real database."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -108,3 +109,14 @@ def test_seed_demo_prints_logins_and_runs_once(concord):
     assert "admin@acme.example" in first.stdout and "concord-demo-2026" in first.stdout
     second = concord("seed-demo", "--if-empty")
     assert "already has data" in second.stdout and "admin@acme.example" in second.stdout
+
+
+def test_edi_commands_are_part_of_concord(tmp_path):
+    sample = tmp_path / "bad.edi"
+    sample.write_text("ISA*00*garbage~")
+    env = {**os.environ, "CONCORD_INSTANCE_PATH": str(tmp_path / "inst")}
+    result = subprocess.run(
+        [CONCORD, "edi", "parse", str(sample)], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 1
+    assert re.search(r"^1:ISA:\d*: ISA segment is incomplete", result.stderr, re.MULTILINE)
