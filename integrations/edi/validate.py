@@ -207,10 +207,17 @@ class TransactionValidator:
             segment_position=self.position,
             line=seg.line if seg else None,
             segment_index=seg.index if seg else None,
-            trigger=self.stack[-1].trigger if self.stack else None,
+            trigger=self._context(),
             **where,  # type: ignore[arg-type]
         )
         self.errors.append(self.sink.add(error))
+
+    def _context(self) -> tuple[str, int] | None:
+        """The first segment of the loop around the current one (not the segment itself)."""
+        for frame in reversed(self.stack):
+            if frame.trigger and frame.trigger[1] != self.position:
+                return frame.trigger
+        return None
 
     # -- structure ---------------------------------------------------------------------
     def feed(self, seg: Segment) -> None:
