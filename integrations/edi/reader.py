@@ -379,8 +379,10 @@ class SegmentReader:
                     elements = text.split(elem)
                     tag = elements.pop(0)
                     if edifact:
-                        if comp in text or (rep and rep in text):
+                        if rep and rep in text:
                             elements = [_split_value(v, comp, rep) for v in elements]
+                        elif comp in text:
+                            elements = [tuple(v.split(comp)) if comp in v else v for v in elements]
                     elif tag in composites or tag in repeats:
                         _split_positions(elements, composites.get(tag), repeats.get(tag), comp, rep)
                 if elements and elements[-1] == "":

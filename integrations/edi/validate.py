@@ -8,12 +8,14 @@ X12 AK3/AK4 (IK3/IK4) or EDIFACT UCS/UCD code.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass, field
 
 from .codes import code
 from .delimiters import X12
 from .errors import EdiError, ErrorSink, Level, Severity
+from .fastcheck import FastCheck, compile_check
 from .model import Segment, Value
 from .schema.core import ElementSpec, LoopSpec, MessageSchema, SegmentSpec, SegmentUse
 
@@ -25,6 +27,7 @@ _EDIFACT_NUMBER = re.compile(r"-?(?:\d+[.,]?\d*|[.,]\d+)$")
 _ALPHA = re.compile(r"[^\W\d_ ]*(?: [^\W\d_]*)*$")
 
 
+@functools.lru_cache(maxsize=4096)
 def valid_date(v: str) -> bool:
     """CCYYMMDD or YYMMDD with a real calendar day."""
     if not v.isdigit() or len(v) not in (6, 8):
@@ -34,6 +37,7 @@ def valid_date(v: str) -> bool:
     return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
 
 
+@functools.lru_cache(maxsize=4096)
 def valid_time(v: str) -> bool:
     """HHMM, HHMMSS, HHMMSSD or HHMMSSDD."""
     if not v.isdigit() or len(v) not in (4, 6, 7, 8):
@@ -45,23 +49,40 @@ def _digits(v: str) -> int:
     return sum(c.isdigit() for c in v)
 
 
+def _number_length(v: str) -> int | None:
+    """Digits in a plain decimal number ("-12.50" → 4), or None if it is not one."""
+    n = len(v) - (v[0] == "-")
+    body = v[1:] if v[0] == "-" else v
+    if body.isdigit():
+        return n
+    if body.count(".") == 1 and body.replace(".", "").isdigit():
+        return n - 1
+    return None
+
+
 def check_value(spec: ElementSpec, v: str) -> str | None:
     """The meaning key of what is wrong with a non-empty simple value, or None."""
     t = spec.type
     if t in ("AN", "an", "ID"):
         n = len(v)
     elif t == "R":
-        if not _REAL.match(v):
-            return "element_invalid_character"
-        n = _digits(v.split("E")[0])
+        length = _number_length(v)
+        if length is None:
+            if not _REAL.match(v):
+                return "element_invalid_character"
+            length = _digits(v.split("E")[0])
+        n = length
     elif t[0] == "N":
-        if not _INTEGER.match(v):
+        if not (v.isdigit() or _INTEGER.match(v)):
             return "element_invalid_character"
         n = len(v) - (v[0] == "-")
     elif t == "n":
-        if not _EDIFACT_NUMBER.match(v):
-            return "element_invalid_character"
-        n = _digits(v)
+        length = _number_length(v)
+        if length is None:
+            if not _EDIFACT_NUMBER.match(v):
+                return "element_invalid_character"
+            length = _digits(v)
+        n = length
     elif t == "DT":
         if not valid_date(v):
             return "element_invalid_date"
@@ -107,6 +128,7 @@ class _Node:
     spec: LoopSpec
     children: list[SegmentUse | _Node]
     by_tag: dict[str, list[int]]
+    required: tuple[int, ...] = ()  # indexes of mandatory children
 
     @property
     def mandatory(self) -> bool:
@@ -121,14 +143,15 @@ class _Node:
         for i, child in enumerate(children):
             tag = child.tag if isinstance(child, SegmentUse) else child.spec.trigger
             by_tag.setdefault(tag, []).append(i)
-        return cls(spec, children, by_tag)
+        required = tuple(i for i, c in enumerate(children) if c.mandatory)
+        return cls(spec, children, by_tag, required)
 
 
 @dataclass(slots=True)
 class _Frame:
     node: _Node
     index: int = 0
-    counts: dict[int, int] = field(default_factory=dict)
+    counts: list[int] = field(default_factory=list)
     trigger: tuple[str, int] | None = None
 
 
@@ -137,6 +160,7 @@ class CompiledSchema:
     schema: MessageSchema
     root: _Node
     tags: frozenset[str]
+    specs: dict[str, tuple[SegmentSpec, _Plan]] = field(default_factory=dict)  # by tag, lazily
 
     @classmethod
     def compile(cls, schema: MessageSchema) -> CompiledSchema:
@@ -183,7 +207,11 @@ class TransactionValidator:
         self.sink = sink
         self.dictionary = dictionary
         self.errors: list[EdiError] = []
-        self.stack = [_Frame(self.schema.root)] if self.schema else []
+        self.stack = (
+            [_Frame(self.schema.root, 0, [0] * len(self.schema.root.children))]
+            if self.schema
+            else []
+        )
         self.position = 0
         self._trailer = ""
         self.tag_re = _X12_TAG if standard == X12 else _EDIFACT_TAG
@@ -225,7 +253,8 @@ class TransactionValidator:
         if self.schema is None:
             return
         tag = seg.tag
-        if not self.tag_re.match(tag):
+        known = self.schema.specs.get(tag)
+        if known is None and not self.tag_re.match(tag):
             self._add(
                 Level.SEGMENT,
                 "segment_unrecognized",
@@ -236,9 +265,12 @@ class TransactionValidator:
             return
         if not self._place(seg):
             return
-        spec = self.schema.schema.segments.get(tag) or self.dictionary.get(tag)
-        if spec is not None:
-            self._elements(seg, spec)
+        if known is None:
+            spec = self.schema.schema.segments.get(tag) or self.dictionary.get(tag)
+            if spec is None:
+                return
+            known = self.schema.specs[tag] = (spec, _plan(spec))
+        self._elements(seg, *known)
 
     def _place(self, seg: Segment) -> bool:
         tag = seg.tag
@@ -246,15 +278,23 @@ class TransactionValidator:
         for depth in range(len(stack) - 1, -1, -1):
             frame = stack[depth]
             # a loop's trigger (child 0) starts a new iteration one level up, never repeats here
-            low = max(frame.index, 1 if depth else 0)
-            j = next((i for i in frame.node.by_tag.get(tag, ()) if i >= low), None)
-            if j is None:
+            candidates = frame.node.by_tag.get(tag)
+            if not candidates:
+                continue
+            low = frame.index if frame.index or not depth else 1
+            j = -1
+            for i in candidates:
+                if i >= low:
+                    j = i
+                    break
+            if j < 0:
                 continue
             for _ in range(len(stack) - 1 - depth):
                 self._close(stack.pop(), seg)
-            self._advance(frame, j, seg)
+            if j > frame.index:
+                self._advance(frame, j, seg)
             child = frame.node.children[j]
-            count = frame.counts.get(j, 0) + 1
+            count = frame.counts[j] + 1
             frame.counts[j] = count
             if isinstance(child, SegmentUse):
                 if count > child.max_use:
@@ -278,7 +318,7 @@ class TransactionValidator:
                     loop_id=child.spec.id,
                 )
             while True:  # enter the loop (and nested loops that start with the same segment)
-                new = _Frame(child, trigger=(tag, self.position))
+                new = _Frame(child, 0, [0] * len(child.children), (tag, self.position))
                 stack.append(new)
                 new.counts[0] = 1
                 first = child.children[0]
@@ -304,15 +344,17 @@ class TransactionValidator:
         return False
 
     def _advance(self, frame: _Frame, j: int, seg: Segment) -> None:
-        for i in range(frame.index, j):
-            self._missing(frame, i, seg)
+        if j > frame.index:
+            for i in frame.node.required:
+                if frame.index <= i < j:
+                    self._missing(frame, i, seg)
         frame.index = j
 
     def _missing(self, frame: _Frame, i: int, seg: Segment | None) -> None:
         child = frame.node.children[i]
         if isinstance(child, SegmentUse) and child.tag == self._trailer:
             return
-        if child.mandatory and not frame.counts.get(i):
+        if child.mandatory and not frame.counts[i]:
             what = (
                 f"segment {child.tag}"
                 if isinstance(child, SegmentUse)
@@ -328,8 +370,9 @@ class TransactionValidator:
             )
 
     def _close(self, frame: _Frame, seg: Segment | None) -> None:
-        for i in range(frame.index, len(frame.node.children)):
-            self._missing(frame, i, seg)
+        for i in frame.node.required:
+            if i >= frame.index:
+                self._missing(frame, i, seg)
 
     def finish(self, last: Segment | None = None, trailer: str = "") -> list[EdiError]:
         """Report what is still missing at the end; return every error of the transaction.
@@ -343,8 +386,12 @@ class TransactionValidator:
         return self.errors
 
     # -- elements ----------------------------------------------------------------------
-    def _elements(self, seg: Segment, spec: SegmentSpec) -> None:
+    def _elements(self, seg: Segment, spec: SegmentSpec, plan: _Plan) -> None:
         values = seg.elements
+        if plan.fast(values):
+            if seg.tag == "DTM" and self.standard != X12:
+                self._edifact_date(seg)
+            return
         specs = spec.elements
         tag = seg.tag
         if len(values) > len(specs):
@@ -358,23 +405,27 @@ class TransactionValidator:
                     None,
                     f"has {extra} more element(s) than the {len(specs)} {tag} defines",
                 )
-        present: set[int] = set()
-        for pos, es in enumerate(specs, 1):
-            value = values[pos - 1] if pos <= len(values) else ""
-            if value == "" or value == ():
-                if es.mandatory:
-                    self._element_error(seg, "element_missing", pos, None, es)
+        count = len(values)
+        for pos in plan.mandatory:
+            if pos > count or values[pos - 1] in ("", ()):
+                self._element_error(seg, "element_missing", pos, None, specs[pos - 1])
+        for pos, (es, value) in enumerate(zip(specs, values, strict=False), 1):
+            if not value:
                 continue
-            present.add(pos)
-            if isinstance(value, list):
+            if value.__class__ is str and not es.components:
+                bad = check_value(es, value)  # the common case, inlined from _value
+                if bad:
+                    self._element_error(seg, bad, pos, None, es, value=value)
+            elif isinstance(value, list):
                 if len(value) > es.repeat:
                     self._element_error(seg, "element_too_many_repetitions", pos, None, es)
                 for rep, item in enumerate(value, 1):
                     self._value(seg, es, pos, item, rep)
             else:
                 self._value(seg, es, pos, value, None)
-        if spec.rules:
-            self._rules(seg, spec, present)
+        if plan.rules:
+            present = {pos for pos, value in enumerate(values, 1) if value}
+            self._rules(seg, spec, plan.rules, present)
         if tag == "DTM" and self.standard != X12:
             self._edifact_date(seg)
 
@@ -441,10 +492,16 @@ class TransactionValidator:
             value=value,
         )
 
-    def _rules(self, seg: Segment, spec: SegmentSpec, present: set[int]) -> None:
-        for rule in spec.rules:
-            kind = rule[0]
-            pos = [int(rule[i : i + 2]) for i in range(1, len(rule), 2)]
+    def _rules(
+        self,
+        seg: Segment,
+        spec: SegmentSpec,
+        rules: tuple[tuple[str, str, tuple[int, ...], frozenset[int]], ...],
+        present: set[int],
+    ) -> None:
+        for rule, kind, pos, pos_set in rules:
+            if _rule_holds(kind, pos, pos_set, present):
+                continue
             have = [p for p in pos if p in present]
             first = pos[0] in present
             if kind == "P" and have and len(have) != len(pos):
@@ -496,6 +553,54 @@ class TransactionValidator:
                 detail=f"(date {qualifier}) is not a valid date in format {fmt}",
                 value=text,
             )
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What to check for one segment spec, worked out once."""
+
+    fast: FastCheck  # True when the segment is certainly valid
+    mandatory: tuple[int, ...]
+    # (rule text, kind, positions, positions as a set)
+    rules: tuple[tuple[str, str, tuple[int, ...], frozenset[int]], ...]
+
+
+_PLANS: dict[int, tuple[SegmentSpec, _Plan]] = {}
+_HELPERS = {"_num": _number_length, "_date": valid_date, "_time": valid_time}
+
+
+def _plan(spec: SegmentSpec) -> _Plan:
+    hit = _PLANS.get(id(spec))
+    if hit is not None and hit[0] is spec:
+        return hit[1]
+    plan = _Plan(
+        compile_check(spec, _HELPERS),
+        tuple(i for i, e in enumerate(spec.elements, 1) if e.mandatory),
+        tuple(
+            (rule, rule[0], pos, frozenset(pos))
+            for rule in spec.rules
+            for pos in [tuple(int(rule[i : i + 2]) for i in range(1, len(rule), 2))]
+        ),
+    )
+    _PLANS[id(spec)] = (spec, plan)
+    return plan
+
+
+def _rule_holds(
+    kind: str, pos: tuple[int, ...], pos_set: frozenset[int], present: set[int]
+) -> bool:
+    """X12 syntax rule check on the set of present element positions."""
+    if kind == "P":
+        return pos_set <= present or present.isdisjoint(pos_set)
+    if kind == "R":
+        return not present.isdisjoint(pos_set)
+    if kind == "C":
+        return pos[0] not in present or pos_set <= present
+    if kind == "L":
+        return pos[0] not in present or len(pos_set & present) > 1
+    if kind == "E":
+        return len(pos_set & present) <= 1
+    return True
 
 
 def _spec_at(spec: SegmentSpec, pos: int) -> ElementSpec | None:
