@@ -2,5 +2,7 @@
 
 from partners import models as partner_models  # noqa: F401
 from partners.db import Base
+from partners.sharing import models as sharing_models  # noqa: F401
+from portal.leads import models as lead_models  # noqa: F401
 
 metadata = Base.metadata

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -38,6 +39,11 @@ class Organization(Base):
     status: Mapped[OrgStatus] = mapped_column(_enum(OrgStatus), default=OrgStatus.active)
     #: When set, every user must enrol a TOTP authenticator before using the portal.
     require_two_factor: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: When unset, members (not managers or admins) see only the records shared with their
+    #: company that are assigned to them or to one of their teams.
+    members_see_all_records: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true()
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="organization")

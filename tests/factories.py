@@ -10,9 +10,16 @@ from sqlalchemy.orm import Session
 from partners import onboarding
 from partners.context import ServiceContext
 from partners.mail import Mailer
-from partners.models import Organization, Partnership, User
+from partners.models import Organization, Partnership, Team, User
 from partners.passwords import hash_password
 from partners.roles import OrgKind, Role, Tier, UserStatus
+from partners.sharing import AccessLevel
+from partners.sharing import rules as sharing_rules
+from partners.sharing.criteria import Criteria
+from partners.sharing.models import SharingRule
+from partners.sharing.rules import Grantee, RuleSpec
+from portal.leads import service as lead_service
+from portal.leads.models import Lead
 
 from support.browser_client import TEST_PASSWORD
 
@@ -75,3 +82,31 @@ def vendor_with_partner(
     vendor = create_org(db, OrgKind.vendor)
     partner = create_org(db, OrgKind.partner)
     return vendor, partner, create_partnership(db, vendor, partner, tier=tier)
+
+
+def create_team(db: Session, org: Organization, members: tuple[User, ...] = ()) -> Team:
+    team = Team(organization_id=org.id, name=f"Team {next(_counter)}", members=list(members))
+    db.add(team)
+    db.flush()
+    return team
+
+
+def create_lead(db: Session, owner: User, *, publish: bool = True, **details) -> Lead:
+    """A lead owned by ``owner``'s organization, in the pool unless ``publish`` is false."""
+    ctx = context(db, owner)
+    details.setdefault("company", f"Prospect {next(_counter)}")
+    lead = lead_service.create_lead(ctx, lead_service.LeadDetails(**details))
+    if publish:
+        lead_service.publish_lead(ctx, lead.id)
+    return lead
+
+
+def create_rule(
+    db: Session,
+    owner: User,
+    grantee: Grantee,
+    level: AccessLevel = AccessLevel.claim,
+    **criteria,
+) -> SharingRule:
+    spec = RuleSpec(f"Rule {next(_counter)}", Criteria(**criteria), grantee, level)
+    return sharing_rules.create_rule(context(db, owner), spec)

@@ -5,6 +5,8 @@ show the same records. A record the user may not see raises :class:`NotFound` (4
 so its existence does not leak.
 """
 
+from partners.sharing.grants import refresh_lead as refresh_lead_grants
+from partners.sharing.levels import AccessLevel
 from partners.sharing.organizations import (
     colleagues,
     get_colleague,
@@ -16,15 +18,31 @@ from partners.sharing.organizations import (
     require_role,
     teams,
 )
+from partners.sharing.records import (
+    Reason,
+    access_level,
+    explain,
+    get_lead,
+    lead_inbox,
+    visible_leads,
+)
 
 __all__ = [
+    "AccessLevel",
+    "Reason",
+    "access_level",
     "colleagues",
+    "explain",
     "get_colleague",
+    "get_lead",
     "get_managed_partnership",
     "get_team",
+    "lead_inbox",
     "managed_partnerships",
     "organization_may_sign_in",
     "own_partnerships",
+    "refresh_lead_grants",
     "require_role",
     "teams",
+    "visible_leads",
 ]

@@ -1,0 +1,112 @@
+"""Keeping ``lead_grant`` in step with leads, rules and shares, in set-based SQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, delete, insert, literal, select
+from sqlalchemy.orm import Session
+
+from partners.sharing.audiences import audience_id, organization_audience
+from partners.sharing.criteria import Criteria, criteria_clause
+from partners.sharing.levels import AccessLevel
+from partners.sharing.models import ExplicitShare, GrantSource, LeadGrant, SharingRule
+from portal.leads.models import Lead, LeadStatus
+
+GRANT_COLUMNS = ["audience_id", "lead_id", "source_kind", "source_id", "level"]
+
+
+def rule_matches(rule: SharingRule) -> Select:
+    """The owner's leads in the pool that the rule's criteria select."""
+    return select(Lead.id).where(
+        Lead.owner_org_id == rule.owner_org_id,
+        Lead.status == LeadStatus.available,
+        criteria_clause(Criteria.from_json(rule.criteria)),
+    )
+
+
+def _rule_grant_rows(matches: Select, rule: SharingRule) -> Select:
+    leads = matches.subquery()
+    return select(
+        literal(rule.audience_id),
+        leads.c.id,
+        literal(int(GrantSource.rule)),
+        literal(rule.id),
+        literal(int(rule.level)),
+    )
+
+
+def apply_rule(db: Session, rule: SharingRule) -> int:
+    """Grant the rule's audience every matching lead (INSERT … SELECT); returns rows added."""
+    rows = _rule_grant_rows(rule_matches(rule), rule)
+    return db.execute(insert(LeadGrant).from_select(GRANT_COLUMNS, rows)).rowcount
+
+
+def _withdraw(db: Session, kind: GrantSource, source_id: int) -> int:
+    result = db.execute(
+        delete(LeadGrant)
+        .where(LeadGrant.source_kind == kind, LeadGrant.source_id == source_id)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def withdraw_rule(db: Session, rule: SharingRule) -> int:
+    return _withdraw(db, GrantSource.rule, rule.id)
+
+
+def _insert(db: Session, rows: list[dict]) -> None:
+    db.execute(insert(LeadGrant), rows)
+
+
+def _row(audience: int, lead_id: int, kind: GrantSource, source: int, level: AccessLevel) -> dict:
+    return {
+        "audience_id": audience,
+        "lead_id": lead_id,
+        "source_kind": kind,
+        "source_id": source,
+        "level": level,
+    }
+
+
+def grant_share(db: Session, share: ExplicitShare) -> None:
+    _insert(
+        db,
+        [_row(share.audience_id, share.record_id, GrantSource.share, share.id, share.level)],
+    )
+
+
+def withdraw_share(db: Session, share: ExplicitShare) -> int:
+    return _withdraw(db, GrantSource.share, share.id)
+
+
+def refresh_lead(db: Session, lead: Lead) -> None:
+    """Re-derive the lead's ownership, participation and rule grants; shares stay as they are.
+
+    Called whenever a lead is created or its attributes, status or claimant change. Rule grants
+    exist only while the lead is in the pool.
+    """
+    db.flush()
+    db.execute(
+        delete(LeadGrant)
+        .where(LeadGrant.lead_id == lead.id, LeadGrant.source_kind != GrantSource.share)
+        .execution_options(synchronize_session=False)
+    )
+    parties = [(lead.owner_org_id, GrantSource.ownership, AccessLevel.manage)]
+    if lead.claimed_by_org_id is not None:
+        parties.append((lead.claimed_by_org_id, GrantSource.participation, AccessLevel.edit))
+    _insert(
+        db,
+        [
+            _row(audience_id(db, organization_audience(org_id)), lead.id, kind, org_id, level)
+            for org_id, kind, level in parties
+        ],
+    )
+    if lead.status != LeadStatus.available:
+        return
+    rules = db.scalars(
+        select(SharingRule).where(
+            SharingRule.owner_org_id == lead.owner_org_id, SharingRule.active.is_(True)
+        )
+    ).all()
+    for rule in rules:
+        matches = rule_matches(rule).where(Lead.id == lead.id)
+        db.execute(insert(LeadGrant).from_select(GRANT_COLUMNS, _rule_grant_rows(matches, rule)))

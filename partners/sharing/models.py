@@ -1,0 +1,123 @@
+"""Sharing rules, explicit shares, and the grant rows both are materialised into."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import IntEnum, StrEnum
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from partners.db import Base, UTCDateTime, utcnow
+from partners.models import _enum
+from partners.roles import OrgKind, Tier
+from partners.sharing.levels import AccessLevel, IntEnumType
+
+
+class Audience(Base):
+    """A group a viewer's organization belongs to; grants name audiences, not organizations.
+
+    Keys: ``org:<id>``, ``team:<id>``, and relative to an owner V: ``tier:V:<tier>`` (every
+    partner of V at that tier or higher), ``kind:V:<kind>``, ``partners:V``.
+    """
+
+    __tablename__ = "audience"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    #: For ``org:`` and ``team:`` audiences, the organization whose people it covers.
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+    #: For tier, kind and all-partner audiences, the owner whose partners they are.
+    relative_to_org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+
+
+class RecordType(StrEnum):
+    lead = "lead"
+
+
+class GranteeKind(StrEnum):
+    organization = "organization"
+    tier = "tier"
+    kind = "kind"
+    all_partners = "all_partners"
+
+
+class SharingRule(Base):
+    __tablename__ = "sharing_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    record_type: Mapped[RecordType] = mapped_column(_enum(RecordType), default=RecordType.lead)
+    #: :class:`partners.sharing.criteria.Criteria` as JSON; empty means every record.
+    criteria: Mapped[dict] = mapped_column(JSON, default=dict)
+    grantee_kind: Mapped[GranteeKind] = mapped_column(_enum(GranteeKind))
+    grantee_org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+    grantee_tier: Mapped[Tier | None] = mapped_column(_enum(Tier))
+    grantee_org_kind: Mapped[OrgKind | None] = mapped_column(_enum(OrgKind))
+    audience_id: Mapped[int] = mapped_column(ForeignKey("audience.id"))
+    level: Mapped[AccessLevel] = mapped_column(IntEnumType(AccessLevel))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ShareStatus(StrEnum):
+    active = "active"
+    expired = "expired"
+    revoked = "revoked"
+
+
+class ExplicitShare(Base):
+    """One record shared with one organization or one team."""
+
+    __tablename__ = "explicit_share"
+    __table_args__ = (Index("ix_explicit_share_record", "record_type", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    record_type: Mapped[RecordType] = mapped_column(_enum(RecordType), default=RecordType.lead)
+    record_id: Mapped[int] = mapped_column()
+    grantee_org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+    grantee_team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    audience_id: Mapped[int] = mapped_column(ForeignKey("audience.id"))
+    level: Mapped[AccessLevel] = mapped_column(IntEnumType(AccessLevel))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[ShareStatus] = mapped_column(_enum(ShareStatus), default=ShareStatus.active)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class GrantSource(IntEnum):
+    """Why a grant row exists; ``source_id`` names the organization, rule or share."""
+
+    ownership = 1
+    participation = 2
+    rule = 3
+    share = 4
+
+
+class LeadGrant(Base):
+    """Materialised access: this audience may reach this lead at this level, for this reason.
+
+    Every way of seeing a lead is a row here (ownership and claims too), so the visibility
+    predicate is one EXISTS that PostgreSQL can drive either from the lead index or from here.
+    Rule rows exist only while the lead is available: claiming removes them.
+    """
+
+    __tablename__ = "lead_grant"
+    __table_args__ = (
+        Index("ix_lead_grant_lead_id", "lead_id"),
+        Index("ix_lead_grant_source", "source_kind", "source_id"),
+    )
+
+    audience_id: Mapped[int] = mapped_column(ForeignKey("audience.id"), primary_key=True)
+    lead_id: Mapped[int] = mapped_column(
+        ForeignKey("lead.id", ondelete="CASCADE"), primary_key=True
+    )
+    source_kind: Mapped[GrantSource] = mapped_column(IntEnumType(GrantSource), primary_key=True)
+    source_id: Mapped[int] = mapped_column(primary_key=True)
+    level: Mapped[AccessLevel] = mapped_column(IntEnumType(AccessLevel))

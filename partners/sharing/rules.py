@@ -1,0 +1,260 @@
+"""Sharing rules: an owner publishes its leads to audiences by criteria.
+
+Creating, changing or deactivating a rule rewrites its grant rows in set-based SQL (DELETE by
+source, INSERT … SELECT by criteria). :func:`dry_run` measures the change first, per
+organization, with the same criteria SQL and the same predicate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import Session
+
+from partners import audit
+from partners.context import NotFound, ServiceContext, ServiceError
+from partners.models import Organization, Partnership, User
+from partners.roles import OrgKind, Role, Tier
+from partners.sharing import grants
+from partners.sharing.audiences import (
+    AudienceRef,
+    Viewer,
+    audience_id,
+    kind_audience,
+    organization_audience,
+    organization_viewer,
+    partners_audience,
+    tier_audience,
+)
+from partners.sharing.criteria import Criteria
+from partners.sharing.levels import AccessLevel
+from partners.sharing.models import GranteeKind, GrantSource, LeadGrant, SharingRule
+from partners.sharing.organizations import require_role
+from partners.sharing.records import grant_reaches
+from portal.leads.models import Lead
+
+
+@dataclass(frozen=True)
+class Grantee:
+    kind: GranteeKind
+    organization_id: int | None = None
+    tier: Tier | None = None
+    org_kind: OrgKind | None = None
+
+    def audience(self, owner_id: int) -> AudienceRef:
+        if self.kind == GranteeKind.organization and self.organization_id is not None:
+            return organization_audience(self.organization_id)
+        if self.kind == GranteeKind.tier and self.tier is not None:
+            return tier_audience(owner_id, self.tier)
+        if self.kind == GranteeKind.kind and self.org_kind is not None:
+            return kind_audience(owner_id, self.org_kind)
+        if self.kind == GranteeKind.all_partners:
+            return partners_audience(owner_id)
+        raise ServiceError("Choose who the rule shares with.")
+
+    @classmethod
+    def of(cls, rule: SharingRule) -> Grantee:
+        return cls(rule.grantee_kind, rule.grantee_org_id, rule.grantee_tier, rule.grantee_org_kind)
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """What a rule says: which leads, to whom, at which level."""
+
+    name: str
+    criteria: Criteria
+    grantee: Grantee
+    level: AccessLevel = AccessLevel.claim
+
+    @classmethod
+    def of(cls, rule: SharingRule) -> RuleSpec:
+        return cls(rule.name, Criteria.from_json(rule.criteria), Grantee.of(rule), rule.level)
+
+
+@dataclass(frozen=True)
+class RulePreview:
+    records: int
+    organizations: list[Organization]
+
+
+@dataclass(frozen=True)
+class RuleDiff:
+    """Leads each organization would start or stop seeing."""
+
+    gained: dict[int, int] = field(default_factory=dict)
+    lost: dict[int, int] = field(default_factory=dict)
+
+
+def _acting_owner(ctx: ServiceContext) -> User:
+    actor = ctx.actor
+    assert actor is not None
+    require_role(actor, Role.manager)
+    return actor
+
+
+def get_rule(db: Session, user: User, rule_id: int) -> SharingRule:
+    rule = db.get(SharingRule, rule_id)
+    if rule is None or rule.owner_org_id != user.organization_id:
+        raise NotFound()
+    return rule
+
+
+def _draft(db: Session, owner_id: int, spec: RuleSpec, rule_id: int | None = None) -> SharingRule:
+    """An unsaved rule, so previews run the exact SQL that applying it would."""
+    grantee = spec.grantee
+    return SharingRule(
+        id=rule_id,
+        owner_org_id=owner_id,
+        name=spec.name,
+        criteria=spec.criteria.to_json(),
+        grantee_kind=grantee.kind,
+        grantee_org_id=grantee.organization_id,
+        grantee_tier=grantee.tier,
+        grantee_org_kind=grantee.org_kind,
+        audience_id=audience_id(db, grantee.audience(owner_id)),
+        level=spec.level,
+        active=True,
+    )
+
+
+def _audience_members(db: Session, owner_id: int, rule: SharingRule) -> list[Organization]:
+    """Organizations whose audiences include the rule's: its partners, or the named one."""
+    candidates = select(Organization).where(
+        Organization.id.in_(select(Partnership.child_id).where(Partnership.parent_id == owner_id))
+        | (Organization.id == rule.grantee_org_id)
+    )
+    return [
+        org
+        for org in db.scalars(candidates.order_by(Organization.name))
+        if rule.audience_id in organization_viewer(db, org).company_audience_ids
+    ]
+
+
+def preview(db: Session, owner: User, spec: RuleSpec) -> RulePreview:
+    """How many leads in the pool the rule selects, and which organizations it reaches."""
+    rule = _draft(db, owner.organization_id, spec)
+    records = db.scalar(select(func.count()).select_from(grants.rule_matches(rule).subquery()))
+    return RulePreview(records or 0, _audience_members(db, owner.organization_id, rule))
+
+
+def dry_run(db: Session, owner: User, rule: SharingRule | None, spec: RuleSpec | None) -> RuleDiff:
+    """What replacing ``rule`` (None: a new rule) by ``spec`` (None: deactivation) changes.
+
+    Counted per organization as leads it would start or stop seeing, so leads it also reaches
+    through another grant do not count.
+    """
+    owner_id = owner.organization_id
+    rule_id = rule.id if rule is not None else 0
+    before = rule if rule is not None and rule.active else None
+    after = _draft(db, owner_id, spec, rule_id) if spec is not None else None
+    versions = [version for version in (before, after) if version is not None]
+    organizations = {
+        org.id: org for version in versions for org in _audience_members(db, owner_id, version)
+    }
+    diff = RuleDiff()
+    for org in organizations.values():
+        viewer = organization_viewer(db, org)
+        elsewhere = (
+            select(LeadGrant.lead_id)
+            .join(Lead, Lead.id == LeadGrant.lead_id)
+            .where(
+                grant_reaches(viewer),
+                ~and_(LeadGrant.source_kind == GrantSource.rule, LeadGrant.source_id == rule_id),
+            )
+        )
+        reached_before = _reached(before, viewer)
+        reached_after = _reached(after, viewer)
+        for counts, now, then in (
+            (diff.gained, reached_after, reached_before),
+            (diff.lost, reached_before, reached_after),
+        ):
+            count = _count_new(db, now, then, elsewhere)
+            if count:
+                counts[org.id] = count
+    return diff
+
+
+def _reached(version: SharingRule | None, viewer: Viewer) -> Select | None:
+    if version is None or version.audience_id not in viewer.company_audience_ids:
+        return None
+    return grants.rule_matches(version)
+
+
+def _count_new(db: Session, now: Select | None, then: Select | None, elsewhere: Select) -> int:
+    if now is None:
+        return 0
+    query = now.where(Lead.id.not_in(elsewhere))
+    if then is not None:
+        query = query.where(Lead.id.not_in(then))
+    return db.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def create_rule(ctx: ServiceContext, spec: RuleSpec) -> SharingRule:
+    actor = _acting_owner(ctx)
+    rule = _draft(ctx.db, actor.organization_id, spec)
+    rule.created_by_id = actor.id
+    rule.created_at = rule.updated_at = ctx.now()
+    ctx.db.add(rule)
+    ctx.db.flush()
+    granted = grants.apply_rule(ctx.db, rule)
+    audit.record(
+        ctx,
+        "sharing_rule.created",
+        rule,
+        summary=f"Rule {rule.name!r} shares {granted} leads",
+        after=_snapshot(rule),
+    )
+    return rule
+
+
+def update_rule(ctx: ServiceContext, rule_id: int, spec: RuleSpec) -> SharingRule:
+    """Replace what the rule says and re-grant (reactivating it if it was off)."""
+    actor = _acting_owner(ctx)
+    rule = get_rule(ctx.db, actor, rule_id)
+    before = _snapshot(rule)
+    draft = _draft(ctx.db, actor.organization_id, spec, rule.id)
+    for column in ("name", "criteria", "grantee_kind", "grantee_org_id", "grantee_tier"):
+        setattr(rule, column, getattr(draft, column))
+    rule.grantee_org_kind, rule.audience_id = draft.grantee_org_kind, draft.audience_id
+    rule.level, rule.active, rule.updated_at = draft.level, True, ctx.now()
+    ctx.db.flush()
+    grants.withdraw_rule(ctx.db, rule)
+    granted = grants.apply_rule(ctx.db, rule)
+    audit.record(
+        ctx,
+        "sharing_rule.updated",
+        rule,
+        summary=f"Rule {rule.name!r} now shares {granted} leads",
+        before=before,
+        after=_snapshot(rule),
+    )
+    return rule
+
+
+def deactivate_rule(ctx: ServiceContext, rule_id: int) -> SharingRule:
+    actor = _acting_owner(ctx)
+    rule = get_rule(ctx.db, actor, rule_id)
+    if not rule.active:
+        return rule
+    rule.active, rule.updated_at = False, ctx.now()
+    withdrawn = grants.withdraw_rule(ctx.db, rule)
+    audit.record(
+        ctx,
+        "sharing_rule.deactivated",
+        rule,
+        summary=f"Rule {rule.name!r} deactivated; {withdrawn} grants withdrawn",
+        before={"active": True},
+        after={"active": False},
+    )
+    return rule
+
+
+def _snapshot(rule: SharingRule) -> dict:
+    return {
+        "name": rule.name,
+        "criteria": rule.criteria,
+        "grantee": Grantee.of(rule).audience(rule.owner_org_id).key,
+        "level": rule.level.name,
+        "active": rule.active,
+    }

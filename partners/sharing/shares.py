@@ -1,0 +1,112 @@
+"""Explicit shares: the owner gives one record to one organization or team, maybe for a while."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from partners import audit
+from partners.context import NotFound, ServiceContext, ServiceError
+from partners.models import Organization, Team, User
+from partners.roles import Role
+from partners.sharing import grants
+from partners.sharing.audiences import audience_id, organization_audience, team_audience
+from partners.sharing.levels import AccessLevel
+from partners.sharing.models import ExplicitShare, RecordType, ShareStatus
+from partners.sharing.organizations import require_role
+from partners.sharing.records import get_lead
+
+
+def _acting_member(ctx: ServiceContext) -> User:
+    actor = ctx.actor
+    assert actor is not None
+    require_role(actor, Role.member)
+    return actor
+
+
+def share_lead(
+    ctx: ServiceContext,
+    lead_id: int,
+    *,
+    organization: Organization | None = None,
+    team: Team | None = None,
+    level: AccessLevel = AccessLevel.view,
+    expires_at: datetime | None = None,
+    reason: str = "",
+) -> ExplicitShare:
+    """Share one lead with one organization or one team; needs manage access to the lead."""
+    actor = _acting_member(ctx)
+    lead = get_lead(ctx.db, actor, lead_id, AccessLevel.manage)
+    if (organization is None) == (team is None):
+        raise ServiceError("Share with either an organization or a team.")
+    if expires_at is not None and expires_at <= ctx.now():
+        raise ServiceError("The expiry must be in the future.")
+    audience = (
+        organization_audience(organization.id)
+        if organization is not None
+        else team_audience(team.id, team.organization_id)  # type: ignore[union-attr]
+    )
+    share = ExplicitShare(
+        owner_org_id=lead.owner_org_id,
+        record_type=RecordType.lead,
+        record_id=lead.id,
+        grantee_org_id=organization.id if organization else None,
+        grantee_team_id=team.id if team else None,
+        audience_id=audience_id(ctx.db, audience),
+        level=level,
+        expires_at=expires_at,
+        reason=reason.strip()[:300],
+        created_by_id=actor.id,
+        created_at=ctx.now(),
+    )
+    ctx.db.add(share)
+    ctx.db.flush()
+    grants.grant_share(ctx.db, share)
+    audit.record(
+        ctx,
+        "share.created",
+        share,
+        subject_org=organization,
+        summary=f"Lead {lead.id} shared with {audience.key} ({level.name})",
+        after={"audience": audience.key, "level": level.name, "expires_at": _iso(expires_at)},
+    )
+    return share
+
+
+def _end(ctx: ServiceContext, share: ExplicitShare, status: ShareStatus) -> None:
+    share.status, share.ended_at = status, ctx.now()
+    grants.withdraw_share(ctx.db, share)
+    audit.record(
+        ctx,
+        f"share.{status.value}",
+        share,
+        summary=f"Share of lead {share.record_id} {status.value}",
+        before={"status": ShareStatus.active.value},
+        after={"status": status.value, "expires_at": _iso(share.expires_at)},
+    )
+
+
+def unshare(ctx: ServiceContext, share_id: int) -> None:
+    actor = _acting_member(ctx)
+    share = ctx.db.get(ExplicitShare, share_id)
+    if share is None or share.owner_org_id != actor.organization_id:
+        raise NotFound()
+    if share.status == ShareStatus.active:
+        _end(ctx, share, ShareStatus.revoked)
+
+
+def expire_shares(ctx: ServiceContext) -> int:
+    """End every share whose expiry has passed (the worker runs this); returns how many."""
+    due = ctx.db.scalars(
+        select(ExplicitShare).where(
+            ExplicitShare.status == ShareStatus.active, ExplicitShare.expires_at <= ctx.now()
+        )
+    ).all()
+    for share in due:
+        _end(ctx, share, ShareStatus.expired)
+    return len(due)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
