@@ -201,17 +201,19 @@ def main() -> None:
             transactions = generate(big, standard, size)
             prefix(big, small, peer, standard)
             term, elem = ("~", "*") if standard == X12 else ("'", "+")
+            peer_fn = pyx12_reader if standard == X12 else pydifact_parser
             row = {
                 "file_mb": round(big.stat().st_size / MB, 1),
                 "transactions": transactions,
                 "ours_mb_s": timed(lambda p=big: ours(p), big),
                 "floor_mb_s": timed(lambda p=big, t=term, e=elem: floor(p, t, e), big),
             }
-            if standard == X12:
-                row["peer_mb_s"] = timed(lambda p=small: pyx12_reader(p), small)
-            else:
-                row["peer_mb_s"] = timed(lambda p=small: pydifact_parser(p), small)
-            row["ours_small_mb_s"] = timed(lambda p=small: ours(p), small)
+            # Same bytes, alternating runs, best of three: the ratio is robust to machine load.
+            ours_best = peer_best = 0.0
+            for _ in range(3):
+                ours_best = max(ours_best, timed(lambda p=small: ours(p), small))
+                peer_best = max(peer_best, timed(lambda p=small, f=peer_fn: f(p), small))
+            row["ours_small_mb_s"], row["peer_mb_s"] = ours_best, peer_best
             row["rss_small_mb"] = peak_rss_mb(small)
             row["rss_big_mb"] = peak_rss_mb(big)
             report[name] = row
@@ -224,7 +226,10 @@ def main() -> None:
             f"(on the {args.peer_mb:g} MB prefix; ours there {row['ours_small_mb_s']:.2f})"
         )
         print(f"  str.split floor                  : {row['floor_mb_s']:7.2f} MB/s")
-        print(f"  ratio ours / peer                : {row['ours_mb_s'] / row['peer_mb_s']:7.2f}x")
+        print(
+            f"  ratio ours / peer (same prefix)  : "
+            f"{row['ours_small_mb_s'] / row['peer_mb_s']:7.2f}x"
+        )
         print(f"  ratio ours / floor               : {row['ours_mb_s'] / row['floor_mb_s']:7.2f}x")
         print(
             f"  peak RSS {args.peer_mb:g} MB file: {row['rss_small_mb']:.1f} MiB, "

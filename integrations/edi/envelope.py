@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, Union
 
@@ -131,34 +131,41 @@ class EdiReader:
     # -- the state machine -------------------------------------------------------------
     def __iter__(self) -> Iterator[Received]:
         reader = SegmentReader(self.stream, self.options, self.sink)
+        standard: str | None = None
+        syntax: Syntax = SYNTAXES[X12]
+        service: frozenset[str] = frozenset()
+        tx: Transaction | None = None
+        keep: Callable[[Segment], None] | None = None  # the open transaction's segments.append
+        check: Callable[[Segment], None] | None = None  # its validator's feed
         for seg in reader:
+            if keep is not None and seg.tag not in service:  # the hot path: a body segment
+                keep(seg)
+                if check is not None:
+                    check(seg)
+                continue
             self._last = seg
-            syntax = SYNTAXES[reader.standard or X12]
-            if syntax is not self._syntax:
-                self._syntax = syntax
+            if tx is not None:  # counted lazily: segments so far, before service segments
+                tx.segment_count = len(tx.segments)
+            if reader.standard != standard:
+                standard = reader.standard
+                syntax = self._syntax = SYNTAXES[standard or X12]
                 reader.composites, reader.repeats = syntax.composites, syntax.repeats
+                levels = (syntax.interchange, syntax.group, syntax.message)
+                service = frozenset(t for level in levels for t in (level.header, level.trailer))
             done = self._feed(seg, syntax, reader)
+            tx = self._tx
+            keep = tx.segments.append if tx is not None else None
+            check = self._validator.feed if self._validator is not None else None
             if done is not None:
                 yield done
+        if tx is not None:
+            tx.segment_count = len(tx.segments)
+            self._last = tx.segments[-1]
         yield from self._close_all(eof=True)
 
     def _feed(self, seg: Segment, syntax: Syntax, reader: SegmentReader) -> Received | None:
         tag = seg.tag
         ic, grp, msg = syntax.interchange, syntax.group, syntax.message
-        if self._tx is not None and tag not in (
-            msg.trailer,
-            msg.header,
-            grp.header,
-            grp.trailer,
-            ic.header,
-            ic.trailer,
-        ):
-            self._tx.segment_count += 1
-            if self.keep or self._validator is not None:
-                self._tx.segments.append(seg)
-            if self._validator is not None:
-                self._validator.feed(seg)
-            return None
         if tag == ic.header:
             list(self._close_all(eof=False))
             self._start_interchange(seg, syntax, reader)

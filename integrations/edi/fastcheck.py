@@ -22,8 +22,9 @@ def _scalar(spec: ElementSpec, x: str, env: dict[str, Any], out: list[str], pad:
     lo, hi, t = spec.min, spec.max, spec.type
     out.append(f"{pad}if {x}.__class__ is not str: return False")
     if t in ("R", "n"):
-        out.append(f"{pad}k = _num({x})")
-        out.append(f"{pad}if k is None or not ({lo} <= k <= {hi}): return False")
+        out.append(f"{pad}if not ({x}.isdigit() and {lo} <= len({x}) <= {hi}):")
+        out.append(f"{pad}    k = _num({x})")
+        out.append(f"{pad}    if k is None or not ({lo} <= k <= {hi}): return False")
         return
     if t[0] == "N":
         out.append(f"{pad}if not {x}.isdigit() or not ({lo} <= len({x}) <= {hi}): return False")
@@ -65,20 +66,28 @@ def _element(spec: ElementSpec, i: int, env: dict[str, Any], out: list[str]) -> 
     # an optional composite that is present still needs its mandatory components (done above)
 
 
-def _rule(rule: str) -> str:
+def _rule(rule: str) -> list[str]:
+    """Lines rejecting a segment that breaks X12 syntax rule ``rule`` (e.g. "P0607")."""
     kind = rule[0]
-    flags = [f"b{int(rule[i : i + 2])}" for i in range(1, len(rule), 2)]
+    positions = [int(rule[i : i + 2]) for i in range(1, len(rule), 2)]
+    flags = [f"b{p}" for p in positions]
     any_, all_ = " or ".join(flags), " and ".join(flags)
     first, others = flags[0], flags[1:]
     if kind == "P":
-        return f"({any_}) and not ({all_})"
-    if kind == "R":
-        return f"not ({any_})"
-    if kind == "C":
-        return f"{first} and not ({' and '.join(others)})"
-    if kind == "L":
-        return f"{first} and not ({' or '.join(others)})"
-    return f"({' + '.join(flags)}) > 1"  # E
+        broken = f"({any_}) and not ({all_})"
+    elif kind == "R":
+        broken = f"not ({any_})"
+    elif kind == "C":
+        broken = f"{first} and not ({' and '.join(others)})"
+    elif kind == "L":
+        broken = f"{first} and not ({' or '.join(others)})"
+    else:  # E
+        broken = f"({' + '.join(flags)}) > 1"
+    lines = [f"        b{p} = n > {p - 1} and values[{p - 1}] != ''" for p in positions]
+    lines.append(f"        if {broken}: return False")
+    if kind == "R":  # all absent also breaks it, so it cannot be skipped for short segments
+        return ["    if True:", *lines]
+    return [f"    if n >= {min(positions)}:", *lines]
 
 
 def compile_check(spec: SegmentSpec, helpers: dict[str, Any]) -> FastCheck:
@@ -94,11 +103,8 @@ def compile_check(spec: SegmentSpec, helpers: dict[str, Any]) -> FastCheck:
             out.append(f"    if n <= {i} or not values[{i}]: return False")
     for i, element in enumerate(spec.elements):
         _element(element, i, env, out)
-    positions = sorted({int(r[i : i + 2]) for r in spec.rules for i in range(1, len(r), 2)})
-    for p in positions:
-        out.append(f"    b{p} = n > {p - 1} and values[{p - 1}] != ''")
     for rule in spec.rules:
-        out.append(f"    if {_rule(rule)}: return False")
+        out += _rule(rule)
     out.append("    return True")
     source = "\n".join(out)
     exec(compile(source, f"<edi fast check {spec.tag}>", "exec"), env)  # noqa: S102 - our schema

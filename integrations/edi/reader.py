@@ -311,6 +311,7 @@ class SegmentReader:
         assert d is not None
         term, elem, comp, rep, rel = d.segment, d.element, d.component, d.repetition, d.release
         edifact = self.standard == EDIFACT
+        restart = "UNA" if edifact else "ISA"  # a new envelope that may change the delimiters
         composites, repeats = self.composites, self.repeats
         term_is_newline = term == "\n"
         strip_newlines = opts.strip_newlines and not term_is_newline
@@ -342,7 +343,10 @@ class SegmentReader:
                 buf = parts.pop()
             bad = self._bad_chars
             for i, raw in enumerate(parts):
-                if raw[:1] in _WS:
+                newlines = raw.count("\n")
+                if newlines == 1 and raw[0] == "\n" and raw[1:2] not in _WS:
+                    text, skipped = raw[1:], 1  # the usual "terminator + newline" layout
+                elif raw[:1] in _WS:
                     text = raw.lstrip(_WS)
                     lead = raw[: len(raw) - len(text)]
                     skipped = lead.count("\n")
@@ -362,11 +366,11 @@ class SegmentReader:
                 else:
                     text, skipped = raw, 0
                 seg_line = line + skipped
-                if (text[:3] == "ISA" and not edifact) or (edifact and text[:3] == "UNA"):
+                if text[:3] == restart:
                     self.line, self.index = seg_line, index
                     return term.join([text, *parts[i + 1 :], buf])
-                line += raw.count("\n") + term_is_newline
-                if "\n" in text or "\r" in text:
+                line += newlines + term_is_newline
+                if newlines > skipped or "\r" in text:
                     text = (
                         text.replace("\r", "").replace("\n", "")
                         if strip_newlines
@@ -392,10 +396,9 @@ class SegmentReader:
                 if tag == "UNB" and edifact:
                     self._set_syntax(elements)
                     bad = self._bad_chars
-                self.line, self.index = seg_line, index
                 yield Segment(tag, elements, seg_line, index)
             if eof:
-                self.line = line
+                self.line, self.index = line, index
                 return None
             more = self._more()
             if not more:

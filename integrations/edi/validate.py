@@ -129,6 +129,8 @@ class _Node:
     children: list[SegmentUse | _Node]
     by_tag: dict[str, list[int]]
     required: tuple[int, ...] = ()  # indexes of mandatory children
+    next_required: tuple[int, ...] = ()  # per index: the first mandatory child at or after it
+    limits: tuple[int, ...] = ()  # max use per child (segment or loop)
 
     @property
     def mandatory(self) -> bool:
@@ -144,7 +146,9 @@ class _Node:
             tag = child.tag if isinstance(child, SegmentUse) else child.spec.trigger
             by_tag.setdefault(tag, []).append(i)
         required = tuple(i for i, c in enumerate(children) if c.mandatory)
-        return cls(spec, children, by_tag, required)
+        after = [next((r for r in required if r >= i), len(children)) for i in range(len(children))]
+        limits = tuple(c.max_use if isinstance(c, SegmentUse) else c.spec.max_use for c in children)
+        return cls(spec, children, by_tag, required, (*after, len(children)), limits)
 
 
 @dataclass(slots=True)
@@ -270,6 +274,10 @@ class TransactionValidator:
             if spec is None:
                 return
             known = self.schema.specs[tag] = (spec, _plan(spec))
+        if known[1].fast(seg.elements):  # certainly valid: skip the detailed checks
+            if tag == "DTM" and self.standard != X12:
+                self._edifact_date(seg)
+            return
         self._elements(seg, *known)
 
     def _place(self, seg: Segment) -> bool:
@@ -291,11 +299,15 @@ class TransactionValidator:
                 continue
             for _ in range(len(stack) - 1 - depth):
                 self._close(stack.pop(), seg)
-            if j > frame.index:
+            node = frame.node
+            if j > frame.index and node.next_required[frame.index] < j:
                 self._advance(frame, j, seg)
-            child = frame.node.children[j]
+            frame.index = j
             count = frame.counts[j] + 1
             frame.counts[j] = count
+            child = node.children[j]
+            if count <= node.limits[j] and child.__class__ is SegmentUse:
+                return True
             if isinstance(child, SegmentUse):
                 if count > child.max_use:
                     self._add(
@@ -344,10 +356,10 @@ class TransactionValidator:
         return False
 
     def _advance(self, frame: _Frame, j: int, seg: Segment) -> None:
-        if j > frame.index:
-            for i in frame.node.required:
-                if frame.index <= i < j:
-                    self._missing(frame, i, seg)
+        counts = frame.counts
+        for i in frame.node.required:
+            if frame.index <= i < j and not counts[i]:
+                self._missing(frame, i, seg)
         frame.index = j
 
     def _missing(self, frame: _Frame, i: int, seg: Segment | None) -> None:
@@ -370,8 +382,9 @@ class TransactionValidator:
             )
 
     def _close(self, frame: _Frame, seg: Segment | None) -> None:
+        counts = frame.counts
         for i in frame.node.required:
-            if i >= frame.index:
+            if i >= frame.index and not counts[i]:
                 self._missing(frame, i, seg)
 
     def finish(self, last: Segment | None = None, trailer: str = "") -> list[EdiError]:
@@ -388,10 +401,6 @@ class TransactionValidator:
     # -- elements ----------------------------------------------------------------------
     def _elements(self, seg: Segment, spec: SegmentSpec, plan: _Plan) -> None:
         values = seg.elements
-        if plan.fast(values):
-            if seg.tag == "DTM" and self.standard != X12:
-                self._edifact_date(seg)
-            return
         specs = spec.elements
         tag = seg.tag
         if len(values) > len(specs):
