@@ -37,7 +37,8 @@ def _rule_grant_rows(matches: Select, rule: SharingRule) -> Select:
 def apply_rule(db: Session, rule: SharingRule) -> int:
     """Grant the rule's audience every matching lead (INSERT … SELECT); returns rows added."""
     rows = _rule_grant_rows(rule_matches(rule), rule)
-    return db.execute(insert(LeadGrant).from_select(GRANT_COLUMNS, rows)).rowcount
+    table = LeadGrant.__table__  # Core, so the driver's row count comes back
+    return db.execute(insert(table).from_select(GRANT_COLUMNS, rows)).rowcount
 
 
 def _withdraw(db: Session, kind: GrantSource, source_id: int) -> int:

@@ -8,13 +8,15 @@ from decimal import Decimal
 from sqlalchemy import update
 
 from partners import audit
-from partners.context import ServiceContext, ServiceError
+from partners.context import NotFound, ServiceContext, ServiceError
 from partners.models import Organization, User
 from partners.roles import Role
 from partners.sharing import AccessLevel, get_lead, refresh_lead_grants, require_role
 from portal.leads.models import Lead, LeadStatus
 
 ALREADY_CLAIMED = "This lead has already been claimed."
+#: Also the answer for ids that never existed, so it tells a stranger nothing.
+NOT_CLAIMABLE = "This lead has already been claimed or is no longer shared with you."
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,10 @@ def claim_lead(ctx: ServiceContext, lead_id: int) -> Lead:
     sees it available; the rest wait for its lock, then find it claimed and update nothing.
     """
     actor = _actor(ctx)
-    lead = get_lead(ctx.db, actor, lead_id, AccessLevel.claim)
+    try:
+        lead = get_lead(ctx.db, actor, lead_id, AccessLevel.claim)
+    except NotFound:
+        raise NotFound(NOT_CLAIMABLE) from None
     if lead.owner_org_id == actor.organization_id:
         raise ServiceError("Your organization owns this lead; assign it instead.")
     now = ctx.now()
