@@ -213,8 +213,7 @@ class EdiReader:
 
     def _start_interchange(self, seg: Segment, syntax: Syntax, reader: SegmentReader) -> None:
         assert reader.delimiters is not None
-        strict = not self.options.allow_unpadded_isa
-        interchange, errors = syntax.read_interchange(seg, reader.delimiters, strict)
+        interchange, errors = syntax.read_interchange(seg, reader.delimiters, self.options)
         self._interchange, self._group, self._tx = interchange, None, None
         self.result.interchanges.append(interchange)
         self._context()

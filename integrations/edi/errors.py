@@ -63,7 +63,6 @@ class EdiError:
     loop_id: str | None = None  # X12 loop identifier (AK303 / IK303)
     value: str | None = None  # copy of the bad value (AK404 / IK404)
     trigger: tuple[str, int] | None = None  # first segment of the enclosing loop (999 CTX)
-    implementation: bool = False  # an implementation-guide (999 I-code) rule, not syntax
 
     @property
     def is_error(self) -> bool:
@@ -135,7 +134,3 @@ class ErrorSink:
         if self.transaction_errors is not None and error.level >= Level.TRANSACTION:
             self.transaction_errors.append(error)
         return error
-
-    @property
-    def has_errors(self) -> bool:
-        return any(e.is_error for e in self.errors)

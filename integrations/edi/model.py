@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Union
 
 from .delimiters import Delimiters
-from .errors import EdiError
+from .errors import EdiError, EdiParseError
 
 Value = Union[str, tuple[str, ...], list]  # noqa: UP007 - list of str|tuple repetitions
 
@@ -147,3 +147,8 @@ class ParseResult:
     @property
     def transactions(self) -> list[Transaction]:
         return [t for i in self.interchanges for t in i.transactions]
+
+    def raise_for_errors(self) -> None:
+        """Raise `EdiParseError` (carrying every error) unless the file is valid."""
+        if not self.ok:
+            raise EdiParseError(self.errors)

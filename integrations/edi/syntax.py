@@ -13,6 +13,7 @@ from typing import Protocol
 from .delimiters import Delimiters
 from .errors import EdiError
 from .model import FunctionalGroup, Interchange, Segment, Transaction
+from .options import ReaderOptions
 from .schema.core import SegmentSpec
 
 
@@ -37,7 +38,7 @@ class Syntax(Protocol):
     repeats: dict[str, frozenset[int]]
 
     def read_interchange(
-        self, seg: Segment, delimiters: Delimiters, strict: bool
+        self, seg: Segment, delimiters: Delimiters, options: ReaderOptions
     ) -> tuple[Interchange, list[EdiError]]: ...
 
     def read_group(self, seg: Segment) -> tuple[FunctionalGroup, list[EdiError]]: ...

@@ -6,6 +6,7 @@ from ..codes import code
 from ..delimiters import EDIFACT, Delimiters
 from ..errors import EdiError, Level
 from ..model import FunctionalGroup, Interchange, Segment, Transaction
+from ..options import ReaderOptions
 from ..schema.edifact_segments import SEGMENTS
 from ..syntax import Level3
 from ..validate import valid_date, valid_time
@@ -44,7 +45,7 @@ class EdifactSyntax:
     repeats: dict[str, frozenset[int]] = {}
 
     def read_interchange(
-        self, seg: Segment, delimiters: Delimiters, strict: bool
+        self, seg: Segment, delimiters: Delimiters, options: ReaderOptions
     ) -> tuple[Interchange, list[EdiError]]:
         get = seg.get
         control = get(5)

@@ -6,6 +6,7 @@ from ..codes import code
 from ..delimiters import X12, Delimiters
 from ..errors import EdiError, Level, Severity
 from ..model import FunctionalGroup, Interchange, Segment, Transaction
+from ..options import ReaderOptions
 from ..reader import ISA_WIDTHS
 from ..schema.x12 import COMPOSITES, REPEATS
 from ..schema.x12_segments import SEGMENTS
@@ -66,7 +67,7 @@ class X12Syntax:
     repeats = REPEATS
 
     def read_interchange(
-        self, seg: Segment, delimiters: Delimiters, strict: bool
+        self, seg: Segment, delimiters: Delimiters, options: ReaderOptions
     ) -> tuple[Interchange, list[EdiError]]:
         f = [str(v) for v in seg.elements] + [""] * (16 - len(seg.elements))
         control = _clean(f[12])
@@ -96,13 +97,13 @@ class X12Syntax:
                 bad(
                     i,
                     "is padded with non-breaking spaces (U+00A0)",
-                    Severity.ERROR if strict else Severity.WARNING,
+                    Severity.WARNING if options.allow_nbsp_padding else Severity.ERROR,
                 )
             if len(value) != width:
                 bad(
                     i,
                     f"is {len(value)} characters long; the ISA is fixed width ({width})",
-                    Severity.ERROR if strict else Severity.WARNING,
+                    Severity.WARNING if options.allow_unpadded_isa else Severity.ERROR,
                 )
         checks = (
             (0, f[0] in ("00", "01", "02", "03", "04", "05", "06"), "must be 00 to 06"),
