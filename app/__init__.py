@@ -17,6 +17,7 @@ from app.security import configure_cookies, install_security_headers
 from app.services import context_for
 from app.throttle import LoginThrottle
 from config.settings import Settings, load_settings
+from documents.storage import open_storage
 from partners import auth
 from partners.db import utcnow
 from partners.mail import Mailer
@@ -50,6 +51,7 @@ def create_app(
     app.extensions["concord.settings"] = settings
     app.extensions["concord.clock"] = clock
     app.extensions["concord.mailer"] = Mailer(settings.smtp_url, settings.mail_sender)
+    app.extensions["concord.storage"] = open_storage(settings.storage_url)
 
     configure_cookies(app, settings)
     init_database(app, settings.database_url)

@@ -23,6 +23,7 @@ def context_for(actor: User | None) -> ServiceContext:
         base_url=current_app.config["CONCORD_BASE_URL"] or request.host_url,
         ip=request.remote_addr or "",
         clock=current_app.extensions["concord.clock"],
+        storage=current_app.extensions["concord.storage"],
     )
 
 

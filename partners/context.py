@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from partners.db import utcnow
+
+if TYPE_CHECKING:
+    from documents.storage import Storage
 from partners.mail import Mailer
 from partners.models import User
 
@@ -37,9 +41,17 @@ class ServiceContext:
     base_url: str
     ip: str = ""
     clock: Callable[[], datetime] = field(default=utcnow)
+    #: Document storage, for services that keep files (EDI interchanges, documents).
+    storage: Storage | None = None
 
     def now(self) -> datetime:
         return self.clock()
+
+    def files(self) -> Storage:
+        """The document storage; services that keep files need it configured."""
+        if self.storage is None:
+            raise RuntimeError("this service needs document storage in its context")
+        return self.storage
 
     def link(self, path: str) -> str:
         return self.base_url.rstrip("/") + path

@@ -31,12 +31,13 @@ def _password_hash() -> str:
     return hash_password(TEST_PASSWORD)
 
 
-def context(db: Session, actor: User | None = None) -> ServiceContext:
+def context(db: Session, actor: User | None = None, storage=None) -> ServiceContext:
     return ServiceContext(
         db=db,
         actor=actor,
         mailer=Mailer("log://", "test@concord.local"),
         base_url="http://localhost",
+        storage=storage,
     )
 
 
@@ -110,3 +111,23 @@ def create_rule(
 ) -> SharingRule:
     spec = RuleSpec(f"Rule {next(_counter)}", Criteria(**criteria), grantee, level)
     return sharing_rules.create_rule(context(db, owner), spec)
+
+
+def trading_partner(db: Session, vendor: Organization, distributor: Organization, **overrides):
+    """An active EDI profile: the distributor sends as ZZ:DIST<id>, we receive as ZZ:CONCORD."""
+    from integrations.edi_exchange.models import TradingPartner
+
+    values = {
+        "standard": "X12",
+        "version": "004010",
+        "their_id": f"DIST{distributor.id}",
+        "their_qualifier": "ZZ",
+        "our_id": "CONCORD",
+        "our_qualifier": "ZZ",
+        "acknowledgment": "997",
+    }
+    values.update(overrides)
+    profile = TradingPartner(vendor_org_id=vendor.id, organization_id=distributor.id, **values)
+    db.add(profile)
+    db.flush()
+    return profile

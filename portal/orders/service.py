@@ -1,0 +1,206 @@
+"""Placing, acknowledging, shipping and invoicing orders: the one way, for the portal and EDI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from partners import audit
+from partners.context import Forbidden, ServiceContext, ServiceError
+from partners.models import Organization, Partnership
+from partners.roles import OrgStatus, Role
+from partners.sharing import require_role
+from portal.orders import events
+from portal.orders.models import LineStatus, Order, OrderLine, OrderStatus
+
+
+@dataclass(frozen=True)
+class LineInput:
+    line_number: str
+    quantity: Decimal
+    unit: str = "EA"
+    unit_price: Decimal | None = None
+    product_ids: list[dict] = field(default_factory=list)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class OrderInput:
+    number: str
+    order_date: date | None
+    lines: list[LineInput]
+    requested_delivery_date: date | None = None
+    currency: str = ""
+    parties: list[dict] = field(default_factory=list)
+
+
+def _require_active_partnership(
+    ctx: ServiceContext, vendor: Organization, buyer: Organization
+) -> None:
+    active = ctx.db.scalar(
+        select(Partnership.id).where(
+            Partnership.parent_id == vendor.id,
+            Partnership.child_id == buyer.id,
+            Partnership.status == OrgStatus.active,
+        )
+    )
+    if active is None:
+        raise ServiceError(f"{buyer.name} has no active partnership with {vendor.name}.")
+
+
+def place_order(
+    ctx: ServiceContext,
+    *,
+    vendor: Organization,
+    buyer: Organization,
+    data: OrderInput,
+    source: str = "portal",
+) -> Order:
+    """Record a purchase order from ``buyer`` to ``vendor``; its number must be new to the buyer."""
+    if ctx.actor is not None:
+        if ctx.actor.organization_id != buyer.id:
+            raise Forbidden("Only the buying organization places its orders.")
+        require_role(ctx.actor, Role.member)
+    _require_active_partnership(ctx, vendor, buyer)
+    if not data.lines:
+        raise ServiceError(f"Purchase order {data.number} has no lines.")
+    earlier = ctx.db.scalar(
+        select(Order).where(Order.buyer_org_id == buyer.id, Order.number == data.number)
+    )
+    if earlier is not None:
+        raise ServiceError(
+            f"Purchase order {data.number} was already received on "
+            f"{earlier.created_at:%Y-%m-%d}; it was not created again."
+        )
+    order = Order(
+        owner_org_id=vendor.id,
+        buyer_org_id=buyer.id,
+        number=data.number,
+        order_date=data.order_date,
+        requested_delivery_date=data.requested_delivery_date,
+        currency=data.currency,
+        parties=data.parties,
+        source=source,
+        created_at=ctx.now(),
+        lines=[
+            OrderLine(
+                line_number=line.line_number,
+                quantity=line.quantity,
+                unit=line.unit or "EA",
+                unit_price=line.unit_price,
+                product_ids=line.product_ids,
+                description=line.description[:500],
+            )
+            for line in data.lines
+        ],
+    )
+    ctx.db.add(order)
+    ctx.db.flush()
+    audit.record(
+        ctx,
+        "order.received",
+        order,
+        subject_org=vendor,
+        summary=f"Order {data.number} from {buyer.name}: {len(data.lines)} lines ({source})",
+        after={"number": data.number, "lines": len(data.lines), "source": source},
+    )
+    return order
+
+
+def _require_vendor_member(ctx: ServiceContext, order: Order) -> None:
+    actor = ctx.actor
+    if actor is None or actor.organization_id != order.owner_org_id:
+        raise Forbidden("Only the vendor that received the order can do this.")
+    require_role(actor, Role.member)
+
+
+@dataclass(frozen=True)
+class LineDecision:
+    status: LineStatus
+    quantity: Decimal | None = None
+
+
+def acknowledge_order(
+    ctx: ServiceContext, order: Order, decisions: dict[int, LineDecision] | None = None
+) -> Order:
+    """Accept, change or reject each line (all accepted by default) and tell the buyer."""
+    _require_vendor_member(ctx, order)
+    if order.status != OrderStatus.received:
+        raise ServiceError(f"Order {order.number} is already {order.status.value}.")
+    decisions = decisions or {}
+    for line in order.lines:
+        decision = decisions.get(line.id, LineDecision(LineStatus.accepted))
+        line.ack_status = decision.status
+        if decision.status == LineStatus.rejected:
+            line.ack_quantity = Decimal(0)
+        else:
+            line.ack_quantity = (
+                decision.quantity if decision.quantity is not None else line.quantity
+            )
+    order.status = OrderStatus.acknowledged
+    counts = {s.value: sum(1 for line in order.lines if line.ack_status == s) for s in LineStatus}
+    audit.record(
+        ctx,
+        "order.acknowledged",
+        order,
+        subject_org=order.buyer,
+        before={"status": "received"},
+        after={"status": "acknowledged", **{k: v for k, v in counts.items() if v}},
+        summary=f"Order {order.number} acknowledged",
+    )
+    events.order_acknowledged.send(ctx, order=order)
+    return order
+
+
+@dataclass(frozen=True)
+class Shipment:
+    carrier: str = ""
+    tracking_number: str = ""
+    #: line id → quantity shipped; by default everything acknowledged.
+    quantities: dict[int, Decimal] = field(default_factory=dict)
+
+
+def ship_order(ctx: ServiceContext, order: Order, shipment: Shipment) -> Order:
+    _require_vendor_member(ctx, order)
+    if order.status != OrderStatus.acknowledged:
+        raise ServiceError(f"Order {order.number} must be acknowledged before it ships.")
+    for line in order.lines:
+        default = line.ack_quantity if line.ack_quantity is not None else line.quantity
+        line.shipped_quantity = shipment.quantities.get(line.id, default)
+    order.status = OrderStatus.shipped
+    audit.record(
+        ctx,
+        "order.shipped",
+        order,
+        subject_org=order.buyer,
+        before={"status": "acknowledged"},
+        after={
+            "status": "shipped",
+            "carrier": shipment.carrier,
+            "tracking": shipment.tracking_number,
+        },
+        summary=f"Order {order.number} shipped",
+    )
+    events.order_shipped.send(ctx, order=order, shipment=shipment)
+    return order
+
+
+def invoice_order(ctx: ServiceContext, order: Order, invoice_number: str) -> Order:
+    _require_vendor_member(ctx, order)
+    if order.status != OrderStatus.shipped:
+        raise ServiceError(f"Order {order.number} must ship before it is invoiced.")
+    order.status = OrderStatus.invoiced
+    audit.record(
+        ctx,
+        "order.invoiced",
+        order,
+        subject_org=order.buyer,
+        before={"status": "shipped"},
+        after={"status": "invoiced", "invoice": invoice_number},
+        summary=f"Order {order.number} invoiced as {invoice_number}",
+    )
+    events.order_invoiced.send(ctx, order=order, invoice_number=invoice_number)
+    return order
