@@ -167,3 +167,13 @@ def test_partner_schema_layer() -> None:
     assert ("ELEMENT", "7", 14, "PO1", 3, None) in found  # EA not in the partner's list
     assert ("SEGMENT", "4", 19, "PO1", None, None) in found  # third line over the limit
     assert errors(X12_850) == set()  # the built-in schema is untouched
+
+
+def test_raise_for_errors_carries_every_error() -> None:
+    from integrations.edi import EdiParseError
+
+    parse(X12_850.encode()).raise_for_errors()
+    bad = parse(X12_850.replace("SE*20*0001", "SE*21*0001").encode())
+    with pytest.raises(EdiParseError, match="22:SE:1") as caught:
+        bad.raise_for_errors()
+    assert caught.value.errors == bad.errors
