@@ -100,11 +100,22 @@ def _init_login(app: Flask, settings: Settings) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    import integrations.edi_exchange.outbound  # noqa: F401 - outbound EDI follows order events
+    from integrations.edi_exchange import views as edi
     from partners.views import account, admin, partnerships
     from partners.views import auth as auth_views
     from portal.home import views as home
+    from portal.orders import views as orders
 
-    for blueprint in (auth_views.bp, account.bp, admin.bp, partnerships.bp, home.bp):
+    for blueprint in (
+        auth_views.bp,
+        account.bp,
+        admin.bp,
+        partnerships.bp,
+        home.bp,
+        orders.bp,
+        edi.bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -65,6 +65,7 @@ def _error_dicts(errors) -> list[dict]:
         {
             "position": str(e).split(": ", 1)[0],
             "line": e.line,
+            "segment_index": e.segment_index,
             "segment_tag": e.segment_tag,
             "element": e.element,
             "severity": e.severity.name.lower(),

@@ -148,6 +148,8 @@ def world(db):
         "team_id": team.id,
         "partnership_id": partnership.id,
         "session_id": "not-a-session",
+        "order_id": 999999,
+        "interchange_id": 999999,
         "token": "not-a-token",
     }
 

@@ -1,0 +1,56 @@
+"""Forms for EDI uploads and trading-partner profiles."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+
+class UploadForm(FlaskForm):
+    profile = SelectField("Trading partner", coerce=int)
+    file = FileField(
+        "EDI file",
+        validators=[FileRequired("Choose a file to send.")],
+        description="An X12 or EDIFACT interchange (.edi, .x12, .txt), up to 200 MB.",
+    )
+    submit = SubmitField("Send")
+
+
+class ProfileForm(FlaskForm):
+    standard = SelectField(
+        "Standard", choices=[SelectChoice("X12", "ANSI X12"), SelectChoice("EDIFACT", "UN/EDIFACT")]
+    )
+    version = SelectField(
+        "Version", choices=[SelectChoice(v, v) for v in ("004010", "005010", "D96A", "D01B")]
+    )
+    their_qualifier = StringField(
+        "Their ID qualifier",
+        validators=[DataRequired(), Length(max=4)],
+        default="ZZ",
+        description="ISA05 / UNB 0007, e.g. ZZ, 01, 14.",
+    )
+    their_id = StringField("Their EDI ID", validators=[DataRequired(), Length(max=35)])
+    our_qualifier = StringField(
+        "Our ID qualifier", validators=[DataRequired(), Length(max=4)], default="ZZ"
+    )
+    our_id = StringField("Our EDI ID", validators=[DataRequired(), Length(max=35)])
+    acknowledgment = SelectField(
+        "Functional acknowledgment (X12)",
+        choices=[SelectChoice("997", "997"), SelectChoice("999", "999")],
+        description="EDIFACT partners always get CONTRL.",
+    )
+    always_ta1 = BooleanField("Always send a TA1 interchange acknowledgment")
+    test_indicator = BooleanField("Test mode (ISA15 = T, UNB test indicator)")
+    transport = SelectField(
+        "Transport",
+        choices=[
+            SelectChoice("portal", "Upload in the portal"),
+            SelectChoice("folder", "Drop folder (batch)"),
+            SelectChoice("api", "API"),
+            SelectChoice("as2", "AS2 gateway"),
+        ],
+    )
+    submit = SubmitField("Save profile")
