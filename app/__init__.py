@@ -18,6 +18,7 @@ from app.services import context_for
 from app.throttle import LoginThrottle
 from config.settings import Settings, load_settings
 from documents.storage import open_storage
+from integrations.api.auth import user_from_bearer
 from partners import auth
 from partners.db import utcnow
 from partners.mail import Mailer
@@ -75,6 +76,8 @@ def _init_login(app: Flask, settings: Settings) -> None:
     login_manager.session_protection = None  # the server-side session row is the protection
     policy = auth.SessionPolicy(idle=settings.idle_timeout, absolute=settings.absolute_timeout)
 
+    login_manager.request_loader(user_from_bearer)
+
     @login_manager.user_loader
     def _load(user_id: str):
         session_id = session.get("sid")
@@ -101,12 +104,14 @@ def _init_login(app: Flask, settings: Settings) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     import integrations.edi_exchange.outbound  # noqa: F401 - outbound EDI follows order events
+    from integrations.api import v1 as api
     from integrations.edi_exchange import views as edi
     from partners.views import account, admin, partnerships
     from partners.views import auth as auth_views
     from portal.home import views as home
     from portal.orders import views as orders
 
+    csrf.exempt(api.bp)  # bearer tokens only; see integrations/api/auth.py
     for blueprint in (
         auth_views.bp,
         account.bp,
@@ -115,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
         home.bp,
         orders.bp,
         edi.bp,
+        api.bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from integrations.api.problems import http_problem
 from partners.context import Forbidden, NotFound
 
 MESSAGES = {
@@ -43,6 +44,8 @@ def install_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
+        if request.path.startswith("/api/"):
+            return http_problem(error)
         code = error.code or 500
         custom = error.description if code in (429,) else None
         return render_error(code, custom)

@@ -21,14 +21,17 @@ class ServiceError(Exception):
     """A request a service refuses, with a message fit to show the user."""
 
 
-class NotFound(ServiceError):
-    """The record does not exist or the actor may not see it (the two are never told apart)."""
+class NotFound(Exception):
+    """The record does not exist or the actor may not see it (the two are never told apart).
+
+    Not a ServiceError: code that shows a refusal's message must never catch it by accident.
+    """
 
     def __init__(self, message: str = "Not found.") -> None:
         super().__init__(message)
 
 
-class Forbidden(ServiceError):
+class Forbidden(Exception):
     """The actor can see the record but their role does not allow this change."""
 
 

@@ -91,7 +91,7 @@ def test_each_lead_ends_with_exactly_one_claimant(race):
                         claim_lead(context(db, user), lead_id)
                         db.commit()
                         outcomes[index]["won"] += 1
-                    except ServiceError as refused:
+                    except (ServiceError, NotFound) as refused:
                         db.rollback()
                         kind = "not found" if isinstance(refused, NotFound) else "error"
                         outcomes[index][(kind, str(refused))] += 1
