@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import sys
+import time
+from datetime import timedelta
+from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 from app import create_app, demo
+from documents.storage import sweep, verify_all
 from integrations.edi.cli import edi
+from integrations.edi_exchange import folder
+from integrations.edi_exchange.queries import stored_blobs
 from migrations import runner
 from partners import api_tokens, onboarding, people
 from partners.auth import find_user_by_email
@@ -30,6 +36,7 @@ def _context(db) -> ServiceContext:
         mailer=current_app.extensions["concord.mailer"],
         base_url=settings.base_url,
         ip="cli",
+        storage=current_app.extensions["concord.storage"],
     )
 
 
@@ -167,4 +174,53 @@ def token_create(email: str, name: str) -> None:
     click.echo(raw)
 
 
+@edi.command("folder")
+@click.argument("root", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--watch", type=float, default=0, help="Repeat every N seconds until stopped.")
+@click.option("--settle", type=float, default=2.0, help="Seconds a file must be unchanged.")
+@with_appcontext
+def edi_folder(root: Path, watch: float, settle: float) -> None:
+    """Exchange files with drop-folder partners: ingest <ROOT>/<slug>/in, deliver to out."""
+    while True:
+        run = folder.exchange(root, _database().factory, _context, settle_seconds=settle)
+        for path in run.ingested + run.failed + run.delivered:
+            click.echo(path)
+        if not watch:
+            break
+        time.sleep(watch)
+
+
 main.add_command(edi)
+
+
+@main.group()
+def storage() -> None:
+    """Document storage maintenance."""
+
+
+def _referenced_blobs() -> set[str]:
+    with unit_of_work(_database().factory) as session:
+        return stored_blobs(session)
+
+
+@storage.command("sweep")
+@click.option("--grace-hours", type=float, default=24.0, show_default=True)
+def storage_sweep(grace_hours: float) -> None:
+    """Remove stored objects no row references (older than the grace period)."""
+    removed = sweep(
+        current_app.extensions["concord.storage"], _referenced_blobs(), timedelta(hours=grace_hours)
+    )
+    for key in removed:
+        click.echo(f"removed {key}")
+    click.echo(f"{len(removed)} object(s) removed.", err=True)
+
+
+@storage.command("verify")
+def storage_verify() -> None:
+    """Re-hash every referenced object; exit 1 if any is missing or corrupt."""
+    mismatches = verify_all(current_app.extensions["concord.storage"], sorted(_referenced_blobs()))
+    for mismatch in mismatches:
+        click.echo(f"{mismatch.problem}: {mismatch.key}")
+    click.echo(f"{len(mismatches)} problem(s).", err=True)
+    if mismatches:
+        sys.exit(1)

@@ -123,6 +123,8 @@ class EdiInterchange(Base):
     #: For a duplicate: the original it repeats.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("edi_interchange.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: When an outbound interchange was handed to the partner's transport (e.g. its out folder).
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     trading_partner: Mapped[TradingPartner] = relationship()
     responds_to: Mapped[EdiInterchange | None] = relationship(

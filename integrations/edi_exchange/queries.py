@@ -54,3 +54,8 @@ def orders_from(db: Session, interchange: EdiInterchange) -> list[Order]:
             .order_by(Order.id)
         )
     )
+
+
+def stored_blobs(db: Session) -> set[str]:
+    """Every stored file an interchange row refers to (for the storage sweeper and verifier)."""
+    return set(db.scalars(select(EdiInterchange.blob_sha256).distinct()))

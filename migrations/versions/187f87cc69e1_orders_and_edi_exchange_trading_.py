@@ -147,6 +147,7 @@ def upgrade() -> None:
         sa.Column("responds_to_id", sa.Integer(), nullable=True),
         sa.Column("duplicate_of_id", sa.Integer(), nullable=True),
         sa.Column("created_at", partners.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("delivered_at", partners.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["duplicate_of_id"],
             ["edi_interchange.id"],

@@ -1,17 +1,25 @@
 """The `concord` console script, run as a user runs it: a real process on a real database."""
 
+import hashlib
+import io
 import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from documents.storage import open_storage
 from partners.db import make_engine, make_session_factory
 from partners.models import ApiToken, Organization, Partnership, User
 from partners.tokens import hash_secret
+from portal.orders.models import Order
+
+from factories import trading_partner
+from support.edi_samples import interchange
 
 CONCORD = str(Path(sys.executable).parent / "concord")
 
@@ -120,3 +128,40 @@ def test_edi_commands_are_part_of_concord(tmp_path):
     )
     assert result.returncode == 1
     assert re.search(r"^1:ISA:\d*: ISA segment is incomplete", result.stderr, re.MULTILINE)
+
+
+def test_drop_folder_then_storage_verify_and_sweep(concord, fresh_database_url, tmp_path):
+    assert concord("org", "create", "Acme", "--kind", "vendor").returncode == 0
+    assert (
+        concord("org", "create", "Delta", "--kind", "distributor", "--vendor", "acme").returncode
+        == 0
+    )
+    with _session(fresh_database_url) as db:
+        orgs = {o.slug: o for o in db.scalars(select(Organization))}
+        profile = trading_partner(db, orgs["acme"], orgs["delta"], transport="folder")
+        payload = interchange(profile, 901, "PO-CLI")
+        db.commit()
+    inbox = tmp_path / "exchange" / "delta" / "in"
+    inbox.mkdir(parents=True)
+    (inbox / "po.edi").write_bytes(payload)
+
+    run = concord("edi", "folder", str(tmp_path / "exchange"), "--settle", "0")
+    assert run.returncode == 0, run.stderr
+    assert "/delta/processed/" in run.stdout and "/delta/out/" in run.stdout
+    with _session(fresh_database_url) as db:
+        assert db.scalar(select(Order.number)) == "PO-CLI"
+
+    assert concord("storage", "verify").returncode == 0
+    storage = open_storage((tmp_path / "inst" / "documents").as_uri())
+    orphan = storage.put(io.BytesIO(b"bytes no row refers to"))
+    old = time.time() - 7200
+    for path in (tmp_path / "inst" / "documents").rglob(orphan.sha256):
+        os.utime(path, (old, old))
+    swept = concord("storage", "sweep", "--grace-hours", "1")
+    assert swept.stdout.strip() == f"removed {orphan.sha256}"
+    assert not storage.exists(orphan.sha256)
+
+    [stored] = (tmp_path / "inst" / "documents").rglob(hashlib.sha256(payload).hexdigest())
+    stored.write_bytes(b"tampered")
+    verify = concord("storage", "verify")
+    assert verify.returncode == 1 and "corrupt" in verify.stdout
