@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from psycopg.types.json import Json
+from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, insert, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -91,3 +92,53 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def _copy_processor(column, dialect):
+    """How one column's Python values become what COPY writes (psycopg adapts JSON itself)."""
+    if isinstance(column.type, JSON):
+        return Json
+    return column.type.bind_processor(dialect)
+
+
+def insert_rows(db: Session, model: type[Base], rows: list[dict]) -> None:
+    """Insert many rows in the session's transaction: COPY on PostgreSQL, executemany elsewhere.
+
+    Values go through each column type's bind processing, exactly as an ORM insert would, so
+    enums, UTC datetimes and JSON are stored the same way whichever path wrote them.
+    """
+    if not rows:
+        return
+    connection = db.connection()
+    if connection.dialect.name != "postgresql":
+        db.execute(insert(model), rows)
+        return
+    table = model.__table__
+    columns = [table.c[name] for name in rows[0]]
+    processors = [_copy_processor(column, connection.dialect) for column in columns]
+    names = ", ".join(f'"{column.name}"' for column in columns)
+    cursor = connection.connection.dbapi_connection.cursor()
+    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    process(row[column.name]) if process else row[column.name]
+                    for column, process in zip(columns, processors, strict=True)
+                ]
+            )
+
+
+def allocate_ids(db: Session, model: type[Base], count: int) -> list[int] | None:
+    """Reserve ``count`` primary keys up front on PostgreSQL (None elsewhere), so bulk inserts
+    need no RETURNING."""
+    connection = db.connection()
+    if connection.dialect.name != "postgresql" or count == 0:
+        return None
+    table = model.__table__.name
+    sequence = f"pg_get_serial_sequence('{table}', 'id')"
+    return list(
+        connection.execute(
+            text(f"SELECT nextval({sequence}) FROM generate_series(1, :n)"),
+            {"n": count},
+        ).scalars()
+    )

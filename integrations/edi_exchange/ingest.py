@@ -22,11 +22,11 @@ from integrations.edi import (
     Interchange,
     MappingError,
     ParseResult,
+    Party,
     PurchaseOrder,
     ReaderOptions,
     Status,
     acknowledge,
-    document_json,
     parse,
     to_document,
     write,
@@ -42,8 +42,8 @@ from integrations.edi_exchange.models import (
 from integrations.edi_exchange.store import store_outbound
 from partners import audit
 from partners.context import ServiceContext, ServiceError
-from portal.orders.models import Order
-from portal.orders.service import LineInput, OrderInput, place_order
+from partners.db import insert_rows
+from portal.orders.service import LineInput, OrderInput, PlacedOrder, Placement, place_orders
 
 PURCHASE_ORDERS = {"850", "ORDERS"}
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -53,7 +53,7 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 class IngestReport:
     received: list[EdiInterchange] = field(default_factory=list)
     acknowledgments: list[EdiInterchange] = field(default_factory=list)
-    orders: list[Order] = field(default_factory=list)
+    orders: list[PlacedOrder] = field(default_factory=list)
 
     @property
     def duplicates(self) -> list[EdiInterchange]:
@@ -104,14 +104,32 @@ def _contents(interchange: Interchange) -> str:
     return ", ".join(f"{kind} ({n})" if n > 1 else kind for kind, n in sorted(counts.items()))
 
 
+def _party_json(party: Party) -> dict:
+    address = party.address
+    return {
+        "role": party.role,
+        "name": party.name,
+        "id": party.id,
+        "id_qualifier": party.id_qualifier,
+        "address": None
+        if address is None
+        else {
+            "lines": list(address.lines),
+            "city": address.city,
+            "state": address.state,
+            "postal_code": address.postal_code,
+            "country": address.country,
+        },
+    }
+
+
 def _order_input(po: PurchaseOrder) -> OrderInput:
-    doc = document_json(po)
     return OrderInput(
         number=po.number,
         order_date=po.date,
         requested_delivery_date=po.requested_delivery_date,
         currency=po.currency,
-        parties=doc["parties"],
+        parties=[_party_json(party) for party in po.parties],
         lines=[
             LineInput(
                 line_number=line.line_number,
@@ -261,7 +279,8 @@ def _ingest_interchange(
 def _create_orders(
     ctx, profile, ic: Interchange, row: EdiInterchange, report: IngestReport
 ) -> None:
-    notes, created = [], 0
+    """Every accepted purchase order of the interchange, placed as one batch."""
+    notes, batch, control_numbers = [], [], {}
     for tx in ic.transactions:
         if tx.type not in PURCHASE_ORDERS or tx.status == Status.REJECTED:
             continue
@@ -270,29 +289,33 @@ def _create_orders(
         except MappingError as error:
             notes.append(f"{tx.type} {tx.control_number}: {error}")
             continue
-        try:
-            with ctx.db.begin_nested():
-                order = place_order(
-                    ctx,
-                    vendor=profile.vendor,
-                    buyer=profile.organization,
-                    data=_order_input(po),
-                    source="edi",
-                )
-                ctx.db.add(
-                    OrderDocument(
-                        order_id=order.id,
-                        interchange_id=row.id,
-                        kind="purchase_order",
-                        transaction_control_number=tx.control_number,
-                    )
-                )
-        except ServiceError as error:
-            notes.append(f"{tx.type} {tx.control_number}: {error}")
-            continue
-        report.orders.append(order)
-        created += 1
-    row.orders_created = created
+        batch.append(_order_input(po))
+        control_numbers.setdefault(po.number, tx.control_number)
+    try:
+        placement = place_orders(
+            ctx, vendor=profile.vendor, buyer=profile.organization, batch=batch, source="edi"
+        )
+    except ServiceError as error:  # e.g. the partnership is suspended: nothing is placed
+        notes.append(str(error))
+        placement = Placement()
+    notes += [f"PO {number}: {reason}" for number, reason in placement.refused.items()]
+    created = placement.created
+    if created:
+        insert_rows(
+            ctx.db,
+            OrderDocument,
+            [
+                {
+                    "order_id": order.id,
+                    "interchange_id": row.id,
+                    "kind": "purchase_order",
+                    "transaction_control_number": control_numbers[order.number],
+                }
+                for order in created
+            ],
+        )
+    report.orders += created
+    row.orders_created = len(created)
     row.notes = notes
 
 

@@ -46,7 +46,7 @@ def _text(storage, row: EdiInterchange) -> str:
 def test_purchase_orders_become_orders_and_get_a_997(db, storage, receive, profile):
     report = receive(interchange(profile, 101, "PO-1", "PO-2"))
     assert [o.number for o in report.orders] == ["PO-1", "PO-2"]
-    order = report.orders[0]
+    order = db.get(Order, report.orders[0].id)
     assert (order.owner_org_id, order.buyer_org_id, order.source) == (
         profile.vendor_org_id,
         profile.organization_id,

@@ -13,7 +13,7 @@ from integrations.edi_exchange.ingest import ingest
 from integrations.edi_exchange.models import OrderDocument
 from partners.context import Forbidden, ServiceError
 from partners.roles import OrgKind, Role
-from portal.orders.models import LineStatus, OrderStatus
+from portal.orders.models import LineStatus, Order, OrderStatus
 from portal.orders.service import (
     LineDecision,
     Shipment,
@@ -41,7 +41,7 @@ def world(db, storage):
         context(db, storage=storage), profile, io.BytesIO(interchange(profile, 1, "PO-7"))
     )
     return {
-        "order": report.orders[0],
+        "order": db.get(Order, report.orders[0].id),
         "clerk": create_user(db, vendor, Role.member),
         "viewer": create_user(db, vendor, Role.viewer),
         "buyer": create_user(db, distributor, Role.admin),

@@ -102,16 +102,13 @@ def test_strangers_get_404_for_orders_interchanges_and_files(client, other_clien
 
 def test_a_crash_midway_leaves_nothing_behind(app, client, db, world, monkeypatch):
     profile = world["profile"]
-    calls = {"n": 0}
-    real = ingest_module.place_order
+    real = ingest_module.place_orders
 
-    def failing_second(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("the database went away")
-        return real(*args, **kwargs)
+    def place_then_crash(*args, **kwargs):
+        real(*args, **kwargs)  # the orders are written…
+        raise RuntimeError("the database went away")  # …then the process dies
 
-    monkeypatch.setattr(ingest_module, "place_order", failing_second)
+    monkeypatch.setattr(ingest_module, "place_orders", place_then_crash)
     client.login(world["buyer"].email)
     with pytest.raises(RuntimeError):
         _upload(client, profile, interchange(profile, 505, "PO-1", "PO-2"))
