@@ -85,11 +85,11 @@ SELECT k, v FROM generate_series(1, {vendors}) v,
                      ('tier:' || v || ':silver'), ('tier:' || v || ':gold'),
                      ('tier:' || v || ':platinum')) keys(k);
 
-INSERT INTO lead_grant (audience_id, lead_id, source_kind, source_id, level)
-SELECT a.id, l.id, 1, l.owner_org_id, 4 FROM lead l
+INSERT INTO lead_grant (audience_id, lead_id, source_kind, source_id, level, in_pool)
+SELECT a.id, l.id, 1, l.owner_org_id, 4, l.status = 'available' FROM lead l
 JOIN audience a ON a.key = 'org:' || l.owner_org_id;
-INSERT INTO lead_grant (audience_id, lead_id, source_kind, source_id, level)
-SELECT a.id, l.id, 2, l.claimed_by_org_id, 3 FROM lead l
+INSERT INTO lead_grant (audience_id, lead_id, source_kind, source_id, level, in_pool)
+SELECT a.id, l.id, 2, l.claimed_by_org_id, 3, false FROM lead l
 JOIN audience a ON a.key = 'org:' || l.claimed_by_org_id WHERE l.claimed_by_org_id IS NOT NULL;
 
 INSERT INTO explicit_share (id, owner_org_id, record_type, record_id, grantee_org_id, audience_id,
@@ -100,8 +100,9 @@ JOIN lead l ON l.id = 1 + (s::bigint * 7919) % {leads}
 CROSS JOIN LATERAL (
   SELECT {vendors} + 1 + (s::bigint * 104729) % ({organizations} - {vendors}) AS g) o
 JOIN audience a ON a.key = 'org:' || o.g;
-INSERT INTO lead_grant (audience_id, lead_id, source_kind, source_id, level)
-SELECT audience_id, record_id, 4, id, level FROM explicit_share;
+INSERT INTO lead_grant (audience_id, lead_id, source_kind, source_id, level, in_pool)
+SELECT s.audience_id, s.record_id, 4, s.id, s.level, l.status = 'available'
+FROM explicit_share s JOIN lead l ON l.id = s.record_id;
 """
 
 

@@ -94,6 +94,10 @@ class Viewer:
     #: Company grants count only for records assigned to the user or one of their teams.
     restricted: bool
 
+    @property
+    def audience_ids(self) -> tuple[int, ...]:
+        return self.company_audience_ids + self.team_audience_ids
+
 
 def viewer_for(db: Session, user: User) -> Viewer:
     org = user.organization

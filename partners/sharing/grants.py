@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, delete, insert, literal, select
+from sqlalchemy import Select, delete, insert, literal, select, true, update
 from sqlalchemy.orm import Session
 
 from partners.sharing.audiences import audience_id, organization_audience
@@ -11,7 +11,7 @@ from partners.sharing.levels import AccessLevel
 from partners.sharing.models import ExplicitShare, GrantSource, LeadGrant, SharingRule
 from portal.leads.models import Lead, LeadStatus
 
-GRANT_COLUMNS = ["audience_id", "lead_id", "source_kind", "source_id", "level"]
+GRANT_COLUMNS = ["audience_id", "lead_id", "source_kind", "source_id", "level", "in_pool"]
 
 
 def rule_matches(rule: SharingRule) -> Select:
@@ -31,6 +31,7 @@ def _rule_grant_rows(matches: Select, rule: SharingRule) -> Select:
         literal(int(GrantSource.rule)),
         literal(rule.id),
         literal(int(rule.level)),
+        true(),  # rule_matches selects only leads in the pool
     )
 
 
@@ -58,21 +59,20 @@ def _insert(db: Session, rows: list[dict]) -> None:
     db.execute(insert(LeadGrant), rows)
 
 
-def _row(audience: int, lead_id: int, kind: GrantSource, source: int, level: AccessLevel) -> dict:
+def _row(audience: int, lead: Lead, kind: GrantSource, source: int, level: AccessLevel) -> dict:
     return {
         "audience_id": audience,
-        "lead_id": lead_id,
+        "lead_id": lead.id,
         "source_kind": kind,
         "source_id": source,
         "level": level,
+        "in_pool": lead.status == LeadStatus.available,
     }
 
 
 def grant_share(db: Session, share: ExplicitShare) -> None:
-    _insert(
-        db,
-        [_row(share.audience_id, share.record_id, GrantSource.share, share.id, share.level)],
-    )
+    lead = db.get_one(Lead, share.record_id)
+    _insert(db, [_row(share.audience_id, lead, GrantSource.share, share.id, share.level)])
 
 
 def withdraw_share(db: Session, share: ExplicitShare) -> int:
@@ -80,7 +80,8 @@ def withdraw_share(db: Session, share: ExplicitShare) -> int:
 
 
 def refresh_lead(db: Session, lead: Lead) -> None:
-    """Re-derive the lead's ownership, participation and rule grants; shares stay as they are.
+    """Re-derive the lead's ownership, participation and rule grants; shares stay as they are
+    but follow the lead in and out of the pool.
 
     Called whenever a lead is created or its attributes, status or claimant change. Rule grants
     exist only while the lead is in the pool.
@@ -91,13 +92,19 @@ def refresh_lead(db: Session, lead: Lead) -> None:
         .where(LeadGrant.lead_id == lead.id, LeadGrant.source_kind != GrantSource.share)
         .execution_options(synchronize_session=False)
     )
+    db.execute(
+        update(LeadGrant)
+        .where(LeadGrant.lead_id == lead.id)
+        .values(in_pool=lead.status == LeadStatus.available)
+        .execution_options(synchronize_session=False)
+    )
     parties = [(lead.owner_org_id, GrantSource.ownership, AccessLevel.manage)]
     if lead.claimed_by_org_id is not None:
         parties.append((lead.claimed_by_org_id, GrantSource.participation, AccessLevel.edit))
     _insert(
         db,
         [
-            _row(audience_id(db, organization_audience(org_id)), lead.id, kind, org_id, level)
+            _row(audience_id(db, organization_audience(org_id)), lead, kind, org_id, level)
             for org_id, kind, level in parties
         ],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import IntEnum, StrEnum
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partners.db import Base, UTCDateTime, utcnow
@@ -110,8 +110,18 @@ class LeadGrant(Base):
 
     __tablename__ = "lead_grant"
     __table_args__ = (
-        Index("ix_lead_grant_lead_id", "lead_id"),
+        #: The probe when the inbox walks the lead index: answered from the index alone.
+        Index("ix_lead_grant_lead_audience", "lead_id", "audience_id", "level"),
         Index("ix_lead_grant_source", "source_kind", "source_id"),
+        #: A viewer's grants on leads in the pool: counted to choose the inbox's plan, and the
+        #: inbox's driving set when they are few.
+        Index(
+            "ix_lead_grant_pool",
+            "audience_id",
+            "lead_id",
+            postgresql_where=text("in_pool"),
+            sqlite_where=text("in_pool"),
+        ),
     )
 
     audience_id: Mapped[int] = mapped_column(ForeignKey("audience.id"), primary_key=True)
@@ -121,3 +131,5 @@ class LeadGrant(Base):
     source_kind: Mapped[GrantSource] = mapped_column(IntEnumType(GrantSource), primary_key=True)
     source_id: Mapped[int] = mapped_column(primary_key=True)
     level: Mapped[AccessLevel] = mapped_column(IntEnumType(AccessLevel))
+    #: A copy of ``lead.status == available``, kept by :mod:`partners.sharing.grants`.
+    in_pool: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

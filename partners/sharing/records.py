@@ -3,13 +3,17 @@
 Every way of reaching a lead is a ``lead_grant`` row (ownership, the claim, rules, explicit
 shares), so visibility is a single EXISTS over the viewer's audiences. Lists, counts,
 single-record loads, access levels and the explainer all filter grants with :func:`grant_reaches`.
+
+The inbox picks one of two query shapes per request, from a bounded count of the viewer's grants
+on leads in the pool (``docs/sharing.md``, "Query plans"). Both filter with the same EXISTS; the
+sparse shape only adds a condition the EXISTS implies, so the two cannot disagree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, any_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from partners.context import NotFound
@@ -36,7 +40,7 @@ def grant_reaches(viewer: Viewer, min_level: AccessLevel = AccessLevel.view) -> 
             LeadGrant.audience_id.in_(viewer.team_audience_ids),
         )
     else:
-        reach = LeadGrant.audience_id.in_(viewer.company_audience_ids + viewer.team_audience_ids)
+        reach = LeadGrant.audience_id.in_(viewer.audience_ids)
     return and_(reach, *conditions)
 
 
@@ -45,28 +49,60 @@ def lead_filter(viewer: Viewer, min_level: AccessLevel = AccessLevel.view) -> Co
     return exists().where(LeadGrant.lead_id == Lead.id, grant_reaches(viewer, min_level))
 
 
+def _session(user: User, db: Session | None) -> Session:
+    session = db or Session.object_session(user)
+    assert session is not None, "the user must be attached to a session"
+    return session
+
+
 def visible_leads(
     user: User, min_level: AccessLevel = AccessLevel.view, *, db: Session | None = None
 ) -> Select[tuple[Lead]]:
     """Every lead the user may see (or act on at ``min_level``), for lists, counts and exports."""
-    session = db or Session.object_session(user)
-    assert session is not None, "the user must be attached to a session"
+    session = _session(user, db)
     return select(Lead).where(lead_filter(viewer_for(session, user), min_level))
 
 
-def lead_inbox(user: User, *, db: Session | None = None) -> Select[tuple[Lead]]:
-    """The pool as this user sees it, newest first."""
-    return (
-        visible_leads(user, db=db)
-        .where(Lead.status == LeadStatus.available)
-        .order_by(Lead.created_at.desc(), Lead.id.desc())
+#: Below this many grant rows on pool leads, the inbox starts from those rows (primary-key
+#: lookups, then a sort); from it on, it walks the pool newest first and probes grants, which
+#: finds a page quickly because at least this many of the pool's leads are visible.
+SPARSE_POOL_GRANTS = 3000
+
+
+def _pool_grants(viewer: Viewer) -> Select[tuple[int]]:
+    return select(LeadGrant.lead_id).where(
+        LeadGrant.audience_id.in_(viewer.audience_ids), LeadGrant.in_pool
     )
+
+
+def _is_sparse(db: Session, viewer: Viewer) -> bool:
+    bounded = _pool_grants(viewer).limit(SPARSE_POOL_GRANTS).subquery()
+    return (db.scalar(select(func.count()).select_from(bounded)) or 0) < SPARSE_POOL_GRANTS
+
+
+def _among_pool_grants(db: Session, viewer: Viewer) -> ColumnElement[bool]:
+    """``lead.id`` is one of the viewer's few pool grants: implied by the EXISTS, but a driving
+    set the planner cannot turn into the semi-join it would walk the lead index for."""
+    if db.get_bind().dialect.name == "postgresql":
+        return Lead.id == any_(func.array(_pool_grants(viewer).scalar_subquery()))
+    return Lead.id.in_(_pool_grants(viewer))
+
+
+def lead_inbox(user: User, *, db: Session | None = None) -> Select[tuple[Lead]]:
+    """The pool as this user sees it, newest first, in the query shape that suits its size."""
+    session = _session(user, db)
+    viewer = viewer_for(session, user)
+    query = select(Lead).where(lead_filter(viewer), Lead.status == LeadStatus.available)
+    if _is_sparse(session, viewer):
+        query = query.where(_among_pool_grants(session, viewer))
+    return query.order_by(Lead.created_at.desc(), Lead.id.desc())
 
 
 def get_lead(
     db: Session, user: User, lead_id: int, min_level: AccessLevel = AccessLevel.view
 ) -> Lead:
-    lead = db.scalar(visible_leads(user, min_level, db=db).where(Lead.id == lead_id))
+    query = select(Lead).where(lead_filter(viewer_for(db, user), min_level), Lead.id == lead_id)
+    lead = db.scalar(query)
     if lead is None:
         raise NotFound()
     return lead

@@ -93,6 +93,15 @@ def _acting_owner(ctx: ServiceContext) -> User:
     return actor
 
 
+def owner_rules(user: User) -> Select[tuple[SharingRule]]:
+    """The rules of the user's organization, active ones first."""
+    return (
+        select(SharingRule)
+        .where(SharingRule.owner_org_id == user.organization_id)
+        .order_by(SharingRule.active.desc(), SharingRule.name, SharingRule.id)
+    )
+
+
 def get_rule(db: Session, user: User, rule_id: int) -> SharingRule:
     rule = db.get(SharingRule, rule_id)
     if rule is None or rule.owner_org_id != user.organization_id:

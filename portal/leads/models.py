@@ -31,6 +31,8 @@ class Lead(Base):
     __table_args__ = (
         #: The inbox walks this backwards: newest available leads first.
         Index("ix_lead_status_created_at_id", "status", "created_at", "id"),
+        #: The same, best score first.
+        Index("ix_lead_status_score_id", "status", "score", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

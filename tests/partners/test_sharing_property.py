@@ -12,7 +12,15 @@ from sqlalchemy import func, select
 
 from partners.context import NotFound
 from partners.roles import OrgKind, OrgStatus, Role, Tier
-from partners.sharing import AccessLevel, access_level, explain, get_lead, shares, visible_leads
+from partners.sharing import (
+    AccessLevel,
+    access_level,
+    explain,
+    get_lead,
+    lead_inbox,
+    shares,
+    visible_leads,
+)
 from partners.sharing import rules as sharing_rules
 from partners.sharing.grants import refresh_lead
 from partners.sharing.models import GranteeKind
@@ -301,6 +309,8 @@ def test_enforcement_and_explainer_match_the_reference_model(db, scenario):
             assert {lead.id for lead in db.scalars(query)} == set(expected), who
             count = select(func.count()).select_from(query.subquery())
             assert db.scalar(count) == len(expected)
+            in_pool = [lead.id for lead in leads if lead.status == LeadStatus.available]
+            assert_inbox_shapes_agree(db, user, {i for i in in_pool if i in expected})
             for lead in leads:
                 level = expected.get(lead.id)
                 assert access_level(db, user, lead) == level, (who, lead)
@@ -312,6 +322,14 @@ def test_enforcement_and_explainer_match_the_reference_model(db, scenario):
                     assert get_lead(db, user, lead.id, level) is lead
     finally:
         savepoint.rollback()
+
+
+def assert_inbox_shapes_agree(db, user, expected: set[int]) -> None:
+    """The inbox driven from the lead index and from the grant rows lists the same leads."""
+    for sparse_below in (0, 1_000_000):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("partners.sharing.records.SPARSE_POOL_GRANTS", sparse_below)
+            assert {lead.id for lead in db.scalars(lead_inbox(user))} == expected
 
 
 def _explained_levels(db, owners, leads, scenario) -> dict[tuple[int, int], AccessLevel]:
