@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from partners.views import account, admin, partnerships
     from partners.views import auth as auth_views
     from portal.home import views as home
+    from portal.leads import views as leads
     from portal.orders import views as orders
 
     csrf.exempt(api.bp)  # bearer tokens only; see integrations/api/auth.py
@@ -120,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
         home.bp,
         orders.bp,
         edi.bp,
+        leads.bp,
         api.bp,
     ):
         app.register_blueprint(blueprint)

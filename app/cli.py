@@ -79,7 +79,11 @@ def seed_demo(if_empty: bool) -> None:
             click.echo("The database already has data; no demo data loaded.")
             logins = demo.existing_logins(session)
         else:
-            logins = demo.seed(session, current_app.extensions["concord.mailer"])
+            logins = demo.seed(
+                session,
+                current_app.extensions["concord.mailer"],
+                current_app.extensions["concord.storage"],
+            )
             click.echo(f"Loaded demo data: {len(logins)} users.")
     if logins:
         click.echo(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")

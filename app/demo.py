@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import io
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.demo_edi import interchange
+from documents.storage import Storage
+from integrations.edi_exchange.ingest import ingest
+from integrations.edi_exchange.models import TradingPartner
 from partners import onboarding, people
 from partners.context import ServiceContext
 from partners.mail import Mailer
 from partners.models import Organization, User
 from partners.roles import OrgKind, Role, Tier
+from portal.orders.models import Order
+from portal.orders.service import acknowledge_order
 
 DEMO_PASSWORD = "concord-demo-2026"  # noqa: S105 - printed on purpose, demo only
 
@@ -36,8 +43,10 @@ def is_empty(db: Session) -> bool:
     return not db.scalar(select(func.count()).select_from(Organization))
 
 
-def seed(db: Session, mailer: Mailer) -> list[DemoLogin]:
-    ctx = ServiceContext(db=db, actor=None, mailer=mailer, base_url="http://127.0.0.1:5000")
+def seed(db: Session, mailer: Mailer, storage: Storage) -> list[DemoLogin]:
+    ctx = ServiceContext(
+        db=db, actor=None, mailer=mailer, base_url="http://127.0.0.1:5000", storage=storage
+    )
     logins: list[DemoLogin] = []
 
     def org(name: str, kind: OrgKind) -> Organization:
@@ -95,4 +104,28 @@ def seed(db: Session, mailer: Mailer) -> list[DemoLogin]:
         timezone="Europe/Paris",
     )
     user(reseller, "admin@echo.example", "Echo Admin", Role.admin)
+    _seed_edi(ctx, vendor, created["Delta Distribution"])
     return logins
+
+
+def _seed_edi(ctx: ServiceContext, vendor: Organization, distributor: Organization) -> None:
+    """Delta trades by EDI: a profile, one interchange of three purchase orders, one answered."""
+    profile = TradingPartner(
+        vendor_org_id=vendor.id,
+        organization_id=distributor.id,
+        standard="X12",
+        version="004010",
+        their_id="DELTADIST",
+        their_qualifier="ZZ",
+        our_id="ACMENET",
+        our_qualifier="ZZ",
+        acknowledgment="997",
+        transport="folder",
+    )
+    ctx.db.add(profile)
+    ctx.db.flush()
+    payload = interchange(profile, 1001, "PO-10001", "PO-10002", "PO-10003")
+    report = ingest(ctx, profile, io.BytesIO(payload), "delta-orders.edi")
+    channel = ctx.db.scalar(select(User).where(User.email == "channel@acme.example"))
+    first = ctx.db.get(Order, report.orders[0].id)
+    acknowledge_order(replace(ctx, actor=channel), first)

@@ -34,6 +34,9 @@ def navigation() -> list[NavItem]:
     kind = current_user.organization.kind
     if kind in (OrgKind.vendor, OrgKind.distributor) and current_user.role >= Role.viewer:
         items.append(NavItem("Partners", "partnerships.index", "partnerships."))
+    items.append(
+        NavItem("Leads", "leads.index" if kind != OrgKind.vendor else "leads.manage", "leads.")
+    )
     items.append(NavItem("Orders", "orders.index", "orders."))
     if kind in (OrgKind.vendor, OrgKind.distributor):
         items.append(NavItem("EDI", "edi.index", "edi."))

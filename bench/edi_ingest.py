@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from app.demo_edi import interchange  # noqa: E402
 from documents.storage import open_storage  # noqa: E402
 from integrations.edi import parse  # noqa: E402
 from integrations.edi_exchange.ingest import ingest  # noqa: E402
@@ -29,7 +30,6 @@ from partners.db import make_engine, make_session_factory  # noqa: E402
 from partners.roles import OrgKind  # noqa: E402
 
 from factories import context, create_org, create_partnership, trading_partner  # noqa: E402
-from support.edi_samples import interchange  # noqa: E402
 from support.postgres import postgres_server, scratch_database  # noqa: E402
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app.demo_edi import interchange
 from documents.storage import open_storage
 from partners.db import make_engine, make_session_factory
 from partners.models import ApiToken, Organization, Partnership, User
@@ -19,7 +20,6 @@ from partners.tokens import hash_secret
 from portal.orders.models import Order
 
 from factories import trading_partner
-from support.edi_samples import interchange
 
 CONCORD = str(Path(sys.executable).parent / "concord")
 

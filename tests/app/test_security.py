@@ -151,6 +151,8 @@ def world(db):
         "session_id": "not-a-session",
         "order_id": 999999,
         "interchange_id": 999999,
+        "lead_id": 999999,
+        "rule_id": 999999,
         "token": "not-a-token",
     }
 

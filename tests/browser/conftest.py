@@ -8,8 +8,10 @@ import re
 import pytest
 
 from app import create_app
+from app.demo import seed
 from migrations import runner
 from partners.db import make_engine
+from partners.mail import Mailer
 
 from conftest import make_settings
 from support.chromium import chromium
@@ -52,3 +54,13 @@ def shots(tmp_path, request):
             page.screenshot(path=os.path.join(keep, f"{label}-{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture
+def demo(live_app):
+    """The demo companies, people and EDI orders of `make run` (password: DEMO_PASSWORD)."""
+    with live_app.extensions["concord.db"].factory() as session:
+        seed(
+            session, Mailer("log://", "demo@concord.local"), live_app.extensions["concord.storage"]
+        )
+        session.commit()

@@ -4,17 +4,9 @@ import re
 
 from flask import current_app  # noqa: F401 - keeps Flask's import order stable under Playwright
 
-from app.demo import DEMO_PASSWORD, seed
-from partners.mail import Mailer
+from app.demo import DEMO_PASSWORD
 
 INVITE = re.compile(r"http://\S+/invitations/\S+")
-
-
-def _seed(live_app) -> None:
-    database = live_app.extensions["concord.db"]
-    with database.factory() as session:
-        seed(session, Mailer("log://", "demo@concord.local"))
-        session.commit()
 
 
 def _sign_in(page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
@@ -24,8 +16,7 @@ def _sign_in(page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> 
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_vendor_onboards_partner_whose_admin_joins(browser, live_app, base_url, mailbox, shots):
-    _seed(live_app)
+def test_vendor_onboards_partner_whose_admin_joins(browser, demo, base_url, mailbox, shots):
     vendor = browser.new_context()
     page = vendor.new_page()
     _sign_in(page, base_url, "admin@acme.example")
@@ -76,8 +67,7 @@ def test_vendor_onboards_partner_whose_admin_joins(browser, live_app, base_url, 
     partner.close()
 
 
-def test_wrong_password_and_empty_states_read_well(browser, live_app, base_url, shots):
-    _seed(live_app)
+def test_wrong_password_and_empty_states_read_well(browser, demo, base_url, shots):
     context = browser.new_context()
     page = context.new_page()
     _sign_in(page, base_url, "admin@acme.example", "wrong password")

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from app.demo_edi import interchange
 from documents.storage import open_storage
 from integrations.edi_exchange import folder
 from partners.roles import OrgKind
 from portal.orders.models import Order
 
 from factories import context, create_org, create_partnership, trading_partner
-from support.edi_samples import interchange
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from app.demo_edi import interchange
 from documents.storage import open_storage
 from integrations.edi import parse
 from integrations.edi_exchange.ingest import ingest
@@ -13,7 +14,6 @@ from partners.roles import OrgKind, Tier
 from portal.orders.models import Order
 
 from factories import context, create_org, create_partnership, trading_partner
-from support.edi_samples import interchange
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 import integrations.edi_exchange.outbound  # noqa: F401 - connects outbound EDI to order events
+from app.demo_edi import interchange
 from documents.storage import open_storage
 from integrations.edi import Invoice as EdiInvoice
 from integrations.edi import PurchaseOrderAck, ShipNotice, parse, to_document
@@ -23,7 +24,6 @@ from portal.orders.service import (
 )
 
 from factories import context, create_org, create_partnership, create_user, trading_partner
-from support.edi_samples import interchange
 
 
 @pytest.fixture

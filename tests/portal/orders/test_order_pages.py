@@ -5,12 +5,12 @@ import io
 import pytest
 
 import integrations.edi_exchange.ingest as ingest_module
+from app.demo_edi import interchange
 from integrations.edi_exchange.models import EdiInterchange, TradingPartner
 from partners.roles import OrgKind, Role
 from portal.orders.models import Order, OrderStatus
 
 from factories import create_org, create_partnership, create_user, trading_partner
-from support.edi_samples import interchange
 
 
 @pytest.fixture

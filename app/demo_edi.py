@@ -1,4 +1,5 @@
-"""Purchase-order interchanges built with our own writer, addressed like a trading partner."""
+"""Demo purchase orders, written as EDI by our own writer and addressed like a trading partner
+(make run loads a few; the tests and benchmarks build their interchanges with it too)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,70 @@
+"""Orders by EDI in Chromium: the distributor sends a file, the vendor answers line by line."""
+
+from app.demo import DEMO_PASSWORD
+from app.demo_edi import interchange
+
+
+class DeltaProfile:
+    """The demo's trading-partner identities (see app/demo.py)."""
+
+    standard, version = "X12", "004010"
+    their_id, their_qualifier, our_id, our_qualifier = "DELTADIST", "ZZ", "ACMENET", "ZZ"
+
+
+def _nav(page, name: str):
+    return page.get_by_role("navigation", name="Main").get_by_role("link", name=name)
+
+
+def _sign_in(page, base_url: str, email: str) -> None:
+    page.goto(f"{base_url}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_distributor_sends_edi_and_vendor_acknowledges(browser, demo, base_url, shots, tmp_path):
+    delta = browser.new_context().new_page()
+    _sign_in(delta, base_url, "admin@delta.example")
+    _nav(delta, "Orders").click()
+    assert delta.get_by_role("link", name="PO-10001").is_visible()
+    shots(delta, "01-distributor-orders")
+
+    good = tmp_path / "po-20001.edi"
+    good.write_bytes(interchange(DeltaProfile, 2001, "PO-20001"))
+    _nav(delta, "EDI").click()
+    delta.get_by_role("link", name="Upload a file").click()
+    delta.get_by_label("EDI file").set_input_files(str(good))
+    delta.get_by_role("button", name="Send").click()
+    assert delta.get_by_text("1 order(s) created").is_visible()
+    shots(delta, "02-analyst-view")
+
+    broken = tmp_path / "broken.edi"
+    broken.write_bytes(
+        interchange(DeltaProfile, 2002, "PO-20002").replace(b"BEG*00*SA", b"BEG*00*")
+    )
+    _nav(delta, "EDI").click()
+    delta.get_by_role("link", name="Upload a file").click()
+    delta.get_by_label("EDI file").set_input_files(str(broken))
+    delta.get_by_role("button", name="Send").click()
+    assert delta.locator("tr.has-errors").first.is_visible()
+    assert delta.get_by_text("BEG02").first.is_visible()
+    shots(delta, "03-analyst-view-errors")
+
+    acme = browser.new_context().new_page()
+    _sign_in(acme, base_url, "channel@acme.example")
+    _nav(acme, "Orders").click()
+    acme.get_by_role("link", name="PO-20001").click()
+    acme.get_by_label("Decision for line 2").select_option("rejected")
+    shots(acme, "04-acknowledge")
+    acme.get_by_role("button", name="Acknowledge order").click()
+    assert acme.get_by_text("Order PO-20001 is acknowledged").is_visible()
+    assert acme.get_by_role("link", name="Purchase order ack").is_visible()
+    acme.get_by_label("Tracking number").fill("1Z999AA10123456784")
+    acme.get_by_role("button", name="Mark as shipped").click()
+    assert acme.get_by_text("Order PO-20001 is shipped").is_visible()
+    shots(acme, "05-shipped")
+
+    delta.goto(f"{base_url}/orders/")
+    delta.get_by_role("link", name="PO-20001").click()
+    assert delta.get_by_role("link", name="Ship notice").is_visible()
+    shots(delta, "06-distributor-sees-answers")
