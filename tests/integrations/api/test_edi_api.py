@@ -7,7 +7,7 @@ from partners.roles import OrgKind, Role
 from portal.orders.models import Order
 
 from factories import context, create_org, create_partnership, create_user, trading_partner
-from support.edi_samples import interchange
+from app.demo_edi import interchange
 
 
 @pytest.fixture
