@@ -2,12 +2,12 @@
 
 import pytest
 
+from app.demo_edi import interchange
 from partners.api_tokens import create_token
 from partners.roles import OrgKind, Role
 from portal.orders.models import Order
 
 from factories import context, create_org, create_partnership, create_user, trading_partner
-from app.demo_edi import interchange
 
 
 @pytest.fixture
