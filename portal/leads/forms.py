@@ -1,0 +1,198 @@
+"""Forms for the lead inbox, the owner's leads and sharing rules."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.widgets import TextInput
+
+from partners.roles import OrgKind, Tier
+from partners.sharing.criteria import Criteria
+from partners.sharing.levels import AccessLevel
+from partners.sharing.models import GranteeKind
+from partners.sharing.rules import Grantee, RuleSpec
+from portal.leads.models import LeadStatus
+from portal.leads.queries import LeadFilters
+from portal.leads.service import LeadDetails
+
+SCORE = NumberRange(min=0, max=100, message="A score is between 0 and 100.")
+#: Numbers typed as text, so they look like every other input and keep the numeric keypad.
+NUMBER = {"widget": TextInput(), "render_kw": {"inputmode": "decimal"}}
+
+
+class LeadFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Search company or contact", validators=[Optional(), Length(max=100)])
+    region = StringField("Region", validators=[Optional(), Length(max=40)])
+    industry = StringField("Industry", validators=[Optional(), Length(max=80)])
+    country = StringField("Country", validators=[Optional(), Length(max=2)])
+    score_min = IntegerField("Score from", validators=[Optional(), SCORE], **NUMBER)
+    score_max = IntegerField("to", validators=[Optional(), SCORE], **NUMBER)
+    sort = SelectField(
+        "Sort",
+        choices=[SelectChoice("newest", "Newest first"), SelectChoice("score", "Best score")],
+        validate_choice=False,  # anything unknown sorts newest first
+    )
+
+    def filters(self) -> LeadFilters:
+        """What was asked for; a value that does not validate is ignored rather than refused."""
+        self.validate()
+
+        def valid(field):
+            return None if field.errors else field.data
+
+        return LeadFilters(
+            search=valid(self.q) or "",
+            region=valid(self.region) or "",
+            industry=valid(self.industry) or "",
+            country=valid(self.country) or "",
+            score_min=valid(self.score_min),
+            score_max=valid(self.score_max),
+            sort=valid(self.sort) or "newest",
+        )
+
+
+class OwnedLeadFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        "Status",
+        choices=[SelectChoice("", "Any")]
+        + [SelectChoice(s.value, s.value.capitalize()) for s in LeadStatus],
+    )
+
+
+class LeadForm(FlaskForm):
+    company = StringField("Company", validators=[DataRequired(), Length(max=200)])
+    contact_name = StringField("Contact name", validators=[Optional(), Length(max=200)])
+    contact_email = EmailField("Contact email", validators=[Optional(), Email(), Length(max=254)])
+    country = StringField(
+        "Country",
+        description="Two letters, e.g. DE.",
+        validators=[Optional(), Length(min=2, max=2)],
+    )
+    region = StringField("Region", validators=[Optional(), Length(max=40)])
+    industry = StringField("Industry", validators=[Optional(), Length(max=80)])
+    product_line = StringField("Product line", validators=[Optional(), Length(max=80)])
+    campaign = StringField("Campaign code", validators=[Optional(), Length(max=80)])
+    score = IntegerField("Score", default=50, validators=[Optional(), SCORE], **NUMBER)
+    amount = DecimalField(
+        "Estimated amount", places=2, validators=[Optional(), NumberRange(min=0)], **NUMBER
+    )
+    publish = BooleanField("Publish to the pool now", default=True)
+    submit = SubmitField("Create lead")
+
+    def details(self) -> LeadDetails:
+        return LeadDetails(
+            company=self.company.data,
+            contact_name=self.contact_name.data or "",
+            contact_email=self.contact_email.data or "",
+            country=self.country.data or "",
+            region=self.region.data or "",
+            industry=self.industry.data or "",
+            product_line=self.product_line.data or "",
+            campaign=self.campaign.data or None,
+            score=self.score.data or 0,
+            amount=self.amount.data,
+        )
+
+
+def _values(text: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (text or "").split(",") if part.strip())
+
+
+LIST_HELP = "Comma-separated; leave empty for any."
+
+
+class RuleForm(FlaskForm):
+    name = StringField("Rule name", validators=[DataRequired(), Length(max=120)])
+    regions = StringField("Regions", description=LIST_HELP, validators=[Length(max=300)])
+    industries = StringField("Industries", description=LIST_HELP, validators=[Length(max=300)])
+    countries = StringField("Countries", description=LIST_HELP, validators=[Length(max=300)])
+    campaigns = StringField("Campaigns", description=LIST_HELP, validators=[Length(max=300)])
+    product_lines = StringField(
+        "Product lines", description=LIST_HELP, validators=[Length(max=300)]
+    )
+    score_min = IntegerField("Score from", validators=[Optional(), SCORE], **NUMBER)
+    score_max = IntegerField("Score to", validators=[Optional(), SCORE], **NUMBER)
+    amount_min = DecimalField("Amount from", validators=[Optional(), NumberRange(min=0)], **NUMBER)
+    amount_max = DecimalField("Amount to", validators=[Optional(), NumberRange(min=0)], **NUMBER)
+    grantee_kind = SelectField(
+        "Share with",
+        choices=[
+            SelectChoice(GranteeKind.all_partners.value, "All partners"),
+            SelectChoice(GranteeKind.tier.value, "Partners at a tier and above"),
+            SelectChoice(GranteeKind.kind.value, "Partners of a kind"),
+            SelectChoice(GranteeKind.organization.value, "One partner"),
+        ],
+    )
+    grantee_org = SelectField("Partner", choices=[], validate_choice=False)
+    grantee_tier = SelectField(
+        "Tier and above",
+        default=Tier.registered.value,
+        choices=[SelectChoice(t.value, t.label) for t in Tier],
+    )
+    grantee_org_kind = SelectField(
+        "Kind",
+        default=OrgKind.partner.value,
+        choices=[SelectChoice(k.value, k.label) for k in (OrgKind.partner, OrgKind.distributor)],
+    )
+    level = SelectField(
+        "Access",
+        default=AccessLevel.claim.name,
+        choices=[SelectChoice(level.name, level.label) for level in AccessLevel],
+    )
+    active = BooleanField("Active", default=True)
+    preview = SubmitField("Preview")
+    save = SubmitField("Save rule")
+
+    def spec(self) -> RuleSpec:
+        criteria = Criteria(
+            regions=_values(self.regions.data),
+            industries=_values(self.industries.data),
+            countries=tuple(c.upper() for c in _values(self.countries.data)),
+            campaigns=_values(self.campaigns.data),
+            product_lines=_values(self.product_lines.data),
+            score_min=self.score_min.data,
+            score_max=self.score_max.data,
+            amount_min=self.amount_min.data,
+            amount_max=self.amount_max.data,
+        )
+        kind = GranteeKind(self.grantee_kind.data)
+        grantee = Grantee(
+            kind,
+            organization_id=int(self.grantee_org.data)
+            if kind == GranteeKind.organization and self.grantee_org.data
+            else None,
+            tier=Tier(self.grantee_tier.data) if kind == GranteeKind.tier else None,
+            org_kind=OrgKind(self.grantee_org_kind.data) if kind == GranteeKind.kind else None,
+        )
+        return RuleSpec(self.name.data.strip(), criteria, grantee, AccessLevel[self.level.data])
+
+    def fill(self, spec: RuleSpec, active: bool) -> None:
+        """Show a saved rule in the form."""
+        criteria = spec.criteria
+        for name in ("regions", "industries", "countries", "campaigns", "product_lines"):
+            getattr(self, name).data = ", ".join(getattr(criteria, name))
+        for name in ("score_min", "score_max", "amount_min", "amount_max"):
+            getattr(self, name).data = getattr(criteria, name)
+        grantee = spec.grantee
+        self.name.data, self.level.data, self.active.data = spec.name, spec.level.name, active
+        self.grantee_kind.data = grantee.kind.value
+        self.grantee_org.data = str(grantee.organization_id or "")
+        self.grantee_tier.data = grantee.tier.value if grantee.tier else Tier.registered.value
+        kind = grantee.org_kind or OrgKind.partner
+        self.grantee_org_kind.data = kind.value

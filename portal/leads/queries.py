@@ -1,0 +1,152 @@
+"""Read-side helpers for the leads pages, built on partners.sharing's scoped selects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from partners.models import Organization, User
+from partners.sharing import lead_inbox, visible_leads
+from partners.sharing.models import GrantSource, SharingRule
+from partners.sharing.records import Reason
+from portal.leads.models import Lead, LeadStatus
+
+#: What a partner works after claiming: the "My leads" tab.
+CLAIMED_STATUSES = (
+    LeadStatus.claimed,
+    LeadStatus.accepted,
+    LeadStatus.working,
+    LeadStatus.qualified,
+    LeadStatus.converted,
+    LeadStatus.lost,
+)
+SORTS = {
+    "newest": (Lead.created_at.desc(), Lead.id.desc()),
+    "score": (Lead.score.desc(), Lead.id.desc()),
+}
+
+
+@dataclass(frozen=True)
+class LeadFilters:
+    """What the inbox's filter bar asks for; empty values do not filter."""
+
+    search: str = ""
+    region: str = ""
+    industry: str = ""
+    country: str = ""
+    score_min: int | None = None
+    score_max: int | None = None
+    sort: str = "newest"
+
+    def apply(self, query: Select) -> Select:
+        if self.search.strip():
+            term = self.search.strip()
+            query = query.where(
+                Lead.company.icontains(term, autoescape=True)
+                | Lead.contact_name.icontains(term, autoescape=True)
+            )
+        for column, value in (
+            (Lead.region, self.region),
+            (Lead.industry, self.industry),
+            (Lead.country, self.country.upper()),
+        ):
+            if value.strip():
+                query = query.where(column == value.strip())
+        if self.score_min is not None:
+            query = query.where(Lead.score >= self.score_min)
+        if self.score_max is not None:
+            query = query.where(Lead.score <= self.score_max)
+        if self.sort in SORTS and self.sort != "newest":
+            query = query.order_by(None).order_by(*SORTS[self.sort])
+        return query
+
+
+def inbox(user: User, filters: LeadFilters) -> Select[tuple[Lead]]:
+    """The pool this user may claim from, filtered and sorted: the page and its export."""
+    return filters.apply(lead_inbox(user))
+
+
+def my_leads(user: User, filters: LeadFilters) -> Select[tuple[Lead]]:
+    """Leads the user's organization claimed and is working."""
+    query = visible_leads(user).where(
+        Lead.claimed_by_org_id == user.organization_id, Lead.status.in_(CLAIMED_STATUSES)
+    )
+    return filters.apply(query.order_by(*SORTS["newest"]))
+
+
+def owned_leads(user: User, status: str = "") -> Select[tuple[Lead]]:
+    """The owner's own leads, for the vendor's management list."""
+    query = visible_leads(user).where(Lead.owner_org_id == user.organization_id)
+    if status in LeadStatus.__members__:
+        query = query.where(Lead.status == LeadStatus(status))
+    return query.order_by(*SORTS["newest"])
+
+
+@dataclass
+class Window:
+    """One page of a list without a total: the inbox never counts the whole pool."""
+
+    items: list[Any]
+    number: int
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+
+def window(db: Session, query: Select, number: int, per_page: int = 25) -> Window:
+    number = max(1, number)
+    rows = list(db.scalars(query.limit(per_page + 1).offset((number - 1) * per_page)))
+    return Window(rows[:per_page], number, len(rows) > per_page)
+
+
+def stream(db: Session, query: Select, batch: int = 500) -> Iterator[Lead]:
+    """Every row of ``query`` in batches, for exports of any size."""
+    for partition in db.scalars(query.execution_options(yield_per=batch)).partitions():
+        yield from partition
+
+
+@dataclass
+class Explanation:
+    """One organization's people and the reasons each can reach a lead."""
+
+    organization: Organization
+    people: dict[User, list[Reason]] = field(default_factory=dict)
+
+
+def explanation(db: Session, reasons: list[Reason]) -> list[Explanation]:
+    """The explainer's reasons grouped by organization, with names to show."""
+    user_ids = {reason.user_id for reason in reasons}
+    users = {u.id: u for u in db.scalars(select(User).where(User.id.in_(user_ids)))}
+    grouped: dict[int, Explanation] = {}
+    for reason in reasons:
+        user = users[reason.user_id]
+        entry = grouped.setdefault(user.organization_id, Explanation(user.organization))
+        entry.people.setdefault(user, []).append(reason)
+    return sorted(grouped.values(), key=lambda entry: entry.organization.name)
+
+
+def source_names(db: Session, reasons: list[Reason]) -> dict[tuple[GrantSource, int], str]:
+    """A label for every rule and organization a reason names."""
+    rule_ids = {r.source_id for r in reasons if r.source == GrantSource.rule}
+    org_ids = {
+        r.source_id
+        for r in reasons
+        if r.source in (GrantSource.ownership, GrantSource.participation)
+    }
+    names: dict[tuple[GrantSource, int], str] = {}
+    for rule in db.scalars(select(SharingRule).where(SharingRule.id.in_(rule_ids))):
+        names[(GrantSource.rule, rule.id)] = f"rule “{rule.name}”"
+    for org in db.scalars(select(Organization).where(Organization.id.in_(org_ids))):
+        names[(GrantSource.ownership, org.id)] = f"owned by {org.name}"
+        names[(GrantSource.participation, org.id)] = f"claimed by {org.name}"
+    return names
+
+
+def organizations_by_id(db: Session, ids: set[int]) -> dict[int, Organization]:
+    return {org.id: org for org in db.scalars(select(Organization).where(Organization.id.in_(ids)))}

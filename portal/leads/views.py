@@ -1,0 +1,294 @@
+"""Lead pages: the partner's inbox and claims, the owner's leads, and sharing rules."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import Select
+
+from app.access import requires
+from app.database import db_session
+from app.errors import render_error
+from app.pagination import paginate
+from app.services import service_context
+from partners import sharing
+from partners.context import NotFound, ServiceError
+from partners.forms import ActionForm
+from partners.roles import OrgKind, Role
+from partners.sharing import rules
+from partners.sharing.models import GranteeKind
+from portal.leads import queries, service
+from portal.leads.forms import LeadFilterForm, LeadForm, OwnedLeadFilterForm, RuleForm
+from portal.leads.models import LeadStatus
+
+bp = Blueprint("leads", __name__, url_prefix="/leads", template_folder="templates")
+#: Organizations that take leads from a pool, and those that publish their own.
+CLAIMERS = (OrgKind.partner, OrgKind.distributor)
+OWNERS = (OrgKind.vendor, OrgKind.distributor)
+EXPORT_COLUMNS = (
+    "id",
+    "company",
+    "contact_name",
+    "contact_email",
+    "country",
+    "region",
+    "industry",
+    "product_line",
+    "campaign",
+    "score",
+    "amount",
+    "status",
+    "created_at",
+)
+
+
+def _list_page(tab: str, query: Select, form: LeadFilterForm):
+    page = queries.window(db_session(), query, request.args.get("page", 1, type=int) or 1)
+    return render_template(
+        "leads/inbox.html", tab=tab, page=page, form=form, action_form=ActionForm()
+    )
+
+
+@bp.route("/")
+@requires(Role.viewer, kinds=CLAIMERS)
+def index():
+    form = LeadFilterForm(request.args)
+    return _list_page("pool", queries.inbox(current_user, form.filters()), form)
+
+
+@bp.route("/mine")
+@requires(Role.viewer, kinds=CLAIMERS)
+def mine():
+    form = LeadFilterForm(request.args)
+    return _list_page("mine", queries.my_leads(current_user, form.filters()), form)
+
+
+def _csv(query: Select, filename: str) -> Response:
+    """Stream the rows of ``query`` as CSV, a batch at a time, in the same shape as the page."""
+
+    def rows() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(EXPORT_COLUMNS)
+        # The request's session is closed once the response starts: stream from a new one.
+        for number, lead in enumerate(queries.stream(db_session(), query), start=1):
+            writer.writerow([_cell(getattr(lead, column)) for column in EXPORT_COLUMNS])
+            if number % 500 == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    return Response(
+        stream_with_context(rows()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, LeadStatus):
+        return value.value
+    text = str(value)
+    # A spreadsheet would run a cell starting with one of these as a formula.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@bp.route("/export.csv")
+@requires(Role.viewer, kinds=CLAIMERS)
+def export():
+    filters = LeadFilterForm(request.args).filters()
+    return _csv(queries.inbox(current_user, filters), "lead-pool.csv")
+
+
+@bp.route("/mine/export.csv")
+@requires(Role.viewer, kinds=CLAIMERS)
+def export_mine():
+    filters = LeadFilterForm(request.args).filters()
+    return _csv(queries.my_leads(current_user, filters), "my-leads.csv")
+
+
+@bp.route("/<int:lead_id>")
+@requires()
+def detail(lead_id: int):
+    db = db_session()
+    lead = sharing.get_lead(db, current_user, lead_id)
+    is_owner = lead.owner_org_id == current_user.organization_id
+    reasons = []
+    if is_owner and current_user.role >= Role.manager:
+        reasons = sharing.explain(db, current_user, lead)
+    return render_template(
+        "leads/detail.html",
+        lead=lead,
+        is_owner=is_owner,
+        level=sharing.access_level(db, current_user, lead),
+        explanation=queries.explanation(db, reasons),
+        source_names=queries.source_names(db, reasons),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/<int:lead_id>/claim", methods=["POST"])
+@requires(Role.member)
+def claim(lead_id: int):
+    if not ActionForm().validate_on_submit():
+        return render_error(400)
+    try:
+        lead = service.claim_lead(service_context(), lead_id)
+    except NotFound as error:
+        # The same answer whether it was claimed meanwhile or never shared: nothing leaks.
+        return render_error(404, str(error) or None)
+    except ServiceError as error:
+        db_session().rollback()
+        flash(str(error), "error")
+        return redirect(url_for("leads.index"))
+    flash(f"You claimed {lead.company}. It is in My leads now.", "success")
+    return redirect(url_for("leads.detail", lead_id=lead.id))
+
+
+# The owner's side ----------------------------------------------------------------------------
+
+
+@bp.route("/manage")
+@requires(Role.viewer, kinds=OWNERS)
+def manage():
+    form = OwnedLeadFilterForm(request.args)
+    query = queries.owned_leads(current_user, form.status.data or "")
+    return render_template(
+        "leads/manage.html", page=paginate(db_session(), query), form=form, action_form=ActionForm()
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Role.member, kinds=OWNERS)
+def create():
+    form = LeadForm()
+    if not form.validate_on_submit():
+        return render_template("leads/new.html", form=form), 422 if form.errors else 200
+    ctx = service_context()
+    try:
+        lead = service.create_lead(ctx, form.details())
+        if form.publish.data:
+            service.publish_lead(ctx, lead.id)
+    except ServiceError as error:
+        form.company.errors.append(str(error))
+        return render_template("leads/new.html", form=form), 422
+    published = " and published to the pool" if form.publish.data else ""
+    flash(f"Lead {lead.company} is created{published}.", "success")
+    return redirect(url_for("leads.detail", lead_id=lead.id))
+
+
+@bp.route("/<int:lead_id>/publish", methods=["POST"])
+@requires(Role.member)
+def publish(lead_id: int):
+    if not ActionForm().validate_on_submit():
+        return render_error(400)
+    try:
+        lead = service.publish_lead(service_context(), lead_id)
+    except ServiceError as error:
+        db_session().rollback()
+        flash(str(error), "error")
+    else:
+        flash(f"{lead.company} is in the pool; your sharing rules apply to it.", "success")
+    return redirect(url_for("leads.detail", lead_id=lead_id))
+
+
+# Sharing rules -------------------------------------------------------------------------------
+
+
+@bp.route("/rules")
+@requires(Role.manager, kinds=OWNERS)
+def rule_list():
+    page = paginate(db_session(), rules.owner_rules(current_user))
+    return render_template("leads/rules.html", page=page)
+
+
+def _rule_form(rule=None) -> RuleForm:
+    form = RuleForm()
+    partners = db_session().scalars(sharing.managed_partnerships(current_user))
+    form.grantee_org.choices = [(str(p.child_id), p.child.name) for p in partners]
+    if rule is not None and not form.is_submitted():
+        form.fill(rules.RuleSpec.of(rule), rule.active)
+    return form
+
+
+def _valid_spec(form: RuleForm) -> rules.RuleSpec | None:
+    if not form.validate_on_submit():
+        return None
+    known = {value for value, _label in form.grantee_org.choices}
+    if form.grantee_kind.data == GranteeKind.organization.value and (
+        form.grantee_org.data not in known
+    ):
+        form.grantee_org.errors.append("Choose one of your partners.")
+        return None
+    return form.spec()
+
+
+def _edit(rule=None):
+    """Preview (and, for a change, dry-run) first; save only from a previewed form."""
+    db = db_session()
+    form = _rule_form(rule)
+    spec = _valid_spec(form) if form.is_submitted() else None
+    if form.is_submitted() and spec is None:
+        return render_template("leads/rule.html", form=form, rule=rule), 422
+    if spec is None:
+        return render_template("leads/rule.html", form=form, rule=rule)
+    after = spec if form.active.data else None
+    if not form.save.data:
+        diff = rules.dry_run(db, current_user, rule, after)
+        diff_ids = set(diff.gained) | set(diff.lost)
+        return render_template(
+            "leads/rule.html",
+            form=form,
+            rule=rule,
+            preview=rules.preview(db, current_user, spec) if after else None,
+            diff=diff,
+            organizations=queries.organizations_by_id(db, diff_ids),
+        )
+    ctx = service_context()
+    try:
+        if rule is None:
+            saved = rules.create_rule(ctx, spec)
+            if not form.active.data:
+                rules.deactivate_rule(ctx, saved.id)
+        elif after is None:
+            saved = rules.deactivate_rule(ctx, rule.id)
+        else:
+            saved = rules.update_rule(ctx, rule.id, spec)
+    except ServiceError as error:
+        form.grantee_kind.errors.append(str(error))
+        return render_template("leads/rule.html", form=form, rule=rule), 422
+    flash(f"Rule {saved.name} is saved.", "success")
+    return redirect(url_for("leads.rule_list"))
+
+
+@bp.route("/rules/new", methods=["GET", "POST"])
+@requires(Role.manager, kinds=OWNERS)
+def new_rule():
+    return _edit()
+
+
+@bp.route("/rules/<int:rule_id>", methods=["GET", "POST"])
+@requires(Role.manager, kinds=OWNERS)
+def edit_rule(rule_id: int):
+    return _edit(rules.get_rule(db_session(), current_user, rule_id))
+
+
+@bp.app_template_filter("money")
+def _money(value) -> str:
+    return "—" if value is None else f"{value:,.2f}"

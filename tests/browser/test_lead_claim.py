@@ -1,0 +1,76 @@
+"""In Chromium: a partner claims a lead from the pool; another partner's inbox loses it."""
+
+from flask import current_app  # noqa: F401 - keeps Flask's import order stable under Playwright
+
+from partners.roles import OrgKind, Role, Tier
+from partners.sharing.models import GranteeKind
+from partners.sharing.rules import Grantee
+
+from factories import create_lead, create_org, create_partnership, create_rule, create_user
+from support.browser_client import TEST_PASSWORD
+
+
+def _seed(live_app) -> dict[str, str]:
+    with live_app.extensions["concord.db"].factory() as session:
+        vendor = create_org(session, OrgKind.vendor, "Acme Networks")
+        owner = create_user(session, vendor, Role.manager)
+        people = {}
+        for name in ("Bluebird Solutions", "Cobalt Systems"):
+            partner = create_org(session, OrgKind.partner, name)
+            create_partnership(session, vendor, partner, tier=Tier.gold)
+            people[name] = create_user(session, partner, Role.member).email
+        create_rule(session, owner, Grantee(GranteeKind.all_partners))
+        for company, region, industry, score in (
+            ("Northwind Retail", "EMEA", "retail", 88),
+            ("Globex Health", "NA", "health", 64),
+            ("Initech Energy", "EMEA", "energy", 72),
+        ):
+            create_lead(
+                session,
+                owner,
+                company=company,
+                contact_name="Dana Buyer",
+                region=region,
+                industry=industry,
+                country="DE",
+                score=score,
+            )
+        session.commit()
+    return people
+
+
+def _sign_in(page, base_url: str, email: str) -> None:
+    page.goto(f"{base_url}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_partner_claims_a_lead_and_it_leaves_the_other_partners_inbox(
+    browser, live_app, base_url, shots
+):
+    people = _seed(live_app)
+    first = browser.new_context().new_page()
+    second = browser.new_context().new_page()
+    for page, name in ((first, "Bluebird Solutions"), (second, "Cobalt Systems")):
+        _sign_in(page, base_url, people[name])
+        page.get_by_role("link", name="Leads").click()
+        assert page.get_by_role("link", name="Northwind Retail").is_visible()
+    shots(first, "01-inbox")
+
+    first.get_by_label("Search company or contact").fill("northwind")
+    first.get_by_role("button", name="Filter").click()
+    assert first.get_by_role("link", name="Globex Health").count() == 0
+    row = first.get_by_role("row").filter(has_text="Northwind Retail")
+    row.get_by_role("button", name="Claim").click()
+    assert first.get_by_text("You claimed Northwind Retail").is_visible()
+    shots(first, "02-claimed")
+    first.get_by_role("link", name="Leads").first.click()
+    first.get_by_role("link", name="My leads").click()
+    assert first.get_by_role("link", name="Northwind Retail").is_visible()
+    shots(first, "03-my-leads")
+
+    second.reload()
+    assert second.get_by_role("link", name="Globex Health").is_visible()
+    assert second.get_by_role("link", name="Northwind Retail").count() == 0
+    shots(second, "04-other-inbox")
