@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class UploadForm(FlaskForm):
@@ -44,6 +44,18 @@ class ProfileForm(FlaskForm):
     )
     always_ta1 = BooleanField("Always send a TA1 interchange acknowledgment")
     test_indicator = BooleanField("Test mode (ISA15 = T, UNB test indicator)")
+    element_separator = StringField(
+        "Element separator",
+        validators=[Optional(), Length(min=1, max=1)],
+        description="What we send; leave the four separators empty for the standard's defaults.",
+    )
+    component_separator = StringField("Component separator", validators=[Optional(), Length(max=1)])
+    segment_terminator = StringField("Segment terminator", validators=[Optional(), Length(max=1)])
+    repetition_separator = StringField(
+        "Repetition separator",
+        validators=[Optional(), Length(max=1)],
+        description="X12 from 00402 on (ISA11); EDIFACT UNA.",
+    )
     transport = SelectField(
         "Transport",
         choices=[

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 
+from integrations.edi import Delimiters
 from integrations.edi_exchange.models import TradingPartner
 from partners import audit
 from partners.context import ServiceContext, ServiceError
@@ -29,6 +30,29 @@ class ProfileInput:
     test_indicator: bool = False
     transport: str = "portal"
     delimiters: dict | None = None
+
+
+def delimiters_from(
+    standard: str, element: str, component: str, segment: str, repetition: str
+) -> dict | None:
+    """Separators for what we send, or None for the standard's defaults."""
+    if not (element or component or segment or repetition):
+        return None
+    if not (element and segment):
+        raise ServiceError("Give at least the element separator and the segment terminator.")
+    chosen = Delimiters(
+        element,
+        component or None,
+        segment,
+        repetition or None,
+        release="?" if standard == "EDIFACT" else None,
+        suffix="\n",
+    )
+    try:
+        chosen.check()
+    except ValueError as error:
+        raise ServiceError(f"Separators: {error}") from error
+    return asdict(chosen)
 
 
 def _validate(data: ProfileInput) -> None:

@@ -127,7 +127,23 @@ def profile(partnership_id: int):
         None,
     )
     form = ProfileForm(obj=existing)
+    if request.method == "GET" and existing is not None and existing.delimiters:
+        d = existing.delimiters
+        form.element_separator.data, form.segment_terminator.data = d["element"], d["segment"]
+        form.component_separator.data = d.get("component") or ""
+        form.repetition_separator.data = d.get("repetition") or ""
     if form.validate_on_submit():
+        try:
+            separators = profiles.delimiters_from(
+                form.standard.data,
+                form.element_separator.data or "",
+                form.component_separator.data or "",
+                form.segment_terminator.data or "",
+                form.repetition_separator.data or "",
+            )
+        except ServiceError as error:
+            form.element_separator.errors.append(str(error))
+            return render_template("edi/profile.html", form=form, partnership=partnership), 422
         data = profiles.ProfileInput(
             standard=form.standard.data,
             version=form.version.data,
@@ -139,6 +155,7 @@ def profile(partnership_id: int):
             always_ta1=form.always_ta1.data,
             test_indicator=form.test_indicator.data,
             transport=form.transport.data,
+            delimiters=separators,
         )
         try:
             profiles.save_profile(service_context(), partnership, data)

@@ -136,6 +136,7 @@ def test_vendor_admin_sets_up_an_edi_profile(client, db, world):
     assert response.status_code == 302
     db.expire_all()
     profile = db.query(TradingPartner).filter_by(organization_id=partnership.child_id).one()
+    assert profile.delimiters is None  # the standard's separators
     assert (profile.standard, profile.acknowledgment, profile.transport) == (
         "EDIFACT",
         "CONTRL",
@@ -162,3 +163,34 @@ def test_vendor_admin_sets_up_an_edi_profile(client, db, world):
 def test_partners_cannot_manage_trading_partners(client, world):
     client.login(world["buyer"].email)
     assert client.get("/edi/partners").status_code == 404
+
+
+def test_custom_separators_are_used_for_what_we_send(client, db, world):
+    client.login(world["vendor_admin"].email)
+    partnership, profile = world["partnership"], world["profile"]
+    fields = {
+        "standard": "X12",
+        "version": "004010",
+        "their_qualifier": "ZZ",
+        "their_id": profile.their_id,
+        "our_qualifier": "ZZ",
+        "our_id": profile.our_id,
+        "acknowledgment": "997",
+        "transport": "portal",
+    }
+    clash = client.post(
+        f"/edi/partners/{partnership.id}",
+        {**fields, "element_separator": "|", "segment_terminator": "|"},
+    )
+    assert clash.status_code == 422 and "Separators" in clash.get_data(as_text=True)
+    saved = client.post(
+        f"/edi/partners/{partnership.id}",
+        {**fields, "element_separator": "|", "component_separator": "^", "segment_terminator": "!"},
+    )
+    assert saved.status_code == 302
+    client.logout()
+    client.login(world["buyer"].email)
+    _upload(client, profile, interchange(profile, 601, "PO-SEP"))
+    ack = db.query(EdiInterchange).filter_by(direction="out").one()
+    text = b"".join(client.app.extensions["concord.storage"].open(ack.blob_sha256)).decode()
+    assert text.startswith("ISA|00|") and "AK9|A|1|1|1!" in text
