@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, FieldList, FormField, SelectField, StringField, SubmitField
+from wtforms import (
+    DateField,
+    DecimalField,
+    FieldList,
+    FormField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.orders.models import LineStatus, OrderStatus
 
@@ -46,3 +54,33 @@ class OrderFilterForm(FlaskForm):
         + [SelectChoice(s.value, s.value.capitalize()) for s in OrderStatus],
     )
     number = StringField("PO number", validators=[Optional(), Length(max=40)])
+
+
+class NewLineForm(FlaskForm):
+    class Meta:
+        csrf = False  # a part of NewOrderForm, which carries the token
+
+    product = StringField("Vendor part number", validators=[Optional(), Length(max=48)])
+    #: Not "description": that name belongs to every field (its help text).
+    details = StringField("Description", validators=[Optional(), Length(max=200)])
+    quantity = DecimalField("Quantity", validators=[Optional(), NumberRange(min=0)])
+    unit = StringField("Unit", default="EA", validators=[Optional(), Length(max=2)])
+    unit_price = DecimalField("Unit price", validators=[Optional(), NumberRange(min=0)])
+
+
+class NewOrderForm(FlaskForm):
+    vendor = SelectField("Vendor", coerce=int)
+    number = StringField(
+        "PO number",
+        validators=[DataRequired(), Length(max=22)],
+        description="Your purchase order number; each can be used once.",
+    )
+    order_date = DateField("Order date", validators=[DataRequired()])
+    requested_delivery_date = DateField("Deliver by", validators=[Optional()])
+    currency = StringField("Currency", default="USD", validators=[DataRequired(), Length(3, 3)])
+    lines = FieldList(FormField(NewLineForm), min_entries=5)
+    submit = SubmitField("Place order")
+
+    def validate_lines(self, field: FieldList) -> None:
+        if not any(entry.quantity.data for entry in field):
+            raise ValidationError("Add at least one line with a quantity.")

@@ -6,17 +6,25 @@ from decimal import Decimal
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.access import requires
 from app.database import db_session
 from app.pagination import paginate
 from app.services import service_context
 from integrations.edi_exchange.queries import documents_of
+from partners import sharing
 from partners.context import ServiceError
-from partners.roles import Role
+from partners.roles import OrgKind, OrgStatus, Role
 from partners.sharing.orders import get_order
 from portal.orders import service
-from portal.orders.forms import AcknowledgeForm, InvoiceForm, OrderFilterForm, ShipForm
+from portal.orders.forms import (
+    AcknowledgeForm,
+    InvoiceForm,
+    NewOrderForm,
+    OrderFilterForm,
+    ShipForm,
+)
 from portal.orders.models import LineStatus, Order, OrderStatus
 from portal.orders.queries import order_list
 
@@ -53,6 +61,71 @@ def _render(order: Order, status: int = 200, **forms):
         OrderStatus=OrderStatus,
         **forms,
     ), status
+
+
+BUYERS = (OrgKind.partner, OrgKind.distributor)
+
+
+def _new_order_form() -> NewOrderForm:
+    form = NewOrderForm()
+    vendors = [
+        p.parent
+        for p in db_session().scalars(sharing.own_partnerships(current_user))
+        if p.status == OrgStatus.active
+    ]
+    form.vendor.choices = [SelectChoice(v.id, v.name) for v in vendors]
+    if not form.is_submitted():
+        form.order_date.data = service_context().now().date()
+    return form
+
+
+def _order_input(form: NewOrderForm) -> service.OrderInput:
+    lines = [
+        service.LineInput(
+            line_number=str(n),
+            quantity=entry.quantity.data,
+            unit=(entry.unit.data or "EA").upper(),
+            unit_price=entry.unit_price.data,
+            product_ids=[{"qualifier": "VP", "kind": "vendor_part", "value": entry.product.data}]
+            if entry.product.data
+            else [],
+            description=entry.details.data or "",
+        )
+        for n, entry in enumerate((e for e in form.lines if e.quantity.data), start=1)
+    ]
+    return service.OrderInput(
+        number=form.number.data.strip(),
+        order_date=form.order_date.data,
+        requested_delivery_date=form.requested_delivery_date.data,
+        currency=form.currency.data.upper(),
+        lines=lines,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Role.member, kinds=BUYERS)
+def new():
+    form = _new_order_form()
+    if not form.validate_on_submit():
+        return render_template("orders/new.html", form=form), 422 if form.errors else 200
+    db = db_session()
+    vendor = next(
+        p.parent
+        for p in db.scalars(sharing.own_partnerships(current_user))
+        if p.parent_id == form.vendor.data
+    )
+    try:
+        order = service.place_order(
+            service_context(),
+            vendor=vendor,
+            buyer=current_user.organization,
+            data=_order_input(form),
+        )
+    except ServiceError as error:
+        form.number.errors.append(str(error))
+        return render_template("orders/new.html", form=form), 422
+    flash(f"Order {order.number} is placed with {vendor.name}.", "success")
+    return redirect(url_for("orders.detail", order_id=order.id))
 
 
 @bp.route("/<int:order_id>")

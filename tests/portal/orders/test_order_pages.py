@@ -194,3 +194,56 @@ def test_custom_separators_are_used_for_what_we_send(client, db, world):
     ack = db.query(EdiInterchange).filter_by(direction="out").one()
     text = b"".join(client.app.extensions["concord.storage"].open(ack.blob_sha256)).decode()
     assert text.startswith("ISA|00|") and "AK9|A|1|1|1!" in text
+
+
+def test_a_distributor_places_an_order_in_the_portal(client, db, world):
+    client.login(world["buyer"].email)
+    page = client.get("/orders/new").get_data(as_text=True)
+    assert "Acme" in page and "Place order" in page
+    empty = client.post(
+        "/orders/new",
+        {
+            "vendor": str(world["profile"].vendor_org_id),
+            "number": "WEB-1",
+            "order_date": "2026-11-23",
+            "currency": "USD",
+        },
+    )
+    assert empty.status_code == 422 and "at least one line" in empty.get_data(as_text=True)
+    placed = client.post(
+        "/orders/new",
+        {
+            "vendor": str(world["profile"].vendor_org_id),
+            "number": "WEB-1",
+            "order_date": "2026-11-23",
+            "currency": "usd",
+            "lines-0-product": "SW-9",
+            "lines-0-details": "Core switch",
+            "lines-0-quantity": "3",
+            "lines-0-unit": "ea",
+            "lines-0-unit_price": "999.50",
+        },
+    )
+    assert placed.status_code == 302
+    order = db.query(Order).filter_by(number="WEB-1").one()
+    assert (order.source, order.currency, order.lines[0].product_id("vendor_part")) == (
+        "portal",
+        "USD",
+        "SW-9",
+    )
+    again = client.post(
+        "/orders/new",
+        {
+            "vendor": str(world["profile"].vendor_org_id),
+            "number": "WEB-1",
+            "order_date": "2026-11-23",
+            "currency": "USD",
+            "lines-0-quantity": "1",
+        },
+    )
+    assert again.status_code == 422 and "already received" in again.get_data(as_text=True)
+
+
+def test_vendors_do_not_place_orders(client, world):
+    client.login(world["vendor_admin"].email)
+    assert client.get("/orders/new").status_code == 404
