@@ -137,14 +137,16 @@ def _url_values(rule, ids: dict[str, object]) -> dict:
 
 @pytest.fixture
 def world(db):
-    vendor, _partner, partnership = vendor_with_partner(db)
+    vendor, partner, partnership = vendor_with_partner(db)
     viewer = create_user(db, vendor, Role.viewer)
+    partner_viewer = create_user(db, partner, Role.viewer)
     colleague = create_user(db, vendor, Role.member)
     team = Team(organization_id=vendor.id, name="Support EMEA")
     db.add(team)
     db.flush()
     return {
         "viewer": viewer,
+        "partner_viewer": partner_viewer,
         "user_id": colleague.id,
         "team_id": team.id,
         "partnership_id": partnership.id,
@@ -157,8 +159,10 @@ def world(db):
     }
 
 
-def test_a_viewer_cannot_change_anything(app, client, db, world):
-    client.login(world["viewer"].email)
+@pytest.mark.parametrize("who", ["viewer", "partner_viewer"])
+def test_a_viewer_cannot_change_anything(app, client, db, world, who):
+    viewer = world[who]
+    client.login(viewer.email)
     before = db.query(AuditEntry).count()
     tried = 0
     for rule in app.url_map.iter_rules():
@@ -180,7 +184,7 @@ def test_a_viewer_cannot_change_anything(app, client, db, world):
         )
         _role, kinds = app.view_functions[rule.endpoint].concord_access
         # A route for other kinds of organization does not exist for this one: 404.
-        expected = 404 if kinds and world["viewer"].organization.kind not in kinds else 403
+        expected = 404 if kinds and viewer.organization.kind not in kinds else 403
         assert response.status_code == expected, (rule.endpoint, response.status_code)
         tried += 1
     assert tried >= 10
