@@ -17,6 +17,11 @@ from partners.context import ServiceContext
 from partners.mail import Mailer
 from partners.models import Organization, User
 from partners.roles import OrgKind, Role, Tier
+from partners.sharing import rules
+from partners.sharing.criteria import Criteria
+from partners.sharing.levels import AccessLevel
+from partners.sharing.models import GranteeKind
+from portal.leads.service import LeadDetails, create_lead, publish_lead
 from portal.orders.models import Order
 from portal.orders.service import acknowledge_order
 
@@ -105,7 +110,56 @@ def seed(db: Session, mailer: Mailer, storage: Storage) -> list[DemoLogin]:
     )
     user(reseller, "admin@echo.example", "Echo Admin", Role.admin)
     _seed_edi(ctx, vendor, created["Delta Distribution"])
+    _seed_leads(ctx)
     return logins
+
+
+DEMO_LEADS = [
+    ("Initech Energy", "Dana Kim", "dana@initech.example", "DE", "EMEA", "energy", 72),
+    ("Globex Health", "Omar Reyes", "omar@globex.example", "GB", "EMEA", "health", 64),
+    ("Northwind Retail", "Ana Costa", "ana@northwind.example", "FR", "EMEA", "retail", 88),
+    ("Umbrella Logistics", "Lee Park", "lee@umbrella.example", "US", "NA", "logistics", 55),
+    ("Vandelay Imports", "Art Vandelay", "art@vandelay.example", "US", "NA", "retail", 81),
+    ("Hooli Cloud", "Gavin Bel", "gavin@hooli.example", "US", "NA", "technology", 93),
+]
+
+
+def _seed_leads(ctx: ServiceContext) -> None:
+    """The vendor's pool: EMEA leads for gold partners and up, NA leads for all partners."""
+    channel = ctx.db.scalar(select(User).where(User.email == "channel@acme.example"))
+    as_channel = replace(ctx, actor=channel)
+    rules.create_rule(
+        as_channel,
+        rules.RuleSpec(
+            "EMEA pool for gold and platinum",
+            Criteria(regions=("EMEA",)),
+            rules.Grantee(GranteeKind.tier, tier=Tier.gold),
+            AccessLevel.claim,
+        ),
+    )
+    rules.create_rule(
+        as_channel,
+        rules.RuleSpec(
+            "North America pool",
+            Criteria(regions=("NA",)),
+            rules.Grantee(GranteeKind.all_partners),
+            AccessLevel.claim,
+        ),
+    )
+    for company, contact, email, country, region, industry, score in DEMO_LEADS:
+        lead = create_lead(
+            as_channel,
+            LeadDetails(
+                company=company,
+                contact_name=contact,
+                contact_email=email,
+                country=country,
+                region=region,
+                industry=industry,
+                score=score,
+            ),
+        )
+        publish_lead(as_channel, lead.id)
 
 
 def _seed_edi(ctx: ServiceContext, vendor: Organization, distributor: Organization) -> None:
