@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import segno
 from flask import Blueprint, flash, g, redirect, render_template, session, url_for
 from flask_login import current_user
 
@@ -91,19 +92,24 @@ def revoke_session(session_id: str):
     return redirect(url_for("account.index"))
 
 
+def _enrolment_page(form: EnableTwoFactorForm, status: int = 200):
+    """The setup page: a secret kept in the session until a code proves the app has it."""
+    secret = session.get("totp_enrol") or auth.new_totp_secret()
+    session["totp_enrol"] = secret
+    uri = auth.provisioning_uri(current_user, secret)
+    # The QR code is a data: URI shown as an image, which the CSP allows.
+    qr = segno.make(uri, error="m").svg_data_uri(scale=4, border=2)
+    return render_template(
+        "partners/two_factor.html", secret=secret, uri=uri, qr=qr, form=form
+    ), status
+
+
 @bp.route("/two-factor")
 @requires()
 def two_factor():
     if current_user.two_factor_enabled:
         return render_template("partners/two_factor.html", disable_form=PasswordConfirmForm())
-    secret = session.get("totp_enrol") or auth.new_totp_secret()
-    session["totp_enrol"] = secret
-    return render_template(
-        "partners/two_factor.html",
-        secret=secret,
-        uri=auth.provisioning_uri(current_user, secret),
-        form=EnableTwoFactorForm(),
-    )
+    return _enrolment_page(EnableTwoFactorForm())
 
 
 @bp.route("/two-factor/enable", methods=["POST"])
@@ -125,14 +131,7 @@ def two_factor_enable():
                 "success",
             )
             return redirect(url_for("account.index"))
-    secret = secret or auth.new_totp_secret()
-    session["totp_enrol"] = secret
-    return render_template(
-        "partners/two_factor.html",
-        secret=secret,
-        uri=auth.provisioning_uri(current_user, secret),
-        form=form,
-    ), 422
+    return _enrolment_page(form, 422)
 
 
 @bp.route("/two-factor/disable", methods=["POST"])
