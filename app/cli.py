@@ -22,6 +22,7 @@ from partners.auth import find_user_by_email
 from partners.context import ServiceContext, ServiceError
 from partners.db import unit_of_work
 from partners.roles import OrgKind, Role, Tier
+from portal.leads import service as lead_service
 
 
 def _database():
@@ -195,6 +196,21 @@ def edi_folder(root: Path, watch: float, settle: float) -> None:
 
 
 main.add_command(edi)
+
+
+@main.group()
+def leads() -> None:
+    """Lead lifecycle jobs."""
+
+
+@leads.command("expire")
+def leads_expire() -> None:
+    """Send back every claimed lead whose acceptance deadline has passed (run it every minute)."""
+    with unit_of_work(_database().factory) as session:
+        ctx = _context(session)
+        ctx.clock = current_app.extensions["concord.clock"]
+        returned = lead_service.expire_claims(ctx)
+    click.echo(f"{returned} claim(s) expired.", err=True)
 
 
 @main.group()

@@ -131,3 +131,37 @@ def trading_partner(db: Session, vendor: Organization, distributor: Organization
     db.add(profile)
     db.flush()
     return profile
+
+
+def lead_settings(db: Session, owner: Organization, **values):
+    """The owner's saved lead lifecycle settings (defaults unless overridden); saving them also
+    turns on the cap on open claims."""
+    from portal.leads import policy
+
+    settings = policy.settings_or_defaults(db, owner.id)
+    for name, value in values.items():
+        if isinstance(value, dict):
+            value = {**getattr(settings, name), **value}
+        setattr(settings, name, value)
+    db.add(settings)
+    db.flush()
+    return settings
+
+
+def route_partner(
+    db: Session,
+    partnership: Partnership,
+    weight: int = 1,
+    industries: tuple[str, ...] = (),
+    product_lines: tuple[str, ...] = (),
+):
+    """How the partnership takes leads the owner routes."""
+    from portal.leads.models import LeadRoutingPartner
+
+    row = db.get(LeadRoutingPartner, partnership.id) or LeadRoutingPartner(
+        partnership_id=partnership.id
+    )
+    row.weight, row.industries, row.product_lines = weight, list(industries), list(product_lines)
+    db.add(row)
+    db.flush()
+    return row

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Select, delete, insert, literal, select, true, update
 from sqlalchemy.orm import Session
 
@@ -9,7 +11,7 @@ from partners.sharing.audiences import audience_id, organization_audience
 from partners.sharing.criteria import Criteria, criteria_clause
 from partners.sharing.levels import AccessLevel
 from partners.sharing.models import ExplicitShare, GrantSource, LeadGrant, SharingRule
-from portal.leads.models import Lead, LeadStatus
+from portal.leads.models import Lead, LeadExclusion, LeadStatus
 
 GRANT_COLUMNS = ["audience_id", "lead_id", "source_kind", "source_id", "level", "in_pool"]
 
@@ -77,6 +79,20 @@ def grant_share(db: Session, share: ExplicitShare) -> None:
 
 def withdraw_share(db: Session, share: ExplicitShare) -> int:
     return _withdraw(db, GrantSource.share, share.id)
+
+
+def exclude_organization(
+    db: Session, lead: Lead, org_id: int, cause: str, reason: str, at: datetime
+) -> None:
+    """Never offer the lead to this organization again: every grant stops reaching it
+    (``records.grant_reaches`` honours exclusions), whatever rule or share made it."""
+    if db.get(LeadExclusion, (lead.id, org_id)) is None:
+        db.add(
+            LeadExclusion(
+                lead_id=lead.id, organization_id=org_id, cause=cause, reason=reason, created_at=at
+            )
+        )
+        db.flush()
 
 
 def refresh_lead(db: Session, lead: Lead) -> None:

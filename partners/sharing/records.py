@@ -21,12 +21,18 @@ from partners.models import Partnership, User
 from partners.sharing.audiences import Viewer, viewer_for
 from partners.sharing.levels import AccessLevel
 from partners.sharing.models import Audience, GrantSource, LeadGrant
-from portal.leads.models import Lead, LeadStatus
+from portal.leads.models import Lead, LeadExclusion, LeadStatus
 
 
 def grant_reaches(viewer: Viewer, min_level: AccessLevel = AccessLevel.view) -> ColumnElement[bool]:
     """The grant rows (joined to their lead) through which ``viewer`` reaches a lead."""
-    conditions = []
+    conditions = [
+        # A lead the viewer's organization let lapse or declined is never offered to it again.
+        ~exists().where(
+            LeadExclusion.lead_id == LeadGrant.lead_id,
+            LeadExclusion.organization_id == viewer.organization_id,
+        )
+    ]
     if min_level > AccessLevel.view:
         conditions.append(LeadGrant.level >= min_level)
     if viewer.restricted:

@@ -6,11 +6,12 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, Numeric, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partners.db import Base, UTCDateTime, utcnow
 from partners.models import _enum
+from partners.roles import Tier
 
 
 class LeadStatus(StrEnum):
@@ -33,6 +34,8 @@ class Lead(Base):
         Index("ix_lead_status_created_at_id", "status", "created_at", "id"),
         #: The same, best score first.
         Index("ix_lead_status_score_id", "status", "score", "id"),
+        #: ``expire_claims`` finds the leases that ran out.
+        Index("ix_lead_status_claim_expires_at", "status", "claim_expires_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +57,11 @@ class Lead(Base):
     status: Mapped[LeadStatus] = mapped_column(_enum(LeadStatus), default=LeadStatus.new)
     claimed_by_org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: How the claimant got it: ``pool`` (claimed) or ``assignment`` (routed by the owner).
+    claim_via: Mapped[str | None] = mapped_column(String(20))
+    #: The end of the claim's lease: not accepted by then, the lead goes back.
+    claim_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     assigned_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     assigned_team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -61,3 +69,81 @@ class Lead(Base):
 
     def __repr__(self) -> str:
         return f"<Lead {self.id} {self.company} {self.status.value}>"
+
+
+class LeadExclusion(Base):
+    """An organization the lead is never offered to again (it let a claim lapse, or declined).
+
+    ``partners.sharing.records.grant_reaches`` honours it, so the lead leaves that
+    organization's inbox, its claim is refused and the explainer no longer lists it.
+    """
+
+    __tablename__ = "lead_exclusion"
+
+    lead_id: Mapped[int] = mapped_column(
+        ForeignKey("lead.id", ondelete="CASCADE"), primary_key=True
+    )
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), primary_key=True)
+    #: ``declined`` or ``claim_expired``.
+    cause: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ActivityKind(StrEnum):
+    call = "call"
+    email = "email"
+    meeting = "meeting"
+    note = "note"
+    qualification = "qualification"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class LeadActivity(Base):
+    """One entry of a lead's timeline: a call, an email, a note, qualification data."""
+
+    __tablename__ = "lead_activity"
+    __table_args__ = (Index("ix_lead_activity_lead_at", "lead_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    kind: Mapped[ActivityKind] = mapped_column(_enum(ActivityKind))
+    body: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LeadRoutingSettings(Base):
+    """An owner's lead lifecycle settings: SLA and open-claim caps per tier, routing cursor."""
+
+    __tablename__ = "lead_routing_settings"
+
+    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), primary_key=True)
+    #: Tier value → business hours a claimant has to accept.
+    sla_hours: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Tier value → open (claimed, not accepted) claims a partner may hold.
+    max_open_claims: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Leads are routed only to partners at this tier or higher.
+    min_tier: Mapped[Tier] = mapped_column(_enum(Tier), default=Tier.registered)
+    #: The smooth weighted round-robin's state: partnership id → current weight.
+    cursor: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LeadRoutingPartner(Base):
+    """How a partnership takes routed leads: its weight and specialisation tags."""
+
+    __tablename__ = "lead_routing_partner"
+
+    partnership_id: Mapped[int] = mapped_column(
+        ForeignKey("partnership.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: Share of routed leads; 0 takes none.
+    weight: Mapped[int] = mapped_column(Integer, default=1)
+    #: Empty: any industry / product line.
+    industries: Mapped[list] = mapped_column(JSON, default=list)
+    product_lines: Mapped[list] = mapped_column(JSON, default=list)

@@ -1,18 +1,28 @@
-"""Creating, publishing and claiming leads: the one way each of these happens."""
+"""Creating, publishing, claiming and working leads: the one way each of these happens.
+
+The lifecycle (``docs/sharing.md``, "Lead lifecycle"): new → available (the pool) → claimed (a
+lease: the claimant accepts within its SLA, or the lead goes back and the claimant is excluded
+from it) → accepted → working → qualified → converted / lost. A lead the owner routed to a
+partner (``portal.leads.assignment``) enters the same flow as claimed; if it comes back it is
+``returned`` to the owner, who assigns or publishes it again.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from partners import audit
 from partners.context import NotFound, ServiceContext, ServiceError
 from partners.models import Organization, User
 from partners.roles import Role
 from partners.sharing import AccessLevel, get_lead, refresh_lead_grants, require_role
-from portal.leads.models import Lead, LeadStatus
+from partners.sharing.grants import exclude_organization
+from portal.leads import policy
+from portal.leads.models import ActivityKind, Lead, LeadActivity, LeadStatus
 
 ALREADY_CLAIMED = "This lead has already been claimed."
 #: Also the answer for ids that never existed, so it tells a stranger nothing.
@@ -122,6 +132,12 @@ def claim_lead(ctx: ServiceContext, lead_id: int) -> Lead:
     if lead.owner_org_id == actor.organization_id:
         raise ServiceError("Your organization owns this lead; assign it instead.")
     now = ctx.now()
+    # Locking the partnership serialises one partner's claims on one owner, so the cap holds.
+    partnership = policy.partnership_between(
+        ctx.db, lead.owner_org_id, actor.organization_id, lock=True
+    )
+    policy.check_capacity(ctx.db, lead.owner_org_id, actor.organization_id, partnership)
+    lease = policy.lease(ctx.db, lead.owner_org_id, partnership, now)
     won = ctx.db.execute(
         update(Lead)
         .where(Lead.id == lead.id, Lead.status == LeadStatus.available)
@@ -129,6 +145,9 @@ def claim_lead(ctx: ServiceContext, lead_id: int) -> Lead:
             status=LeadStatus.claimed,
             claimed_by_org_id=actor.organization_id,
             claimed_at=now,
+            claim_via="pool",
+            claim_expires_at=lease.expires_at,
+            accepted_at=None,
             updated_at=now,
         )
         .returning(Lead.id)
@@ -144,7 +163,188 @@ def claim_lead(ctx: ServiceContext, lead_id: int) -> Lead:
         lead,
         subject_org=ctx.db.get(Organization, lead.owner_org_id),
         before={"status": LeadStatus.available.value},
-        after={"status": lead.status.value, "claimed_by_org_id": actor.organization_id},
+        after={
+            "status": lead.status.value,
+            "claimed_by_org_id": actor.organization_id,
+            "expires_at": lease.expires_at.isoformat(),
+            "sla_business_hours": lease.hours,
+        },
         summary=f"{actor.organization.name} claimed lead {lead.company}",
     )
     return lead
+
+
+# Working a claimed lead ----------------------------------------------------------------------
+
+ACTIVE_STATUSES = (LeadStatus.accepted, LeadStatus.working, LeadStatus.qualified)
+#: Where a lead the claimant works may go next, by hand.
+PROGRESS = {
+    LeadStatus.accepted: (LeadStatus.working, LeadStatus.qualified, LeadStatus.lost),
+    LeadStatus.working: (LeadStatus.qualified, LeadStatus.converted, LeadStatus.lost),
+    LeadStatus.qualified: (LeadStatus.converted, LeadStatus.lost),
+}
+CLAIM_EXPIRED = "claim_expired"
+DECLINED = "declined"
+
+
+def _claimed_lead(ctx: ServiceContext, lead_id: int) -> tuple[User, Lead]:
+    """The actor's organization's claim on the lead, or NotFound for anyone else."""
+    actor = _actor(ctx)
+    lead = get_lead(ctx.db, actor, lead_id, AccessLevel.edit)
+    if lead.claimed_by_org_id != actor.organization_id:
+        raise NotFound()
+    return actor, lead
+
+
+def _activity(
+    ctx: ServiceContext, actor: User, lead: Lead, kind: ActivityKind, body: str
+) -> LeadActivity:
+    body = body.strip()
+    if not body:
+        raise ServiceError("Describe the contact or the qualification data.")
+    activity = LeadActivity(
+        lead_id=lead.id,
+        organization_id=actor.organization_id,
+        user_id=actor.id,
+        kind=kind,
+        body=body[:5000],
+        at=ctx.now(),
+    )
+    ctx.db.add(activity)
+    return activity
+
+
+def accept_lead(ctx: ServiceContext, lead_id: int, kind: ActivityKind, body: str) -> Lead:
+    """Accept a claimed lead with its first logged contact or qualification data; the lease ends."""
+    actor, lead = _claimed_lead(ctx, lead_id)
+    if lead.status != LeadStatus.claimed:
+        raise ServiceError("Only a claimed lead can be accepted.")
+    now = ctx.now()
+    if lead.claim_expires_at is not None and lead.claim_expires_at < now:
+        raise ServiceError("Your claim on this lead has expired; it goes back to its owner.")
+    activity = _activity(ctx, actor, lead, kind, body)
+    lead.status, lead.accepted_at, lead.claim_expires_at = LeadStatus.accepted, now, None
+    lead.updated_at = now
+    refresh_lead_grants(ctx.db, lead)
+    audit.record(
+        ctx,
+        "lead.accepted",
+        lead,
+        subject_org=ctx.db.get(Organization, lead.owner_org_id),
+        before={"status": LeadStatus.claimed.value},
+        after={"status": lead.status.value, "first_activity": activity.kind.value},
+        summary=f"{actor.organization.name} accepted lead {lead.company}",
+    )
+    return lead
+
+
+def log_activity(ctx: ServiceContext, lead_id: int, kind: ActivityKind, body: str) -> LeadActivity:
+    """Add a call, email, meeting, note or qualification data to the timeline of a lead the
+    actor's organization works; the first one after acceptance makes the lead ``working``."""
+    actor, lead = _claimed_lead(ctx, lead_id)
+    if lead.status == LeadStatus.claimed:
+        raise ServiceError("Accept the lead first: your first activity accepts it.")
+    if lead.status not in ACTIVE_STATUSES:
+        raise ServiceError("This lead is closed.")
+    activity = _activity(ctx, actor, lead, kind, body)
+    if lead.status == LeadStatus.accepted:
+        lead.status = LeadStatus.working
+    lead.updated_at = ctx.now()
+    ctx.db.flush()
+    audit.record(
+        ctx,
+        "lead.activity",
+        lead,
+        after={"kind": kind.value, "status": lead.status.value},
+        summary=f"{kind.label} logged on lead {lead.company}",
+    )
+    return activity
+
+
+def advance_lead(ctx: ServiceContext, lead_id: int, status: LeadStatus) -> Lead:
+    """Move a lead the actor's organization works on: working → qualified → converted / lost."""
+    _, lead = _claimed_lead(ctx, lead_id)
+    if status not in PROGRESS.get(lead.status, ()):
+        raise ServiceError(f"A {lead.status.value} lead cannot become {status.value}.")
+    before = lead.status
+    lead.status, lead.updated_at = status, ctx.now()
+    refresh_lead_grants(ctx.db, lead)
+    audit.record(
+        ctx,
+        "lead.progressed",
+        lead,
+        before={"status": before.value},
+        after={"status": status.value},
+        summary=f"Lead {lead.company} is {status.value}",
+    )
+    return lead
+
+
+def decline_lead(ctx: ServiceContext, lead_id: int, reason: str) -> Lead:
+    """Give a claimed lead back at once, with a reason; it is not offered to us again."""
+    actor, lead = _claimed_lead(ctx, lead_id)
+    if lead.status != LeadStatus.claimed:
+        raise ServiceError("Only a claimed lead can be declined.")
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("Say why you decline the lead.")
+    _give_back(ctx, lead, DECLINED, reason[:300], actor.organization)
+    return lead
+
+
+def expire_claims(ctx: ServiceContext) -> int:
+    """Send back every claimed lead whose lease ran out; returns how many (the worker and
+    ``concord leads expire`` run this)."""
+    now = ctx.now()
+    due = ctx.db.scalars(
+        select(Lead)
+        .where(Lead.status == LeadStatus.claimed, Lead.claim_expires_at < now)
+        .order_by(Lead.claim_expires_at, Lead.id)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for lead in due:
+        claimant = ctx.db.get_one(Organization, lead.claimed_by_org_id)
+        deadline = lead.claim_expires_at
+        assert deadline is not None
+        reason = f"Not accepted by {claimant.name} before its deadline, {_iso(deadline)}."
+        _give_back(ctx, lead, CLAIM_EXPIRED, reason, claimant)
+    return len(due)
+
+
+def _give_back(
+    ctx: ServiceContext, lead: Lead, cause: str, reason: str, claimant: Organization
+) -> None:
+    """End the claim: a pool lead goes back to the pool, a routed one back to its owner, and
+    the claimant is excluded from it for good."""
+    now = ctx.now()
+    via = lead.claim_via or "pool"
+    before = {
+        "status": lead.status.value,
+        "claimed_by_org_id": claimant.id,
+        "claim_via": via,
+        "expires_at": _iso(lead.claim_expires_at),
+    }
+    lead.status = LeadStatus.available if via == "pool" else LeadStatus.returned
+    lead.claimed_by_org_id = lead.claimed_at = lead.claim_expires_at = lead.claim_via = None
+    lead.updated_at = now
+    exclude_organization(ctx.db, lead, claimant.id, cause, reason, now)
+    refresh_lead_grants(ctx.db, lead)
+    where = "the pool" if lead.status == LeadStatus.available else "its owner"
+    audit.record(
+        ctx,
+        "lead.returned",
+        lead,
+        subject_org=claimant,
+        before=before,
+        after={
+            "status": lead.status.value,
+            "reason": cause,
+            "detail": reason,
+            "excluded_org_id": claimant.id,
+        },
+        summary=f"Lead {lead.company} went back to {where}: {reason}",
+    )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

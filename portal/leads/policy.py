@@ -1,0 +1,134 @@
+"""An owner's lead lifecycle settings: how long a claim lasts and how many a partner may hold.
+
+Every owner has the defaults below until it saves its own table on the settings page. The cap on
+open claims applies once the owner has saved settings (or routed a lead): pools that never
+configured one keep taking claims as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from partners.context import ServiceError
+from partners.models import Partnership
+from partners.roles import Tier
+from portal.leads.business_hours import add_business_hours
+from portal.leads.models import Lead, LeadRoutingSettings, LeadStatus
+
+#: Business hours a claimant has to accept, per tier of its partnership.
+DEFAULT_SLA_HOURS = {
+    Tier.registered.value: 48,
+    Tier.silver.value: 24,
+    Tier.gold.value: 16,
+    Tier.platinum.value: 8,
+}
+#: Claimed-but-not-accepted leads a partner may hold at once, per tier.
+DEFAULT_MAX_OPEN_CLAIMS = {
+    Tier.registered.value: 3,
+    Tier.silver.value: 5,
+    Tier.gold.value: 10,
+    Tier.platinum.value: 20,
+}
+
+
+def settings_for(db: Session, owner_id: int) -> LeadRoutingSettings | None:
+    return db.get(LeadRoutingSettings, owner_id)
+
+
+def settings_or_defaults(db: Session, owner_id: int) -> LeadRoutingSettings:
+    """The owner's saved settings, or an unsaved row holding the defaults."""
+    return settings_for(db, owner_id) or LeadRoutingSettings(
+        owner_org_id=owner_id,
+        sla_hours=dict(DEFAULT_SLA_HOURS),
+        max_open_claims=dict(DEFAULT_MAX_OPEN_CLAIMS),
+        min_tier=Tier.registered,
+        cursor={},
+    )
+
+
+def ensure_settings(db: Session, owner_id: int, now: datetime) -> LeadRoutingSettings:
+    """The owner's settings row, created with the defaults, locked for this transaction."""
+    query = select(LeadRoutingSettings).where(LeadRoutingSettings.owner_org_id == owner_id)
+    saved = db.scalar(query.with_for_update())
+    if saved is None:
+        saved = settings_or_defaults(db, owner_id)
+        saved.updated_at = now
+        db.add(saved)
+        db.flush()
+    return saved
+
+
+def partnership_between(
+    db: Session, owner_id: int, org_id: int, *, lock: bool = False
+) -> Partnership | None:
+    query = select(Partnership).where(
+        Partnership.parent_id == owner_id, Partnership.child_id == org_id
+    )
+    return db.scalar(query.with_for_update() if lock else query)
+
+
+def tier_value(table: dict, tier: Tier, defaults: dict) -> int:
+    return int(table.get(tier.value, defaults[tier.value]))
+
+
+@dataclass(frozen=True)
+class Lease:
+    hours: int
+    timezone: str
+    expires_at: datetime
+
+
+def lease(db: Session, owner_id: int, partnership: Partnership | None, now: datetime) -> Lease:
+    """The claim's deadline: the tier's SLA in business hours of the partner's timezone.
+
+    A claimant without a partnership (reached through an explicit share) gets the registered
+    tier's SLA, counted in UTC.
+    """
+    settings = settings_or_defaults(db, owner_id)
+    tier = partnership.tier if partnership else Tier.registered
+    timezone = partnership.timezone if partnership else "UTC"
+    hours = tier_value(settings.sla_hours, tier, DEFAULT_SLA_HOURS)
+    return Lease(hours, timezone, add_business_hours(now, hours, timezone))
+
+
+def open_claims(db: Session, owner_id: int, org_ids: list[int]) -> dict[int, int]:
+    """Claimed, not yet accepted leads of the owner that each organization holds."""
+    if not org_ids:
+        return {}
+    rows = db.execute(
+        select(Lead.claimed_by_org_id, func.count())
+        .where(
+            Lead.owner_org_id == owner_id,
+            Lead.status == LeadStatus.claimed,
+            Lead.claimed_by_org_id.in_(org_ids),
+        )
+        .group_by(Lead.claimed_by_org_id)
+    ).all()
+    counts = dict.fromkeys(org_ids, 0)
+    counts.update({org_id: count for org_id, count in rows})
+    return counts
+
+
+def claim_cap(db: Session, owner_id: int, partnership: Partnership | None) -> int | None:
+    """How many open claims the organization may hold; ``None``: the owner set no cap."""
+    settings = settings_for(db, owner_id)
+    if settings is None:
+        return None
+    tier = partnership.tier if partnership else Tier.registered
+    return tier_value(settings.max_open_claims, tier, DEFAULT_MAX_OPEN_CLAIMS)
+
+
+def check_capacity(db: Session, owner_id: int, org_id: int, partnership: Partnership | None):
+    cap = claim_cap(db, owner_id, partnership)
+    if cap is None:
+        return
+    held = open_claims(db, owner_id, [org_id])[org_id]
+    if held >= cap:
+        raise ServiceError(
+            f"Your organization already holds {held} open claims on this vendor's leads, "
+            f"the most your tier allows ({cap}). Accept or decline one of them first."
+        )
