@@ -305,7 +305,7 @@ class EdiReader:
         self._validator = None
         if self.options.validate:
             self._validator = TransactionValidator(
-                schema, syntax.standard, self.sink, syntax.dictionary
+                schema, syntax.standard, self.sink, syntax.dictionary, syntax.structured
             )
             self._validator.feed(seg)
             if schema is None:

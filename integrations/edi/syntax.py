@@ -36,6 +36,8 @@ class Syntax(Protocol):
     dictionary: dict[str, SegmentSpec]
     composites: dict[str, frozenset[int]]
     repeats: dict[str, frozenset[int]]
+    # per tag, the positions tokenized into a tuple or list (None: any position may be)
+    structured: dict[str, frozenset[int]] | None
 
     def read_interchange(
         self, seg: Segment, delimiters: Delimiters, options: ReaderOptions

@@ -1,8 +1,11 @@
 """Schema validation of one transaction set / message, fed segment by segment (streaming).
 
-Structure is checked with a loop-stack walk over precompiled loop tables; elements with
-per-type checks. Each problem becomes an `EdiError` at segment or element level, with the
-X12 AK3/AK4 (IK3/IK4) or EDIFACT UCS/UCD code.
+Structure is checked with a walk over the loop stack, compiled into a transition table: each
+shape of the stack is a `_State` whose moves (one per segment tag, worked out on first use)
+say which loops to leave, which child matches and which loops to enter. Elements go through
+generated fast checks (`fastcheck`), and through per-type checks only when those reject.
+Each problem becomes an `EdiError` at segment or element level, with the X12 AK3/AK4
+(IK3/IK4) or EDIFACT UCS/UCD code.
 """
 
 from __future__ import annotations
@@ -129,7 +132,6 @@ class _Node:
     children: list[SegmentUse | _Node]
     by_tag: dict[str, list[int]]
     required: tuple[int, ...] = ()  # indexes of mandatory children
-    next_required: tuple[int, ...] = ()  # per index: the first mandatory child at or after it
     limits: tuple[int, ...] = ()  # max use per child (segment or loop)
 
     @property
@@ -146,9 +148,8 @@ class _Node:
             tag = child.tag if isinstance(child, SegmentUse) else child.spec.trigger
             by_tag.setdefault(tag, []).append(i)
         required = tuple(i for i, c in enumerate(children) if c.mandatory)
-        after = [next((r for r in required if r >= i), len(children)) for i in range(len(children))]
         limits = tuple(c.max_use if isinstance(c, SegmentUse) else c.spec.max_use for c in children)
-        return cls(spec, children, by_tag, required, (*after, len(children)), limits)
+        return cls(spec, children, by_tag, required, limits)
 
 
 @dataclass(slots=True)
@@ -159,15 +160,58 @@ class _Frame:
     trigger: tuple[str, int] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class _Move:
+    """What one segment tag does from one `_State`: `CompiledSchema.move`'s walk, done once."""
+
+    pops: int  # loops left (frames closed) before the match
+    leaves_gaps: bool  # a loop left has mandatory children after its current one (missing)
+    index: int  # the child matched in the frame then on top
+    skipped: tuple[int, ...]  # mandatory children passed over, so missing
+    limit: int  # how often that child may occur
+    enters: tuple[_Node, ...]  # loops entered: the matched one and those it starts with
+    target: _State
+
+
+class _State:
+    """One shape of the loop stack: (loop, current child index) per frame, outermost first.
+
+    The shape alone decides where a tag fits and what it leaves missing: in every frame the
+    current child has been seen and the later ones not yet (except in `CompiledSchema.start`,
+    before the header). Only the repeat counts vary between transactions; they stay in the
+    frames. ``moves`` maps a tag to its `_Move`, or to None when the tag fits nowhere (an
+    error); see `CompiledSchema.move`.
+    """
+
+    __slots__ = ("levels", "moves")
+
+    def __init__(self, levels: tuple[tuple[_Node, int], ...]) -> None:
+        self.levels = levels
+        self.moves: dict[str, _Move | None] = {}
+
+
 @dataclass(slots=True)
 class CompiledSchema:
+    """A schema ready for validation: loop tables, the walk's states, per-tag check plans.
+
+    ``structured`` is what the tokenizer may split per tag (see `fastcheck.compile_check`).
+    """
+
     schema: MessageSchema
     root: _Node
     tags: frozenset[str]
+    structured: dict[str, frozenset[int]] | None = None
     specs: dict[str, tuple[SegmentSpec, _Plan]] = field(default_factory=dict)  # by tag, lazily
+    states: dict[tuple[tuple[int, int], ...], _State] = field(default_factory=dict)
+    start: _State = field(init=False)  # nothing seen yet, not even the header
+
+    def __post_init__(self) -> None:
+        self.start = _State(((self.root, 0),))
 
     @classmethod
-    def compile(cls, schema: MessageSchema) -> CompiledSchema:
+    def compile(
+        cls, schema: MessageSchema, structured: dict[str, frozenset[int]] | None
+    ) -> CompiledSchema:
         root = _Node.compile(schema.root)
         tags: set[str] = set()
 
@@ -179,17 +223,66 @@ class CompiledSchema:
                     walk(c)
 
         walk(root)
-        return cls(schema, root, frozenset(tags))
+        return cls(schema, root, frozenset(tags), structured)
+
+    def state(self, levels: tuple[tuple[_Node, int], ...]) -> _State:
+        key = tuple((id(node), index) for node, index in levels)
+        found = self.states.get(key)
+        if found is None:
+            found = self.states[key] = _State(levels)
+        return found
+
+    def move(self, state: _State, tag: str) -> _Move | None:
+        """Where ``tag`` fits from ``state``, innermost loop first (cached in its ``moves``)."""
+        if tag in state.moves:
+            return state.moves[tag]
+        found = None
+        levels = state.levels
+        for depth in range(len(levels) - 1, -1, -1):
+            node, index = levels[depth]
+            # a loop's trigger (child 0) starts a new iteration one level up, never repeats here
+            low = index if index or not depth else 1
+            j = next((i for i in node.by_tag.get(tag, ()) if i >= low), -1)
+            if j < 0:
+                continue
+            enters: list[_Node] = []
+            child = node.children[j]
+            while isinstance(child, _Node):  # nested loops that start with the same segment
+                enters.append(child)
+                child = child.children[0]
+            shape = (*levels[:depth], (node, j), *((loop, 0) for loop in enters))
+            first_unseen = index if state is self.start else index + 1
+            found = _Move(
+                pops=len(levels) - 1 - depth,
+                leaves_gaps=any(
+                    i > left_at for left, left_at in levels[depth + 1 :] for i in left.required
+                ),
+                index=j,
+                skipped=tuple(i for i in node.required if first_unseen <= i < j),
+                limit=node.limits[j],
+                enters=tuple(enters),
+                target=self.state(shape),
+            )
+            break
+        state.moves[tag] = found
+        return found
+
+    def plan(self, spec: SegmentSpec) -> _Plan:
+        structured = None if self.structured is None else self.structured.get(spec.tag, _NONE)
+        return _plan(spec, structured)
 
 
-_COMPILED: dict[int, CompiledSchema] = {}
+_NONE: frozenset[int] = frozenset()
+_COMPILED: dict[tuple[int, int], CompiledSchema] = {}
 
 
-def compiled(schema: MessageSchema) -> CompiledSchema:
-    key = id(schema)
+def compiled(
+    schema: MessageSchema, structured: dict[str, frozenset[int]] | None = None
+) -> CompiledSchema:
+    key = (id(schema), id(structured))
     hit = _COMPILED.get(key)
-    if hit is None or hit.schema is not schema:
-        hit = _COMPILED[key] = CompiledSchema.compile(schema)
+    if hit is None or hit.schema is not schema or hit.structured is not structured:
+        hit = _COMPILED[key] = CompiledSchema.compile(schema, structured)
     return hit
 
 
@@ -205,8 +298,11 @@ class TransactionValidator:
         standard: str,
         sink: ErrorSink,
         dictionary: dict[str, SegmentSpec],
+        structured: dict[str, frozenset[int]] | None = None,
     ) -> None:
-        self.schema = compiled(schema) if schema is not None else None
+        """``structured``: per tag, the positions the tokenizer may have split into a tuple or
+        list (`Syntax.structured`); None when any position may hold one."""
+        self.schema = compiled(schema, structured) if schema is not None else None
         self.standard = standard
         self.sink = sink
         self.dictionary = dictionary
@@ -216,6 +312,7 @@ class TransactionValidator:
             if self.schema
             else []
         )
+        self.state = self.schema.start if self.schema else None
         self.position = 0
         self._trailer = ""
         self.tag_re = _X12_TAG if standard == X12 else _EDIFACT_TAG
@@ -273,70 +370,71 @@ class TransactionValidator:
             spec = self.schema.schema.segments.get(tag) or self.dictionary.get(tag)
             if spec is None:
                 return
-            known = self.schema.specs[tag] = (spec, _plan(spec))
-        if known[1].fast(seg.elements):  # certainly valid: skip the detailed checks
+            known = self.schema.specs[tag] = (spec, self.schema.plan(spec))
+        values = seg.elements
+        plan = known[1]
+        fast = plan.fast.get(len(values)) or plan.fast_check(len(values))
+        if fast(values):  # certainly valid: skip the detailed checks
             if tag == "DTM" and self.standard != X12:
                 self._edifact_date(seg)
             return
         self._elements(seg, *known)
 
     def _place(self, seg: Segment) -> bool:
+        """Follow the transition for ``seg`` in the loop structure; False if it fits nowhere."""
         tag = seg.tag
+        state = self.state
+        assert state is not None and self.schema is not None
+        move = state.moves.get(tag) or self.schema.move(state, tag)
+        if move is None:
+            self._misplaced(seg)
+            return False
         stack = self.stack
-        for depth in range(len(stack) - 1, -1, -1):
-            frame = stack[depth]
-            # a loop's trigger (child 0) starts a new iteration one level up, never repeats here
-            candidates = frame.node.by_tag.get(tag)
-            if not candidates:
-                continue
-            low = frame.index if frame.index or not depth else 1
-            j = -1
-            for i in candidates:
-                if i >= low:
-                    j = i
-                    break
-            if j < 0:
-                continue
-            for _ in range(len(stack) - 1 - depth):
+        if move.leaves_gaps:
+            for _ in range(move.pops):
                 self._close(stack.pop(), seg)
-            node = frame.node
-            if j > frame.index and node.next_required[frame.index] < j:
-                self._advance(frame, j, seg)
-            frame.index = j
-            count = frame.counts[j] + 1
-            frame.counts[j] = count
-            child = node.children[j]
-            if count <= node.limits[j] and child.__class__ is SegmentUse:
-                return True
-            if isinstance(child, SegmentUse):
-                if count > child.max_use:
-                    self._add(
-                        Level.SEGMENT,
-                        "segment_max",
-                        f"Segment {tag} at position {self.position} occurs more than "
-                        f"{child.max_use} time(s) here",
-                        seg,
-                        segment_tag=tag,
-                    )
-                return True
-            if count > child.spec.max_use:
-                self._add(
-                    Level.SEGMENT,
-                    "loop_max",
-                    f"Loop {child.spec.id} starting with segment {tag} at position "
-                    f"{self.position} occurs more than {child.spec.max_use} times",
-                    seg,
-                    segment_tag=tag,
-                    loop_id=child.spec.id,
-                )
-            while True:  # enter the loop (and nested loops that start with the same segment)
-                new = _Frame(child, 0, [0] * len(child.children), (tag, self.position))
-                stack.append(new)
-                new.counts[0] = 1
-                first = child.children[0]
-                if isinstance(first, SegmentUse):
-                    return True
-                child = first
+        elif move.pops:
+            del stack[-move.pops :]
+        frame = stack[-1]
+        counts = frame.counts
+        for i in move.skipped:
+            self._missing(frame, i, seg)
+        j = frame.index = move.index
+        count = counts[j] = counts[j] + 1
+        if count > move.limit:
+            self._too_many(frame.node.children[j], seg)
+        for loop in move.enters:
+            entered = _Frame(loop, 0, [0] * len(loop.children), (tag, self.position))
+            entered.counts[0] = 1
+            stack.append(entered)
+        self.state = move.target
+        return True
+
+    def _too_many(self, child: SegmentUse | _Node, seg: Segment) -> None:
+        tag = seg.tag
+        if isinstance(child, SegmentUse):
+            self._add(
+                Level.SEGMENT,
+                "segment_max",
+                f"Segment {tag} at position {self.position} occurs more than "
+                f"{child.max_use} time(s) here",
+                seg,
+                segment_tag=tag,
+            )
+        else:
+            self._add(
+                Level.SEGMENT,
+                "loop_max",
+                f"Loop {child.spec.id} starting with segment {tag} at position "
+                f"{self.position} occurs more than {child.spec.max_use} times",
+                seg,
+                segment_tag=tag,
+                loop_id=child.spec.id,
+            )
+
+    def _misplaced(self, seg: Segment) -> None:
+        assert self.schema is not None
+        tag = seg.tag
         if tag in self.schema.tags:
             meaning, why = "segment_sequence", "is not in the proper sequence"
         elif tag in self.dictionary or tag in self.schema.schema.segments:
@@ -353,14 +451,6 @@ class TransactionValidator:
             seg,
             segment_tag=tag,
         )
-        return False
-
-    def _advance(self, frame: _Frame, j: int, seg: Segment) -> None:
-        counts = frame.counts
-        for i in frame.node.required:
-            if frame.index <= i < j and not counts[i]:
-                self._missing(frame, i, seg)
-        frame.index = j
 
     def _missing(self, frame: _Frame, i: int, seg: Segment | None) -> None:
         child = frame.node.children[i]
@@ -568,22 +658,33 @@ class TransactionValidator:
 class _Plan:
     """What to check for one segment spec, worked out once."""
 
-    fast: FastCheck  # True when the segment is certainly valid
+    spec: SegmentSpec
+    structured: frozenset[int] | None  # positions that may hold a tuple or list (None: any)
     mandatory: tuple[int, ...]
     # (rule text, kind, positions, positions as a set)
     rules: tuple[tuple[str, str, tuple[int, ...], frozenset[int]], ...]
+    fast: dict[int, FastCheck] = field(default_factory=dict)  # by element count
+
+    def fast_check(self, count: int) -> FastCheck:
+        """The generated check for segments of ``count`` elements (True: certainly valid)."""
+        check = self.fast.get(count)
+        if check is None:
+            check = self.fast[count] = compile_check(self.spec, _HELPERS, count, self.structured)
+        return check
 
 
-_PLANS: dict[int, tuple[SegmentSpec, _Plan]] = {}
+_PLANS: dict[tuple[int, frozenset[int] | None], _Plan] = {}
 _HELPERS = {"_num": _number_length, "_date": valid_date, "_time": valid_time}
 
 
-def _plan(spec: SegmentSpec) -> _Plan:
-    hit = _PLANS.get(id(spec))
-    if hit is not None and hit[0] is spec:
-        return hit[1]
-    plan = _Plan(
-        compile_check(spec, _HELPERS),
+def _plan(spec: SegmentSpec, structured: frozenset[int] | None) -> _Plan:
+    key = (id(spec), structured)
+    hit = _PLANS.get(key)
+    if hit is not None and hit.spec is spec:
+        return hit
+    plan = _PLANS[key] = _Plan(
+        spec,
+        structured,
         tuple(i for i, e in enumerate(spec.elements, 1) if e.mandatory),
         tuple(
             (rule, rule[0], pos, frozenset(pos))
@@ -591,7 +692,6 @@ def _plan(spec: SegmentSpec) -> _Plan:
             for pos in [tuple(int(rule[i : i + 2]) for i in range(1, len(rule), 2))]
         ),
     )
-    _PLANS[id(spec)] = (spec, plan)
     return plan
 
 

@@ -43,6 +43,7 @@ class EdifactSyntax:
     dictionary = SEGMENTS
     composites: dict[str, frozenset[int]] = {}
     repeats: dict[str, frozenset[int]] = {}
+    structured: dict[str, frozenset[int]] | None = None  # composites split anywhere
 
     def read_interchange(
         self, seg: Segment, delimiters: Delimiters, options: ReaderOptions

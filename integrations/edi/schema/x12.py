@@ -305,3 +305,8 @@ REPEATS = {
     for tag, spec in SEGMENTS.items()
     if any(e.repeat > 1 for e in spec.elements)
 }
+# Positions that may hold a tuple or a list after tokenizing; every other element is a str.
+STRUCTURED = {
+    tag: COMPOSITES.get(tag, frozenset()) | REPEATS.get(tag, frozenset())
+    for tag in COMPOSITES.keys() | REPEATS.keys()
+}

@@ -8,7 +8,7 @@ from ..errors import EdiError, Level, Severity
 from ..model import FunctionalGroup, Interchange, Segment, Transaction
 from ..options import ReaderOptions
 from ..reader import ISA_WIDTHS
-from ..schema.x12 import COMPOSITES, REPEATS
+from ..schema.x12 import COMPOSITES, REPEATS, STRUCTURED
 from ..schema.x12_segments import SEGMENTS
 from ..syntax import Level3
 from ..validate import valid_date, valid_time
@@ -65,6 +65,7 @@ class X12Syntax:
     dictionary = SEGMENTS
     composites = COMPOSITES
     repeats = REPEATS
+    structured: dict[str, frozenset[int]] | None = STRUCTURED
 
     def read_interchange(
         self, seg: Segment, delimiters: Delimiters, options: ReaderOptions
