@@ -9,11 +9,13 @@ from wtforms import (
     EmailField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
 from partners.roles import OrgKind, Tier
@@ -21,7 +23,8 @@ from partners.sharing.criteria import Criteria
 from partners.sharing.levels import AccessLevel
 from partners.sharing.models import GranteeKind
 from partners.sharing.rules import Grantee, RuleSpec
-from portal.leads.models import LeadStatus
+from portal.leads.models import ActivityKind, LeadStatus
+from portal.leads.policy import PartnerRouting
 from portal.leads.queries import LeadFilters
 from portal.leads.service import LeadDetails
 
@@ -196,3 +199,126 @@ class RuleForm(FlaskForm):
         self.grantee_tier.data = grantee.tier.value if grantee.tier else Tier.registered.value
         kind = grantee.org_kind or OrgKind.partner
         self.grantee_org_kind.data = kind.value
+
+
+ACTIVITY_CHOICES = [SelectChoice(kind.value, kind.label) for kind in ActivityKind]
+
+
+class ActivityForm(FlaskForm):
+    kind = SelectField("Kind", choices=ACTIVITY_CHOICES, default=ActivityKind.call.value)
+    body = TextAreaField(
+        "What happened",
+        validators=[
+            DataRequired("Describe the contact or the qualification data."),
+            Length(max=5000),
+        ],
+    )
+    submit = SubmitField("Log activity")
+
+
+class AcceptForm(ActivityForm):
+    body = TextAreaField(
+        "First contact or qualification data",
+        validators=[
+            DataRequired("Log your first contact or qualification data to accept the lead."),
+            Length(max=5000),
+        ],
+    )
+    submit = SubmitField("Accept lead")
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(
+        "Why you decline it",
+        validators=[DataRequired("Say why you decline the lead."), Length(max=300)],
+    )
+    submit = SubmitField("Decline lead")
+
+
+class AssignForm(FlaskForm):
+    lead_ids = SelectMultipleField("Leads", coerce=int, choices=[], validate_choice=False)
+    all_new = BooleanField("Every new or returned lead")
+    submit = SubmitField("Assign")
+
+
+HOURS = NumberRange(min=0, max=1000, message="Between 0 and 1000.")
+
+
+def settings_form(routing_rows) -> type[FlaskForm]:
+    """The settings page's form: per-tier tables, then one weight and tags per partnership."""
+
+    class LeadSettingsForm(FlaskForm):
+        min_tier = SelectField(
+            "Route only to partners at this tier or above",
+            choices=[SelectChoice(t.value, t.label) for t in Tier],
+        )
+        submit = SubmitField("Save settings")
+
+    for tier in Tier:
+        setattr(
+            LeadSettingsForm,
+            f"sla_{tier.value}",
+            IntegerField(
+                f"{tier.label}: hours to accept", validators=[InputRequired(), HOURS], **NUMBER
+            ),
+        )
+        setattr(
+            LeadSettingsForm,
+            f"max_{tier.value}",
+            IntegerField(
+                f"{tier.label}: open claims", validators=[InputRequired(), HOURS], **NUMBER
+            ),
+        )
+    for partnership, org, _routing in routing_rows:
+        setattr(
+            LeadSettingsForm,
+            f"weight_{partnership.id}",
+            IntegerField(f"{org.name}: weight", validators=[InputRequired(), HOURS], **NUMBER),
+        )
+        setattr(
+            LeadSettingsForm,
+            f"industries_{partnership.id}",
+            StringField(
+                f"{org.name}: industries", description=LIST_HELP, validators=[Length(max=300)]
+            ),
+        )
+        setattr(
+            LeadSettingsForm,
+            f"product_lines_{partnership.id}",
+            StringField(
+                f"{org.name}: product lines", description=LIST_HELP, validators=[Length(max=300)]
+            ),
+        )
+    return LeadSettingsForm
+
+
+def fill_settings(form, settings, routing_rows) -> None:
+    form.min_tier.data = settings.min_tier.value
+    for tier in Tier:
+        getattr(form, f"sla_{tier.value}").data = settings.sla_hours.get(tier.value)
+        getattr(form, f"max_{tier.value}").data = settings.max_open_claims.get(tier.value)
+    for partnership, _org, routing in routing_rows:
+        getattr(form, f"weight_{partnership.id}").data = routing.weight if routing else 1
+        getattr(form, f"industries_{partnership.id}").data = ", ".join(
+            routing.industries if routing else ()
+        )
+        getattr(form, f"product_lines_{partnership.id}").data = ", ".join(
+            routing.product_lines if routing else ()
+        )
+
+
+def settings_values(form, routing_rows) -> dict:
+    """The form's values as ``policy.save_settings`` takes them."""
+    return {
+        "sla_hours": {t.value: getattr(form, f"sla_{t.value}").data for t in Tier},
+        "max_open_claims": {t.value: getattr(form, f"max_{t.value}").data for t in Tier},
+        "min_tier": Tier(form.min_tier.data),
+        "partners": {
+            partnership.id: PartnerRouting(
+                getattr(form, f"weight_{partnership.id}").data,
+                _values(getattr(form, f"industries_{partnership.id}").data),
+                _values(getattr(form, f"product_lines_{partnership.id}").data),
+            )
+            for partnership, _org, _routing in routing_rows
+        },
+    }

@@ -13,11 +13,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from partners.context import ServiceError
+from partners import audit
+from partners.context import ServiceContext, ServiceError
 from partners.models import Partnership
-from partners.roles import Tier
+from partners.roles import Role, Tier
+from partners.sharing import require_role
 from portal.leads.business_hours import add_business_hours
-from portal.leads.models import Lead, LeadRoutingSettings, LeadStatus
+from portal.leads.models import Lead, LeadRoutingPartner, LeadRoutingSettings, LeadStatus
 
 #: Business hours a claimant has to accept, per tier of its partnership.
 DEFAULT_SLA_HOURS = {
@@ -132,3 +134,60 @@ def check_capacity(db: Session, owner_id: int, org_id: int, partnership: Partner
             f"Your organization already holds {held} open claims on this vendor's leads, "
             f"the most your tier allows ({cap}). Accept or decline one of them first."
         )
+
+
+@dataclass(frozen=True)
+class PartnerRouting:
+    weight: int
+    industries: tuple[str, ...] = ()
+    product_lines: tuple[str, ...] = ()
+
+
+def save_settings(
+    ctx: ServiceContext,
+    *,
+    sla_hours: dict[str, int],
+    max_open_claims: dict[str, int],
+    min_tier: Tier,
+    partners: dict[int, PartnerRouting],
+) -> LeadRoutingSettings:
+    """The owner's SLA and cap tables, minimum tier, and each partner's weight and tags."""
+    actor = ctx.actor
+    assert actor is not None
+    require_role(actor, Role.manager)
+    owner_id = actor.organization_id
+    for table in (sla_hours, max_open_claims):
+        if any(value < 0 for value in table.values()):
+            raise ServiceError("Hours and caps cannot be negative.")
+    settings = ensure_settings(ctx.db, owner_id, ctx.now())
+    before = {"sla_hours": settings.sla_hours, "max_open_claims": settings.max_open_claims}
+    settings.sla_hours = {tier.value: int(sla_hours[tier.value]) for tier in Tier}
+    settings.max_open_claims = {tier.value: int(max_open_claims[tier.value]) for tier in Tier}
+    settings.min_tier, settings.updated_at = min_tier, ctx.now()
+    for partnership_id, routing in partners.items():
+        partnership = ctx.db.get(Partnership, partnership_id)
+        if partnership is None or partnership.parent_id != owner_id:
+            raise ServiceError("Choose one of your partners.")
+        if routing.weight < 0:
+            raise ServiceError("A weight cannot be negative.")
+        row = ctx.db.get(LeadRoutingPartner, partnership_id) or LeadRoutingPartner(
+            partnership_id=partnership_id
+        )
+        row.weight = routing.weight
+        row.industries, row.product_lines = list(routing.industries), list(routing.product_lines)
+        ctx.db.add(row)
+    ctx.db.flush()
+    audit.record(
+        ctx,
+        "lead_settings.updated",
+        settings,
+        before=before,
+        after={
+            "sla_hours": settings.sla_hours,
+            "max_open_claims": settings.max_open_claims,
+            "min_tier": min_tier.value,
+            "weights": {str(k): v.weight for k, v in partners.items()},
+        },
+        summary="Lead routing settings updated",
+    )
+    return settings

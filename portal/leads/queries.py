@@ -9,11 +9,17 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from partners.models import Organization, User
+from partners.models import Organization, Partnership, User
 from partners.sharing import lead_inbox, visible_leads
 from partners.sharing.models import GrantSource, SharingRule
 from partners.sharing.records import Reason
-from portal.leads.models import Lead, LeadStatus
+from portal.leads.models import (
+    Lead,
+    LeadActivity,
+    LeadExclusion,
+    LeadRoutingPartner,
+    LeadStatus,
+)
 
 #: What a partner works after claiming: the "My leads" tab.
 CLAIMED_STATUSES = (
@@ -150,3 +156,39 @@ def source_names(db: Session, reasons: list[Reason]) -> dict[tuple[GrantSource, 
 
 def organizations_by_id(db: Session, ids: set[int]) -> dict[int, Organization]:
     return {org.id: org for org in db.scalars(select(Organization).where(Organization.id.in_(ids)))}
+
+
+def timeline(db: Session, user: User, lead: Lead) -> list[LeadActivity]:
+    """The lead's activities, newest first: all of them for the owner, the claimant's own
+    organization's otherwise (a partner never reads an earlier claimant's notes)."""
+    query = select(LeadActivity).where(LeadActivity.lead_id == lead.id)
+    if lead.owner_org_id != user.organization_id:
+        query = query.where(LeadActivity.organization_id == user.organization_id)
+    return list(db.scalars(query.order_by(LeadActivity.at.desc(), LeadActivity.id.desc())))
+
+
+def exclusions(db: Session, lead: Lead) -> list[tuple[LeadExclusion, Organization]]:
+    """Who the lead is no longer offered to, and why (the owner's lead page)."""
+    return list(
+        db.execute(
+            select(LeadExclusion, Organization)
+            .join(Organization, Organization.id == LeadExclusion.organization_id)
+            .where(LeadExclusion.lead_id == lead.id)
+            .order_by(LeadExclusion.created_at)
+        ).all()
+    )
+
+
+def routing_rows(
+    db: Session, user: User
+) -> list[tuple[Partnership, Organization, LeadRoutingPartner | None]]:
+    """The owner's partnerships with their routing weight and tags, for the settings page."""
+    return list(
+        db.execute(
+            select(Partnership, Organization, LeadRoutingPartner)
+            .join(Organization, Organization.id == Partnership.child_id)
+            .outerjoin(LeadRoutingPartner, LeadRoutingPartner.partnership_id == Partnership.id)
+            .where(Partnership.parent_id == user.organization_id)
+            .order_by(Organization.name, Partnership.id)
+        ).all()
+    )

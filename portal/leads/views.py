@@ -27,12 +27,24 @@ from app.services import service_context
 from partners import sharing
 from partners.context import NotFound, ServiceError
 from partners.forms import ActionForm
-from partners.roles import OrgKind, Role
+from partners.roles import OrgKind, Role, Tier
 from partners.sharing import rules
 from partners.sharing.models import GranteeKind
-from portal.leads import queries, service
-from portal.leads.forms import LeadFilterForm, LeadForm, OwnedLeadFilterForm, RuleForm
-from portal.leads.models import LeadStatus
+from portal.leads import assignment, policy, queries, service
+from portal.leads.forms import (
+    AcceptForm,
+    ActivityForm,
+    AssignForm,
+    DeclineForm,
+    LeadFilterForm,
+    LeadForm,
+    OwnedLeadFilterForm,
+    RuleForm,
+    fill_settings,
+    settings_form,
+    settings_values,
+)
+from portal.leads.models import ActivityKind, LeadStatus
 
 bp = Blueprint("leads", __name__, url_prefix="/leads", template_folder="templates")
 #: Organizations that take leads from a pool, and those that publish their own.
@@ -123,24 +135,89 @@ def export_mine():
     return _csv(queries.my_leads(current_user, filters), "my-leads.csv")
 
 
-@bp.route("/<int:lead_id>")
-@requires()
-def detail(lead_id: int):
+def _detail_page(lead_id: int, status: int = 200, **forms):
     db = db_session()
     lead = sharing.get_lead(db, current_user, lead_id)
     is_owner = lead.owner_org_id == current_user.organization_id
     reasons = []
     if is_owner and current_user.role >= Role.manager:
         reasons = sharing.explain(db, current_user, lead)
-    return render_template(
+    page = render_template(
         "leads/detail.html",
         lead=lead,
         is_owner=is_owner,
+        is_claimant=lead.claimed_by_org_id == current_user.organization_id,
         level=sharing.access_level(db, current_user, lead),
         explanation=queries.explanation(db, reasons),
         source_names=queries.source_names(db, reasons),
+        timeline=queries.timeline(db, current_user, lead),
+        exclusions=queries.exclusions(db, lead) if is_owner else [],
         action_form=ActionForm(),
+        accept_form=forms.get("accept_form") or AcceptForm(formdata=None),
+        decline_form=forms.get("decline_form") or DeclineForm(formdata=None),
+        activity_form=forms.get("activity_form") or ActivityForm(formdata=None),
     )
+    return page, status
+
+
+@bp.route("/<int:lead_id>")
+@requires()
+def detail(lead_id: int):
+    return _detail_page(lead_id)
+
+
+def _work(lead_id: int, form, name: str, act, done: str):
+    """Validate a lifecycle form, call the service, or show the lead page again with 422."""
+    if form.validate_on_submit():
+        try:
+            lead = act(service_context())
+        except ServiceError as error:
+            db_session().rollback()
+            form.form_errors.append(str(error))
+        else:
+            flash(done.format(company=lead.company), "success")
+            return redirect(url_for("leads.detail", lead_id=lead_id))
+    elif not form.is_submitted() or "csrf_token" in form.errors:
+        return render_error(400)
+    return _detail_page(lead_id, 422, **{name: form})
+
+
+@bp.route("/<int:lead_id>/accept", methods=["POST"])
+@requires(Role.member, kinds=CLAIMERS)
+def accept(lead_id: int):
+    form = AcceptForm()
+    return _work(
+        lead_id,
+        form,
+        "accept_form",
+        lambda ctx: service.accept_lead(ctx, lead_id, ActivityKind(form.kind.data), form.body.data),
+        "You accepted {company}; its timeline has your first activity.",
+    )
+
+
+@bp.route("/<int:lead_id>/decline", methods=["POST"])
+@requires(Role.member, kinds=CLAIMERS)
+def decline(lead_id: int):
+    form = DeclineForm()
+    return _work(
+        lead_id,
+        form,
+        "decline_form",
+        lambda ctx: service.decline_lead(ctx, lead_id, form.reason.data),
+        "You declined {company}; it will not be offered to you again.",
+    )
+
+
+@bp.route("/<int:lead_id>/activity", methods=["POST"])
+@requires(Role.member, kinds=CLAIMERS)
+def log_activity(lead_id: int):
+    form = ActivityForm()
+
+    def act(ctx):
+        activity = service.log_activity(ctx, lead_id, ActivityKind(form.kind.data), form.body.data)
+        return sharing.get_lead(ctx.db, current_user, activity.lead_id)
+
+    return _work(lead_id, form, "activity_form", act, "Activity logged on {company}.")
 
 
 @bp.route("/<int:lead_id>/claim", methods=["POST"])
@@ -170,8 +247,59 @@ def manage():
     form = OwnedLeadFilterForm(request.args)
     query = queries.owned_leads(current_user, form.status.data or "")
     return render_template(
-        "leads/manage.html", page=paginate(db_session(), query), form=form, action_form=ActionForm()
+        "leads/manage.html",
+        page=paginate(db_session(), query),
+        form=form,
+        action_form=ActionForm(),
+        assign_form=AssignForm(formdata=None),
     )
+
+
+@bp.route("/assign", methods=["POST"])
+@requires(Role.member, kinds=OWNERS)
+def assign():
+    """Route the selected leads, or every new and returned one, to partners."""
+    form = AssignForm()
+    if not form.validate_on_submit():
+        return render_error(400)
+    if not form.all_new.data and not form.lead_ids.data:
+        flash("Select the leads to assign, or assign every new lead.", "error")
+        return redirect(url_for("leads.manage"))
+    try:
+        result = assignment.assign_leads(
+            service_context(), None if form.all_new.data else list(form.lead_ids.data)
+        )
+    except ServiceError as error:
+        db_session().rollback()
+        flash(str(error), "error")
+        return redirect(url_for("leads.manage"))
+    message = f"{len(result.assigned)} lead(s) assigned to partners."
+    if result.unassigned:
+        message += f" {len(result.unassigned)} could not be: no partner can take them now."
+    flash(message, "success" if result.assigned else "error")
+    return redirect(url_for("leads.manage"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@requires(Role.manager, kinds=OWNERS)
+def lead_settings():
+    """SLA and open-claim tables per tier, and each partner's routing weight and tags."""
+    db = db_session()
+    rows = queries.routing_rows(db, current_user)
+    form = settings_form(rows)()
+    if not form.is_submitted():
+        fill_settings(form, policy.settings_or_defaults(db, current_user.organization_id), rows)
+    elif form.validate_on_submit():
+        try:
+            policy.save_settings(service_context(), **settings_values(form, rows))
+        except ServiceError as error:
+            db_session().rollback()
+            form.form_errors.append(str(error))
+        else:
+            flash("Lead settings are saved.", "success")
+            return redirect(url_for("leads.lead_settings"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("leads/settings.html", form=form, rows=rows, tiers=list(Tier)), status
 
 
 @bp.route("/new", methods=["GET", "POST"])

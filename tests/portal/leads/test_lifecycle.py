@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.cli import main as concord
 from partners.context import NotFound, ServiceError
-from partners.models import AuditEntry
+from partners.models import AuditEntry, Partnership
 from partners.roles import OrgKind, Role, Tier
 from partners.sharing import AccessLevel, explain, get_lead, lead_inbox
 from partners.sharing.models import GranteeKind
@@ -288,3 +288,85 @@ def test_concord_leads_expire_sends_back_lapsed_claims(app, db, pool, clock):
     db.expire_all()
     assert db.get(Lead, lead.id).status == LeadStatus.available
     assert returns(db, lead)[0].after["reason"] == "claim_expired"
+
+
+# The lead page ------------------------------------------------------------------------------
+
+
+def test_accept_decline_and_log_activity_on_the_lead_page(client, db, pool, clock):
+    owner, berlin = pool["owner"], pool["berlin"]
+    first, second = create_lead(db, owner), create_lead(db, owner)
+    clock.set(BERLIN_FRIDAY_1630)
+    client.login(berlin.email)
+    for lead in (first, second):
+        assert client.post(f"/leads/{lead.id}/claim").status_code == 302
+    page = client.get(f"/leads/{first.id}").get_data(as_text=True)
+    assert "Accept lead" in page and "Decline lead" in page
+    assert "2026-11-23 15:30 UTC" in page  # Monday 16:30 in Berlin: the 8 business hours
+
+    refused = client.post(f"/leads/{first.id}/accept", {"kind": "call", "body": ""})
+    assert refused.status_code == 422
+    assert "first contact" in refused.get_data(as_text=True).lower()
+    accepted = client.post(f"/leads/{first.id}/accept", {"kind": "call", "body": "Called Ana"})
+    assert accepted.status_code == 302
+    logged = client.post(f"/leads/{first.id}/activity", {"kind": "email", "body": "Sent deck"})
+    assert logged.status_code == 302
+    page = client.get(f"/leads/{first.id}").get_data(as_text=True)
+    assert "Called Ana" in page and "Sent deck" in page
+    db.expire_all()
+    assert db.get(Lead, first.id).status == LeadStatus.working
+
+    assert client.post(f"/leads/{second.id}/decline", {"reason": ""}).status_code == 422
+    declined = client.post(f"/leads/{second.id}/decline", {"reason": "No capacity"})
+    assert declined.status_code == 302
+    assert client.get(f"/leads/{second.id}").status_code == 404
+    db.expire_all()
+    assert db.get(Lead, second.id).status == LeadStatus.available
+
+    client.logout()
+    client.login(pool["silver"].email)  # not the claimant
+    assert (
+        client.post(f"/leads/{first.id}/activity", {"kind": "note", "body": "x"}).status_code == 404
+    )
+
+    client.logout()
+    client.login(owner.email)  # the owner sees the timeline and who the lead left
+    page = client.get(f"/leads/{first.id}").get_data(as_text=True)
+    assert "Called Ana" in page and "Sent deck" in page
+    page = client.get(f"/leads/{second.id}").get_data(as_text=True)
+    assert "No longer offered to" in page and "No capacity" in page
+
+
+def test_owner_saves_settings_and_assigns_from_the_manage_list(client, db, pool, clock):
+    owner = pool["owner"]
+    vendor = owner.organization
+    clock.set(BERLIN_FRIDAY_1630)
+    client.login(owner.email)
+    page = client.get("/leads/settings").get_data(as_text=True)
+    assert 'value="48"' in page and 'value="20"' in page  # the defaults
+    partnerships = {p.child_id: p for p in db.query(Partnership).filter_by(parent_id=vendor.id)}
+    form = {"min_tier": "registered"}
+    for tier, hours, cap in (("registered", 48, 3), ("silver", 24, 5), ("gold", 16, 10)):
+        form |= {f"sla_{tier}": str(hours), f"max_{tier}": str(cap)}
+    form |= {"sla_platinum": "8", "max_platinum": "20"}
+    weights = {pool["berlin"]: 2, pool["new_york"]: 1, pool["silver"]: 0}
+    for user, weight in weights.items():
+        pid = partnerships[user.organization_id].id
+        form |= {f"weight_{pid}": str(weight), f"industries_{pid}": "", f"product_lines_{pid}": ""}
+    assert client.post("/leads/settings", {**form, "sla_gold": "-1"}).status_code == 422
+    assert client.post("/leads/settings", form).status_code == 302
+
+    leads = [create_lead(db, owner, publish=False) for _ in range(4)]
+    page = client.get("/leads/manage").get_data(as_text=True)
+    assert "Assign all new leads" in page and "Lead settings" in page
+    picked = client.post("/leads/assign", {"lead_ids": [str(leads[0].id)]})
+    assert picked.status_code == 302
+    every = client.post("/leads/assign", {"all_new": "y"})
+    assert every.status_code == 302
+    assert "3 lead(s) assigned to partners." in client.get(every.headers["Location"]).get_data(
+        as_text=True
+    )
+    db.expire_all()
+    holders = [db.get(Lead, lead.id).claimed_by_org_id for lead in leads]
+    berlin, new_york = pool["berlin"].organization_id, pool["new_york"].organization_id
+    assert holders == [berlin, new_york, berlin, berlin]
