@@ -6,10 +6,11 @@ suspensions take effect on the next request without touching a single grant row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from partners.models import Organization, Partnership, Team, TeamMembership, User
 from partners.roles import OrgKind, OrgStatus, Role, Tier
@@ -75,12 +76,6 @@ def audience_id(db: Session, ref: AudienceRef) -> int:
     return audience.id
 
 
-def _ids(db: Session, keys: list[str]) -> tuple[int, ...]:
-    if not keys:
-        return ()
-    return tuple(db.scalars(select(Audience.id).where(Audience.key.in_(keys))))
-
-
 @dataclass(frozen=True)
 class Viewer:
     """Who is looking, resolved once per request into the audiences the predicate needs."""
@@ -99,7 +94,44 @@ class Viewer:
         return self.company_audience_ids + self.team_audience_ids
 
 
+#: Where a session keeps the viewers it resolved (``Session.info``).
+_VIEWERS = "concord.sharing.viewers"
+
+
+def _cached(db: Session, key: tuple, resolve: Callable[[], Viewer]) -> Viewer:
+    """A viewer resolved once per session and transaction: the cache is dropped whenever the
+    session writes, commits or rolls back, so a change of partnership or team is never missed."""
+    cache = db.info.get(_VIEWERS)
+    if cache is None:
+        cache = db.info[_VIEWERS] = {}
+        _watch(db)
+    viewer = cache.get(key)
+    if viewer is None:
+        viewer = cache[key] = resolve()
+    return viewer
+
+
+def _forget(session: Session, *_args) -> None:
+    session.info.pop(_VIEWERS, None)
+
+
+def _forget_on_write(state: ORMExecuteState) -> None:
+    if not state.is_select:
+        _forget(state.session)
+
+
+def _watch(db: Session) -> None:
+    if not event.contains(db, "after_flush", _forget):
+        for name in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
+            event.listen(db, name, _forget)
+        event.listen(db, "do_orm_execute", _forget_on_write)
+
+
 def viewer_for(db: Session, user: User) -> Viewer:
+    return _cached(db, ("user", user.id), lambda: _user_viewer(db, user))
+
+
+def _user_viewer(db: Session, user: User) -> Viewer:
     org = user.organization
     team_query = select(Team.id).where(Team.organization_id == org.id)
     if user.role < Role.manager:
@@ -121,12 +153,19 @@ def _viewer(
     team_ids: tuple[int, ...],
     restricted: bool,
 ) -> Viewer:
+    company_keys = organization_keys(db, org)
     team_keys = [team_audience(team_id, org.id).key for team_id in team_ids]
+    # Both kinds of key in one round trip; a key without a row yet has no grants.
+    ids = dict(
+        db.execute(
+            select(Audience.key, Audience.id).where(Audience.key.in_(company_keys + team_keys))
+        ).all()
+    )
     return Viewer(
         organization_id=org.id,
         user_id=user_id,
-        company_audience_ids=_ids(db, organization_keys(db, org)),
-        team_audience_ids=_ids(db, team_keys),
+        company_audience_ids=tuple(dict.fromkeys(ids[k] for k in company_keys if k in ids)),
+        team_audience_ids=tuple(dict.fromkeys(ids[k] for k in team_keys if k in ids)),
         team_ids=team_ids,
         restricted=restricted,
     )

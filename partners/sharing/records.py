@@ -11,9 +11,24 @@ sparse shape only adds a condition the EXISTS implies, so the two cannot disagre
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, any_, exists, func, or_, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    any_,
+    bindparam,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from partners.context import NotFound
@@ -69,10 +84,23 @@ def visible_leads(
     return select(Lead).where(lead_filter(viewer_for(session, user), min_level))
 
 
-#: Below this many grant rows on pool leads, the inbox starts from those rows (primary-key
-#: lookups, then a sort); from it on, it walks the pool newest first and probes grants, which
-#: finds a page quickly because at least this many of the pool's leads are visible.
-SPARSE_POOL_GRANTS = 3000
+#: The inbox's three shapes, by ``n``, the viewer's grant rows on leads in the pool, and
+#: ``pool``, the number of leads in the pool (``docs/sharing.md``, "Query plans"):
+#:
+#: - ``n < sqrt(pool)``: fetch those few leads by primary key, probe, sort;
+#: - ``n < DENSE_FACTOR * sqrt(pool)``: walk the pool newest first, keeping only those ids
+#:   (a hashed filter on the index walk, no grant probe for the leads it skips);
+#: - more: walk the pool newest first and probe grants; a page is found within
+#:   ``pool / n * page`` leads.
+#:
+#: Tests set :data:`SPARSE_POOL_GRANTS` (the dense bound) to force the dense walk (0) or the
+#: other two (a large number); ``None`` derives it from the pool's size.
+SPARSE_POOL_GRANTS: int | None = None
+DENSE_FACTOR = 8
+MIN_DENSE_BOUND = 1000
+#: The pool's size changes slowly and only picks a plan (every shape returns the same rows).
+POOL_SIZE_TTL_SECONDS = 300.0
+_pool_sizes: dict[str, tuple[float, int]] = {}
 
 
 def _pool_grants(viewer: Viewer) -> Select[tuple[int]]:
@@ -81,26 +109,71 @@ def _pool_grants(viewer: Viewer) -> Select[tuple[int]]:
     )
 
 
-def _is_sparse(db: Session, viewer: Viewer) -> bool:
-    bounded = _pool_grants(viewer).limit(SPARSE_POOL_GRANTS).subquery()
-    return (db.scalar(select(func.count()).select_from(bounded)) or 0) < SPARSE_POOL_GRANTS
+def _pool_size(db: Session) -> int:
+    key = str(db.get_bind().engine.url)
+    cached = _pool_sizes.get(key)
+    now = time.monotonic()
+    if cached is None or now - cached[0] > POOL_SIZE_TTL_SECONDS:
+        count = select(func.count()).where(Lead.status == LeadStatus.available)
+        cached = (now, db.scalar(count) or 0)
+        _pool_sizes[key] = cached
+    return cached[1]
 
 
-def _among_pool_grants(db: Session, viewer: Viewer) -> ColumnElement[bool]:
-    """``lead.id`` is one of the viewer's few pool grants: implied by the EXISTS, but a driving
-    set the planner cannot turn into the semi-join it would walk the lead index for."""
-    if db.get_bind().dialect.name == "postgresql":
-        return Lead.id == any_(func.array(_pool_grants(viewer).scalar_subquery()))
-    return Lead.id.in_(_pool_grants(viewer))
+def _bounds(db: Session) -> tuple[int, int]:
+    """``(sparse_below, dense_from)`` for the pool's current size."""
+    root = math.isqrt(_pool_size(db))
+    dense_from = max(MIN_DENSE_BOUND, DENSE_FACTOR * root)
+    return root, dense_from if SPARSE_POOL_GRANTS is None else SPARSE_POOL_GRANTS
+
+
+def _inbox_shape(db: Session, viewer: Viewer) -> tuple[str, list[int]]:
+    """``("dense", [])``, or ``("sparse" | "filtered", the viewer's pool lead ids)``.
+
+    On PostgreSQL one round trip also sets, for this transaction, what the inbox query needs:
+    no parallel workers (a page is a few hundred index entries; starting workers costs more),
+    and custom plans (the plan must see the id list's values for a hashed ``= ANY``).
+    """
+    sparse_below, dense_from = _bounds(db)
+    bounded = _pool_grants(viewer).limit(max(dense_from, 0)).subquery()
+    count = func.count()
+    if db.get_bind().dialect.name != "postgresql":
+        found = db.scalar(select(count).select_from(bounded)) or 0
+        return ("dense", []) if found >= dense_from else ("sparse", [])
+    row = db.execute(
+        select(
+            func.set_config("max_parallel_workers_per_gather", "0", True),
+            func.set_config("plan_cache_mode", "force_custom_plan", True),
+            count,
+            case((count < dense_from, func.array_agg(bounded.c.lead_id))),
+        ).select_from(bounded)
+    ).one()
+    found, ids = row[2], sorted(set(row[3] or ()))
+    if found >= dense_from:
+        return "dense", []
+    return ("sparse" if found < sparse_below else "filtered"), ids
 
 
 def lead_inbox(user: User, *, db: Session | None = None) -> Select[tuple[Lead]]:
-    """The pool as this user sees it, newest first, in the query shape that suits its size."""
+    """The pool as this user sees it, newest first, in the query shape that suits its size.
+
+    Every shape keeps the one EXISTS; the others add only a condition it implies.
+    """
     session = _session(user, db)
     viewer = viewer_for(session, user)
     query = select(Lead).where(lead_filter(viewer), Lead.status == LeadStatus.available)
-    if _is_sparse(session, viewer):
-        query = query.where(_among_pool_grants(session, viewer))
+    shape, ids = _inbox_shape(session, viewer)
+    if shape == "dense":
+        pass
+    elif session.get_bind().dialect.name != "postgresql":
+        # The driving set as a subquery: SQLite has no arrays, and no plan to steer.
+        query = query.where(Lead.id.in_(_pool_grants(viewer)))
+    elif shape == "sparse":
+        query = query.where(Lead.id == any_(bindparam("pool_ids", ids, type_=ARRAY(Integer))))
+    else:
+        # ``+ 0`` keeps the primary key out of it: PostgreSQL walks the pool index newest
+        # first and keeps the listed ids (hashed), probing grants only for those.
+        query = query.where(Lead.id + 0 == any_(bindparam("pool_ids", ids, type_=ARRAY(Integer))))
     return query.order_by(Lead.created_at.desc(), Lead.id.desc())
 
 
