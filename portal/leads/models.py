@@ -36,6 +36,8 @@ class Lead(Base):
         Index("ix_lead_status_score_id", "status", "score", "id"),
         #: ``expire_claims`` finds the leases that ran out.
         Index("ix_lead_status_claim_expires_at", "status", "claim_expires_at"),
+        #: The open-claims cap counts a partner's claimed leads of one owner at every claim.
+        Index("ix_lead_claimant_owner_status", "claimed_by_org_id", "owner_org_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
