@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from psycopg.types.json import Json
-from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, insert, text
+from sqlalchemy import JSON, DateTime, Enum, MetaData, create_engine, event, insert, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -46,6 +46,14 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+def string_enum(enum_cls: type, length: int = 20) -> Enum:
+    """A Python enum stored as its values in a plain string column (no native DB enum type,
+    so adding a member needs no ALTER TYPE)."""
+    return Enum(
+        enum_cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
 
 
 def utcnow() -> datetime:

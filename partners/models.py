@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     Boolean,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -17,14 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from partners.db import Base, UTCDateTime, utcnow
+from partners.db import Base, UTCDateTime, string_enum, utcnow
 from partners.roles import OrgKind, OrgStatus, Role, Tier, UserStatus
-
-
-def _enum(enum_cls: type) -> Enum:
-    return Enum(
-        enum_cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class Organization(Base):
@@ -34,9 +27,9 @@ class Organization(Base):
     #: URL- and CLI-friendly identifier, unique across the portal.
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[OrgKind] = mapped_column(_enum(OrgKind))
+    kind: Mapped[OrgKind] = mapped_column(string_enum(OrgKind))
     #: A suspended organization's users are signed out on their next request.
-    status: Mapped[OrgStatus] = mapped_column(_enum(OrgStatus), default=OrgStatus.active)
+    status: Mapped[OrgStatus] = mapped_column(string_enum(OrgStatus), default=OrgStatus.active)
     #: When set, every user must enrol a TOTP authenticator before using the portal.
     require_two_factor: Mapped[bool] = mapped_column(Boolean, default=False)
     #: When unset, members (not managers or admins) see only the records shared with their
@@ -65,11 +58,11 @@ class Partnership(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     parent_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
-    tier: Mapped[Tier] = mapped_column(_enum(Tier), default=Tier.registered)
+    tier: Mapped[Tier] = mapped_column(string_enum(Tier), default=Tier.registered)
     region: Mapped[str] = mapped_column(String(40), default="")
     #: IANA name; SLAs on leads count business hours in this zone.
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
-    status: Mapped[OrgStatus] = mapped_column(_enum(OrgStatus), default=OrgStatus.active)
+    status: Mapped[OrgStatus] = mapped_column(string_enum(OrgStatus), default=OrgStatus.active)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parent: Mapped[Organization] = relationship(foreign_keys=[parent_id])
@@ -85,8 +78,8 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(_enum(Role), default=Role.member)
-    status: Mapped[UserStatus] = mapped_column(_enum(UserStatus), default=UserStatus.invited)
+    role: Mapped[Role] = mapped_column(string_enum(Role), default=Role.member)
+    status: Mapped[UserStatus] = mapped_column(string_enum(UserStatus), default=UserStatus.invited)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     #: The last TOTP time step accepted, so a code works only once.
     totp_last_step: Mapped[int] = mapped_column(Integer, default=0)

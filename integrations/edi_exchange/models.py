@@ -8,7 +8,6 @@ from enum import StrEnum
 from sqlalchemy import (
     JSON,
     Boolean,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -18,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from partners.db import Base, UTCDateTime, utcnow
+from partners.db import Base, UTCDateTime, string_enum, utcnow
 from partners.models import Organization
 
 
@@ -38,12 +37,6 @@ class InterchangeStatus(StrEnum):
     @property
     def label(self) -> str:
         return self.value.replace("_", " ")
-
-
-def _enum(enum_cls: type) -> Enum:
-    return Enum(
-        enum_cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class TradingPartner(Base):
@@ -100,14 +93,14 @@ class EdiInterchange(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trading_partner_id: Mapped[int] = mapped_column(ForeignKey("trading_partner.id"), index=True)
-    direction: Mapped[Direction] = mapped_column(_enum(Direction))
+    direction: Mapped[Direction] = mapped_column(string_enum(Direction, 24))
     standard: Mapped[str] = mapped_column(String(8))
     sender_qualifier: Mapped[str] = mapped_column(String(4), default="")
     sender_id: Mapped[str] = mapped_column(String(35))
     receiver_qualifier: Mapped[str] = mapped_column(String(4), default="")
     receiver_id: Mapped[str] = mapped_column(String(35))
     control_number: Mapped[str] = mapped_column(String(14))
-    status: Mapped[InterchangeStatus] = mapped_column(_enum(InterchangeStatus))
+    status: Mapped[InterchangeStatus] = mapped_column(string_enum(InterchangeStatus, 24))
     #: What the interchange carries, e.g. "850 (3)" or "997".
     contents: Mapped[str] = mapped_column(String(200), default="")
     blob_sha256: Mapped[str] = mapped_column(String(64))

@@ -8,8 +8,7 @@ from enum import IntEnum, StrEnum
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from partners.db import Base, UTCDateTime, utcnow
-from partners.models import _enum
+from partners.db import Base, UTCDateTime, string_enum, utcnow
 from partners.roles import OrgKind, Tier
 from partners.sharing.levels import AccessLevel, IntEnumType
 
@@ -48,13 +47,15 @@ class SharingRule(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
-    record_type: Mapped[RecordType] = mapped_column(_enum(RecordType), default=RecordType.lead)
+    record_type: Mapped[RecordType] = mapped_column(
+        string_enum(RecordType), default=RecordType.lead
+    )
     #: :class:`partners.sharing.criteria.Criteria` as JSON; empty means every record.
     criteria: Mapped[dict] = mapped_column(JSON, default=dict)
-    grantee_kind: Mapped[GranteeKind] = mapped_column(_enum(GranteeKind))
+    grantee_kind: Mapped[GranteeKind] = mapped_column(string_enum(GranteeKind))
     grantee_org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
-    grantee_tier: Mapped[Tier | None] = mapped_column(_enum(Tier))
-    grantee_org_kind: Mapped[OrgKind | None] = mapped_column(_enum(OrgKind))
+    grantee_tier: Mapped[Tier | None] = mapped_column(string_enum(Tier))
+    grantee_org_kind: Mapped[OrgKind | None] = mapped_column(string_enum(OrgKind))
     audience_id: Mapped[int] = mapped_column(ForeignKey("audience.id"))
     level: Mapped[AccessLevel] = mapped_column(IntEnumType(AccessLevel))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -77,7 +78,9 @@ class ExplicitShare(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
-    record_type: Mapped[RecordType] = mapped_column(_enum(RecordType), default=RecordType.lead)
+    record_type: Mapped[RecordType] = mapped_column(
+        string_enum(RecordType), default=RecordType.lead
+    )
     record_id: Mapped[int] = mapped_column()
     grantee_org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
     grantee_team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
@@ -85,7 +88,9 @@ class ExplicitShare(Base):
     level: Mapped[AccessLevel] = mapped_column(IntEnumType(AccessLevel))
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     reason: Mapped[str] = mapped_column(String(300), default="")
-    status: Mapped[ShareStatus] = mapped_column(_enum(ShareStatus), default=ShareStatus.active)
+    status: Mapped[ShareStatus] = mapped_column(
+        string_enum(ShareStatus), default=ShareStatus.active
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,8 +9,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from partners.db import Base, UTCDateTime, utcnow
-from partners.models import _enum
+from partners.db import Base, UTCDateTime, string_enum, utcnow
 from partners.roles import Tier
 
 
@@ -56,7 +55,7 @@ class Lead(Base):
     campaign: Mapped[str | None] = mapped_column(String(80))
     score: Mapped[int] = mapped_column(Integer, default=0)
     amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
-    status: Mapped[LeadStatus] = mapped_column(_enum(LeadStatus), default=LeadStatus.new)
+    status: Mapped[LeadStatus] = mapped_column(string_enum(LeadStatus), default=LeadStatus.new)
     claimed_by_org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: How the claimant got it: ``pool`` (claimed) or ``assignment`` (routed by the owner).
@@ -114,7 +113,7 @@ class LeadActivity(Base):
     lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"))
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    kind: Mapped[ActivityKind] = mapped_column(_enum(ActivityKind))
+    kind: Mapped[ActivityKind] = mapped_column(string_enum(ActivityKind))
     body: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -130,7 +129,7 @@ class LeadRoutingSettings(Base):
     #: Tier value → open (claimed, not accepted) claims a partner may hold.
     max_open_claims: Mapped[dict] = mapped_column(JSON, default=dict)
     #: Leads are routed only to partners at this tier or higher.
-    min_tier: Mapped[Tier] = mapped_column(_enum(Tier), default=Tier.registered)
+    min_tier: Mapped[Tier] = mapped_column(string_enum(Tier), default=Tier.registered)
     #: The smooth weighted round-robin's state: partnership id → current weight.
     cursor: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

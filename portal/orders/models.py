@@ -6,10 +6,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from partners.db import Base, UTCDateTime, utcnow
+from partners.db import Base, UTCDateTime, string_enum, utcnow
 from partners.models import Organization
 
 
@@ -28,12 +28,6 @@ class LineStatus(StrEnum):
     backordered = "backordered"
 
 
-def _enum(enum_cls: type) -> Enum:
-    return Enum(
-        enum_cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
-    )
-
-
 class Order(Base):
     __tablename__ = "purchase_order"
     __table_args__ = (
@@ -50,7 +44,9 @@ class Order(Base):
     order_date: Mapped[date | None] = mapped_column(Date)
     requested_delivery_date: Mapped[date | None] = mapped_column(Date)
     currency: Mapped[str] = mapped_column(String(3), default="")
-    status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus), default=OrderStatus.received)
+    status: Mapped[OrderStatus] = mapped_column(
+        string_enum(OrderStatus), default=OrderStatus.received
+    )
     #: "edi" or "portal": every order goes through the same service either way.
     source: Mapped[str] = mapped_column(String(10), default="portal")
     #: Buyer, ship-to, bill-to… as the purchase order named them.
@@ -84,7 +80,7 @@ class OrderLine(Base):
     #: [{"qualifier": "BP", "kind": "buyer_part", "value": "…"}, …]
     product_ids: Mapped[list] = mapped_column(JSON, default=list)
     description: Mapped[str] = mapped_column(String(500), default="")
-    ack_status: Mapped[LineStatus | None] = mapped_column(_enum(LineStatus))
+    ack_status: Mapped[LineStatus | None] = mapped_column(string_enum(LineStatus))
     ack_quantity: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
     shipped_quantity: Mapped[Decimal] = mapped_column(Numeric(18, 4), default=Decimal(0))
 
