@@ -134,3 +134,33 @@ def refresh_lead(db: Session, lead: Lead) -> None:
     for rule in rules:
         matches = rule_matches(rule).where(Lead.id == lead.id)
         db.execute(insert(LeadGrant).from_select(GRANT_COLUMNS, _rule_grant_rows(matches, rule)))
+
+
+def grant_new_leads(db: Session, owner_org_id: int, lead_ids: Select[tuple[int]]) -> int:
+    """Set-based :func:`refresh_lead` for many new leads of one owner (a bulk import): the
+    ownership grant for each, and while they are in the pool, each active rule's. Returns rows
+    added. ``lead_ids`` selects the new leads' ids (e.g. by import batch)."""
+    db.flush()
+    owner_audience = audience_id(db, organization_audience(owner_org_id))
+    new = select(Lead.id, Lead.status).where(Lead.id.in_(lead_ids)).subquery()
+    ownership = select(
+        literal(owner_audience),
+        new.c.id,
+        literal(int(GrantSource.ownership)),
+        literal(owner_org_id),
+        literal(int(AccessLevel.manage)),
+        new.c.status == LeadStatus.available,
+    )
+    table = LeadGrant.__table__
+    added = db.execute(insert(table).from_select(GRANT_COLUMNS, ownership)).rowcount
+    rules = db.scalars(
+        select(SharingRule).where(
+            SharingRule.owner_org_id == owner_org_id, SharingRule.active.is_(True)
+        )
+    ).all()
+    for rule in rules:
+        matches = rule_matches(rule).where(Lead.id.in_(lead_ids))
+        added += db.execute(
+            insert(table).from_select(GRANT_COLUMNS, _rule_grant_rows(matches, rule))
+        ).rowcount
+    return added
