@@ -43,7 +43,6 @@ from sqlalchemy import (  # noqa: E402
     any_,
     bindparam,
     delete,
-    insert,
     select,
     update,
 )
@@ -56,7 +55,8 @@ from partners.mail import Mailer  # noqa: E402
 from partners.models import User  # noqa: E402
 from partners.roles import Tier  # noqa: E402
 from partners.sharing import grants  # noqa: E402
-from partners.sharing.models import GrantSource, LeadGrant, SharingRule  # noqa: E402
+from partners.sharing.kinds import LEADS  # noqa: E402
+from partners.sharing.models import GrantSource, LeadGrant  # noqa: E402
 from portal.leads import service  # noqa: E402
 from portal.leads.models import Lead, LeadStatus  # noqa: E402
 
@@ -325,18 +325,12 @@ def _restore(pool: list[int]) -> None:
         stripped = list(
             db.scalars(select(Lead.id).where(Lead.id == any_(these), ~has_rule_rows.exists()))
         )
-        rules = db.scalars(
-            select(SharingRule).where(SharingRule.owner_org_id == VENDOR, SharingRule.active)
-        ).all()
-        for rule in rules:
-            matches = grants.rule_matches(rule).where(
-                Lead.id == any_(bindparam("stripped", stripped, type_=ARRAY(Integer)))
-            )
-            db.execute(
-                insert(LeadGrant).from_select(
-                    grants.GRANT_COLUMNS, grants._rule_grant_rows(matches, rule)
-                )
-            )
+        grants.apply_owner_rules(
+            db,
+            LEADS,
+            VENDOR,
+            Lead.id == any_(bindparam("stripped", stripped, type_=ARRAY(Integer))),
+        )
         db.commit()
     engine.dispose()
     print(f"restored {len(claimed)} leads ({len(stripped)} with their rule grants)")

@@ -1,27 +1,22 @@
 """A sharing rule's criteria and the one translation of them into SQL.
 
-Rule application, previews and dry runs all filter leads through :func:`criteria_clause`, so a
-preview's numbers are what applying the rule grants.
+Rule application, previews and dry runs all filter records through :func:`criteria_clause`, so
+a preview's numbers are what applying the rule grants.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, true
+from sqlalchemy import ColumnElement, and_, false, true
 
-from portal.leads.models import Lead
+if TYPE_CHECKING:
+    from partners.sharing.kinds import SharedKind
 
-#: Criteria that list accepted values, and the lead column each one tests.
-LIST_CRITERIA = {
-    "regions": Lead.region,
-    "industries": Lead.industry,
-    "countries": Lead.country,
-    "campaigns": Lead.campaign,
-    "product_lines": Lead.product_line,
-}
+#: Criteria that list accepted values (each kind names the column it tests).
+LIST_CRITERIA = ("regions", "industries", "countries", "campaigns", "product_lines")
 
 
 @dataclass(frozen=True)
@@ -63,19 +58,18 @@ class Criteria:
         return cls(**values)
 
 
-def criteria_clause(criteria: Criteria) -> ColumnElement[bool]:
-    """The criteria as a WHERE on ``lead``. A lead without an amount fails any amount bound."""
+def criteria_clause(criteria: Criteria, kind: SharedKind) -> ColumnElement[bool]:
+    """The criteria as a WHERE on the kind's records. A record without an amount fails any
+    amount bound; a score bound on a kind without scores matches nothing."""
     conditions: list[ColumnElement[bool]] = [
         column.in_(getattr(criteria, name))
-        for name, column in LIST_CRITERIA.items()
+        for name, column in kind.list_criteria.items()
         if getattr(criteria, name)
     ]
-    if criteria.score_min is not None:
-        conditions.append(Lead.score >= criteria.score_min)
-    if criteria.score_max is not None:
-        conditions.append(Lead.score <= criteria.score_max)
-    if criteria.amount_min is not None:
-        conditions.append(Lead.amount >= criteria.amount_min)
-    if criteria.amount_max is not None:
-        conditions.append(Lead.amount <= criteria.amount_max)
+    for bound, column in ((criteria.score_min, kind.score), (criteria.amount_min, kind.amount)):
+        if bound is not None:
+            conditions.append(column >= bound if column is not None else false())
+    for bound, column in ((criteria.score_max, kind.score), (criteria.amount_max, kind.amount)):
+        if bound is not None:
+            conditions.append(column <= bound if column is not None else false())
     return and_(true(), *conditions)

@@ -32,6 +32,11 @@ class Audience(Base):
 
 class RecordType(StrEnum):
     lead = "lead"
+    deal = "deal"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize() + "s"
 
 
 class GranteeKind(StrEnum):
@@ -105,7 +110,16 @@ class GrantSource(IntEnum):
     share = 4
 
 
-class LeadGrant(Base):
+class GrantColumns:
+    """What every grant table has besides the record: who, why, how much."""
+
+    audience_id: Mapped[int] = mapped_column(ForeignKey("audience.id"), primary_key=True)
+    source_kind: Mapped[GrantSource] = mapped_column(IntEnumType(GrantSource), primary_key=True)
+    source_id: Mapped[int] = mapped_column(primary_key=True)
+    level: Mapped[AccessLevel] = mapped_column(IntEnumType(AccessLevel))
+
+
+class LeadGrant(GrantColumns, Base):
     """Materialised access: this audience may reach this lead at this level, for this reason.
 
     Every way of seeing a lead is a row here (ownership and claims too), so the visibility
@@ -129,12 +143,23 @@ class LeadGrant(Base):
         ),
     )
 
-    audience_id: Mapped[int] = mapped_column(ForeignKey("audience.id"), primary_key=True)
     lead_id: Mapped[int] = mapped_column(
         ForeignKey("lead.id", ondelete="CASCADE"), primary_key=True
     )
-    source_kind: Mapped[GrantSource] = mapped_column(IntEnumType(GrantSource), primary_key=True)
-    source_id: Mapped[int] = mapped_column(primary_key=True)
-    level: Mapped[AccessLevel] = mapped_column(IntEnumType(AccessLevel))
     #: A copy of ``lead.status == available``, kept by :mod:`partners.sharing.grants`.
     in_pool: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class DealGrant(GrantColumns, Base):
+    """Materialised access to a deal, as :class:`LeadGrant` is to a lead (no pool)."""
+
+    __tablename__ = "deal_grant"
+    __table_args__ = (
+        Index("ix_deal_grant_deal_audience", "deal_id", "audience_id", "level"),
+        Index("ix_deal_grant_source", "source_kind", "source_id"),
+        Index("ix_deal_grant_audience", "audience_id", "deal_id"),
+    )
+
+    deal_id: Mapped[int] = mapped_column(
+        ForeignKey("deal.id", ondelete="CASCADE"), primary_key=True
+    )

@@ -1,12 +1,13 @@
-"""Which leads a user may see, at which level, and why: one predicate for all of it.
+"""Which records a user may see, at which level, and why: one predicate for all of it.
 
-Every way of reaching a lead is a ``lead_grant`` row (ownership, the claim, rules, explicit
-shares), so visibility is a single EXISTS over the viewer's audiences. Lists, counts,
-single-record loads, access levels and the explainer all filter grants with :func:`grant_reaches`.
+Every way of reaching a record is a grant row (ownership, participation such as a claim, rules,
+explicit shares) in its kind's grant table, so visibility is a single EXISTS over the viewer's
+audiences. Lists, counts, single-record loads, access levels and the explainer all filter grants
+with :func:`grant_reaches`, for every kind (:mod:`partners.sharing.kinds`).
 
-The inbox picks one of two query shapes per request, from a bounded count of the viewer's grants
-on leads in the pool (``docs/sharing.md``, "Query plans"). Both filter with the same EXISTS; the
-sparse shape only adds a condition the EXISTS implies, so the two cannot disagree.
+The lead inbox picks one of three query shapes per request, from a bounded count of the
+viewer's grants on leads in the pool (``docs/sharing.md``, "Query plans"). All filter with the
+same EXISTS; the others only add a condition the EXISTS implies, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     ARRAY,
@@ -34,40 +36,50 @@ from sqlalchemy.orm import Session
 from partners.context import NotFound
 from partners.models import Partnership, User
 from partners.sharing.audiences import Viewer, viewer_for
+from partners.sharing.kinds import DEALS, LEADS, SharedKind, kind_for_record
 from partners.sharing.levels import AccessLevel
 from partners.sharing.models import Audience, GrantSource, LeadGrant
-from portal.leads.models import Lead, LeadExclusion, LeadStatus
+from portal.deals.models import Deal
+from portal.leads.models import Lead, LeadStatus
 
 
-def grant_reaches(viewer: Viewer, min_level: AccessLevel = AccessLevel.view) -> ColumnElement[bool]:
-    """The grant rows (joined to their lead) through which ``viewer`` reaches a lead."""
-    conditions = [
-        # A lead the viewer's organization let lapse or declined is never offered to it again.
-        ~exists().where(
-            LeadExclusion.lead_id == LeadGrant.lead_id,
-            LeadExclusion.organization_id == viewer.organization_id,
-        )
-    ]
+def grant_reaches(
+    viewer: Viewer, min_level: AccessLevel = AccessLevel.view, kind: SharedKind = LEADS
+) -> ColumnElement[bool]:
+    """The grant rows (joined to their record) through which ``viewer`` reaches a record."""
+    grant, model = kind.grant, kind.model
+    conditions = []
+    if kind.excluded is not None:
+        # E.g. a lead the viewer's organization let lapse or declined is never offered again.
+        conditions.append(~kind.excluded(viewer.organization_id))
     if min_level > AccessLevel.view:
-        conditions.append(LeadGrant.level >= min_level)
+        conditions.append(grant.level >= min_level)
     if viewer.restricted:
         mine = or_(
-            LeadGrant.source_kind == GrantSource.ownership,
-            Lead.assigned_user_id == viewer.user_id,
-            Lead.assigned_team_id.in_(viewer.team_ids),
+            grant.source_kind == GrantSource.ownership,
+            model.assigned_user_id == viewer.user_id,
+            model.assigned_team_id.in_(viewer.team_ids),
         )
         reach = or_(
-            and_(LeadGrant.audience_id.in_(viewer.company_audience_ids), mine),
-            LeadGrant.audience_id.in_(viewer.team_audience_ids),
+            and_(grant.audience_id.in_(viewer.company_audience_ids), mine),
+            grant.audience_id.in_(viewer.team_audience_ids),
         )
     else:
-        reach = LeadGrant.audience_id.in_(viewer.audience_ids)
+        reach = grant.audience_id.in_(viewer.audience_ids)
     return and_(reach, *conditions)
 
 
+def record_filter(
+    kind: SharedKind, viewer: Viewer, min_level: AccessLevel = AccessLevel.view
+) -> ColumnElement[bool]:
+    """A WHERE clause on the kind's table: the viewer reaches the record at ``min_level``."""
+    return exists().where(
+        kind.grant_record == kind.model.id, grant_reaches(viewer, min_level, kind)
+    )
+
+
 def lead_filter(viewer: Viewer, min_level: AccessLevel = AccessLevel.view) -> ColumnElement[bool]:
-    """A WHERE clause on ``lead``: the viewer reaches the lead at ``min_level`` or more."""
-    return exists().where(LeadGrant.lead_id == Lead.id, grant_reaches(viewer, min_level))
+    return record_filter(LEADS, viewer, min_level)
 
 
 def _session(user: User, db: Session | None) -> Session:
@@ -76,12 +88,29 @@ def _session(user: User, db: Session | None) -> Session:
     return session
 
 
+def visible_records(
+    kind: SharedKind,
+    user: User,
+    min_level: AccessLevel = AccessLevel.view,
+    *,
+    db: Session | None = None,
+) -> Select:
+    """Every record of the kind the user may see (or act on at ``min_level``), for lists,
+    counts, searches and exports."""
+    session = _session(user, db)
+    return select(kind.model).where(record_filter(kind, viewer_for(session, user), min_level))
+
+
 def visible_leads(
     user: User, min_level: AccessLevel = AccessLevel.view, *, db: Session | None = None
 ) -> Select[tuple[Lead]]:
-    """Every lead the user may see (or act on at ``min_level``), for lists, counts and exports."""
-    session = _session(user, db)
-    return select(Lead).where(lead_filter(viewer_for(session, user), min_level))
+    return visible_records(LEADS, user, min_level, db=db)
+
+
+def visible_deals(
+    user: User, min_level: AccessLevel = AccessLevel.view, *, db: Session | None = None
+) -> Select[tuple[Deal]]:
+    return visible_records(DEALS, user, min_level, db=db)
 
 
 #: The inbox's three shapes, by ``n``, the viewer's grant rows on leads in the pool, and
@@ -177,35 +206,56 @@ def lead_inbox(user: User, *, db: Session | None = None) -> Select[tuple[Lead]]:
     return query.order_by(Lead.created_at.desc(), Lead.id.desc())
 
 
+def get_record(
+    db: Session,
+    user: User,
+    kind: SharedKind,
+    record_id: int,
+    min_level: AccessLevel = AccessLevel.view,
+) -> Any:
+    """The record, if the user reaches it at ``min_level``; :class:`NotFound` otherwise."""
+    viewer = viewer_for(db, user)
+    model = kind.model
+    record = db.scalar(
+        select(model).where(record_filter(kind, viewer, min_level), model.id == record_id)
+    )
+    if record is None:
+        raise NotFound()
+    return record
+
+
 def get_lead(
     db: Session, user: User, lead_id: int, min_level: AccessLevel = AccessLevel.view
 ) -> Lead:
-    query = select(Lead).where(lead_filter(viewer_for(db, user), min_level), Lead.id == lead_id)
-    lead = db.scalar(query)
-    if lead is None:
-        raise NotFound()
-    return lead
+    return get_record(db, user, LEADS, lead_id, min_level)
 
 
-def _reaching_grants(db: Session, viewer: Viewer, lead_id: int) -> list[LeadGrant]:
+def get_deal(
+    db: Session, user: User, deal_id: int, min_level: AccessLevel = AccessLevel.view
+) -> Deal:
+    return get_record(db, user, DEALS, deal_id, min_level)
+
+
+def _reaching_grants(db: Session, viewer: Viewer, kind: SharedKind, record_id: int) -> list[Any]:
+    grant = kind.grant
     return list(
         db.scalars(
-            select(LeadGrant)
-            .join(Lead, Lead.id == LeadGrant.lead_id)
-            .where(LeadGrant.lead_id == lead_id, grant_reaches(viewer, AccessLevel.view))
+            select(grant)
+            .join(kind.model, kind.model.id == kind.grant_record)
+            .where(kind.grant_record == record_id, grant_reaches(viewer, AccessLevel.view, kind))
         )
     )
 
 
-def access_level(db: Session, user: User, lead: Lead) -> AccessLevel | None:
-    """The highest level any grant gives the user on the lead; ``None`` if they cannot see it."""
-    grants = _reaching_grants(db, viewer_for(db, user), lead.id)
+def access_level(db: Session, user: User, record: Any) -> AccessLevel | None:
+    """The highest level any grant gives the user on the record; ``None`` if they cannot see it."""
+    grants = _reaching_grants(db, viewer_for(db, user), kind_for_record(record), record.id)
     return max((grant.level for grant in grants), default=None)
 
 
 @dataclass(frozen=True)
 class Reason:
-    """One reason one user can reach a lead."""
+    """One reason one user can reach a record."""
 
     organization_id: int
     user_id: int
@@ -215,13 +265,14 @@ class Reason:
     level: AccessLevel
 
 
-def explain(db: Session, owner_user: User, lead: Lead) -> list[Reason]:
-    """Who can reach the owner's lead and every reason why, from the same grant rows."""
-    if lead.owner_org_id != owner_user.organization_id:
+def explain(db: Session, owner_user: User, record: Any) -> list[Reason]:
+    """Who can reach the owner's record and every reason why, from the same grant rows."""
+    if record.owner_org_id != owner_user.organization_id:
         raise NotFound()
+    kind = kind_for_record(record)
     reasons: list[Reason] = []
-    for user in db.scalars(_candidate_users(lead.id)):
-        for grant in _reaching_grants(db, viewer_for(db, user), lead.id):
+    for user in db.scalars(_candidate_users(kind, record.id)):
+        for grant in _reaching_grants(db, viewer_for(db, user), kind, record.id):
             reasons.append(
                 Reason(
                     user.organization_id, user.id, grant.source_kind, grant.source_id, grant.level
@@ -230,13 +281,13 @@ def explain(db: Session, owner_user: User, lead: Lead) -> list[Reason]:
     return reasons
 
 
-def _candidate_users(lead_id: int) -> Select[tuple[User]]:
+def _candidate_users(kind: SharedKind, record_id: int) -> Select[tuple[User]]:
     """People of every organization a grant of the lead could cover: named organizations and
     teams' organizations, and the partners of owners that tier/kind/partner audiences name."""
     audiences = (
         select(Audience)
-        .join(LeadGrant, LeadGrant.audience_id == Audience.id)
-        .where(LeadGrant.lead_id == lead_id)
+        .join(kind.grant, kind.grant.audience_id == Audience.id)
+        .where(kind.grant_record == record_id)
         .subquery()
     )
     named = select(audiences.c.organization_id).where(audiences.c.organization_id.is_not(None))

@@ -1,4 +1,4 @@
-"""Sharing rules: an owner publishes its leads to audiences by criteria.
+"""Sharing rules: an owner publishes its records (leads, deals) to audiences by criteria.
 
 Creating, changing or deactivating a rule rewrites its grant rows in set-based SQL (DELETE by
 source, INSERT … SELECT by criteria). :func:`dry_run` measures the change first, per
@@ -28,11 +28,11 @@ from partners.sharing.audiences import (
     tier_audience,
 )
 from partners.sharing.criteria import Criteria
+from partners.sharing.kinds import SharedKind, kind_of
 from partners.sharing.levels import AccessLevel
-from partners.sharing.models import GranteeKind, GrantSource, LeadGrant, SharingRule
+from partners.sharing.models import GranteeKind, GrantSource, RecordType, SharingRule
 from partners.sharing.organizations import require_role
 from partners.sharing.records import grant_reaches
-from portal.leads.models import Lead
 
 
 @dataclass(frozen=True)
@@ -60,16 +60,18 @@ class Grantee:
 
 @dataclass(frozen=True)
 class RuleSpec:
-    """What a rule says: which leads, to whom, at which level."""
+    """What a rule says: which records, to whom, at which level."""
 
     name: str
     criteria: Criteria
     grantee: Grantee
     level: AccessLevel = AccessLevel.claim
+    record_type: RecordType = RecordType.lead
 
     @classmethod
     def of(cls, rule: SharingRule) -> RuleSpec:
-        return cls(rule.name, Criteria.from_json(rule.criteria), Grantee.of(rule), rule.level)
+        criteria = Criteria.from_json(rule.criteria)
+        return cls(rule.name, criteria, Grantee.of(rule), rule.level, rule.record_type)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ class RulePreview:
 
 @dataclass(frozen=True)
 class RuleDiff:
-    """Leads each organization would start or stop seeing."""
+    """Records each organization would start or stop seeing."""
 
     gained: dict[int, int] = field(default_factory=dict)
     lost: dict[int, int] = field(default_factory=dict)
@@ -115,6 +117,7 @@ def _draft(db: Session, owner_id: int, spec: RuleSpec, rule_id: int | None = Non
     return SharingRule(
         id=rule_id,
         owner_org_id=owner_id,
+        record_type=spec.record_type,
         name=spec.name,
         criteria=spec.criteria.to_json(),
         grantee_kind=grantee.kind,
@@ -141,7 +144,8 @@ def _audience_members(db: Session, owner_id: int, rule: SharingRule) -> list[Org
 
 
 def preview(db: Session, owner: User, spec: RuleSpec) -> RulePreview:
-    """How many leads in the pool the rule selects, and which organizations it reaches."""
+    """How many records the rule selects (leads: in the pool), and which organizations it
+    reaches."""
     rule = _draft(db, owner.organization_id, spec)
     records = db.scalar(select(func.count()).select_from(grants.rule_matches(rule).subquery()))
     return RulePreview(records or 0, _audience_members(db, owner.organization_id, rule))
@@ -150,10 +154,14 @@ def preview(db: Session, owner: User, spec: RuleSpec) -> RulePreview:
 def dry_run(db: Session, owner: User, rule: SharingRule | None, spec: RuleSpec | None) -> RuleDiff:
     """What replacing ``rule`` (None: a new rule) by ``spec`` (None: deactivation) changes.
 
-    Counted per organization as leads it would start or stop seeing, so leads it also reaches
-    through another grant do not count.
+    Counted per organization as records it would start or stop seeing, so records it also
+    reaches through another grant do not count. A rule keeps its kind: ``spec`` must have the
+    rule's record type.
     """
     owner_id = owner.organization_id
+    assert spec is not None or rule is not None, "a dry run compares two versions"
+    kind = kind_of(spec.record_type if spec is not None else rule.record_type)
+    grant, model = kind.grant, kind.model
     rule_id = rule.id if rule is not None else 0
     before = rule if rule is not None and rule.active else None
     after = _draft(db, owner_id, spec, rule_id) if spec is not None else None
@@ -165,11 +173,11 @@ def dry_run(db: Session, owner: User, rule: SharingRule | None, spec: RuleSpec |
     for org in organizations.values():
         viewer = organization_viewer(db, org)
         elsewhere = (
-            select(LeadGrant.lead_id)
-            .join(Lead, Lead.id == LeadGrant.lead_id)
+            select(kind.grant_record)
+            .join(model, model.id == kind.grant_record)
             .where(
-                grant_reaches(viewer),
-                ~and_(LeadGrant.source_kind == GrantSource.rule, LeadGrant.source_id == rule_id),
+                grant_reaches(viewer, AccessLevel.view, kind),
+                ~and_(grant.source_kind == GrantSource.rule, grant.source_id == rule_id),
             )
         )
         reached_before = _reached(before, viewer)
@@ -178,7 +186,7 @@ def dry_run(db: Session, owner: User, rule: SharingRule | None, spec: RuleSpec |
             (diff.gained, reached_after, reached_before),
             (diff.lost, reached_before, reached_after),
         ):
-            count = _count_new(db, now, then, elsewhere)
+            count = _count_new(db, kind, now, then, elsewhere)
             if count:
                 counts[org.id] = count
     return diff
@@ -190,12 +198,14 @@ def _reached(version: SharingRule | None, viewer: Viewer) -> Select | None:
     return grants.rule_matches(version)
 
 
-def _count_new(db: Session, now: Select | None, then: Select | None, elsewhere: Select) -> int:
+def _count_new(
+    db: Session, kind: SharedKind, now: Select | None, then: Select | None, elsewhere: Select
+) -> int:
     if now is None:
         return 0
-    query = now.where(Lead.id.not_in(elsewhere))
+    query = now.where(kind.model.id.not_in(elsewhere))
     if then is not None:
-        query = query.where(Lead.id.not_in(then))
+        query = query.where(kind.model.id.not_in(then))
     return db.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
@@ -211,7 +221,7 @@ def create_rule(ctx: ServiceContext, spec: RuleSpec) -> SharingRule:
         ctx,
         "sharing_rule.created",
         rule,
-        summary=f"Rule {rule.name!r} shares {granted} leads",
+        summary=f"Rule {rule.name!r} shares {granted} {rule.record_type.value}s",
         after=_snapshot(rule),
     )
     return rule
@@ -221,6 +231,8 @@ def update_rule(ctx: ServiceContext, rule_id: int, spec: RuleSpec) -> SharingRul
     """Replace what the rule says and re-grant (reactivating it if it was off)."""
     actor = _acting_owner(ctx)
     rule = get_rule(ctx.db, actor, rule_id)
+    if spec.record_type != rule.record_type:
+        raise ServiceError("A rule keeps its record type; create a new rule instead.")
     before = _snapshot(rule)
     draft = _draft(ctx.db, actor.organization_id, spec, rule.id)
     for column in ("name", "criteria", "grantee_kind", "grantee_org_id", "grantee_tier"):
@@ -234,7 +246,7 @@ def update_rule(ctx: ServiceContext, rule_id: int, spec: RuleSpec) -> SharingRul
         ctx,
         "sharing_rule.updated",
         rule,
-        summary=f"Rule {rule.name!r} now shares {granted} leads",
+        summary=f"Rule {rule.name!r} now shares {granted} {rule.record_type.value}s",
         before=before,
         after=_snapshot(rule),
     )
@@ -261,6 +273,7 @@ def deactivate_rule(ctx: ServiceContext, rule_id: int) -> SharingRule:
 
 def _snapshot(rule: SharingRule) -> dict:
     return {
+        "record_type": rule.record_type.value,
         "name": rule.name,
         "criteria": rule.criteria,
         "grantee": Grantee.of(rule).audience(rule.owner_org_id).key,

@@ -12,10 +12,11 @@ from partners.models import Organization, Team, User
 from partners.roles import Role
 from partners.sharing import grants
 from partners.sharing.audiences import audience_id, organization_audience, team_audience
+from partners.sharing.kinds import LEADS, SharedKind
 from partners.sharing.levels import AccessLevel
-from partners.sharing.models import ExplicitShare, RecordType, ShareStatus
+from partners.sharing.models import ExplicitShare, ShareStatus
 from partners.sharing.organizations import require_role
-from partners.sharing.records import get_lead
+from partners.sharing.records import get_record
 
 
 def _acting_member(ctx: ServiceContext) -> User:
@@ -25,9 +26,10 @@ def _acting_member(ctx: ServiceContext) -> User:
     return actor
 
 
-def share_lead(
+def share_record(
     ctx: ServiceContext,
-    lead_id: int,
+    kind: SharedKind,
+    record_id: int,
     *,
     organization: Organization | None = None,
     team: Team | None = None,
@@ -35,9 +37,9 @@ def share_lead(
     expires_at: datetime | None = None,
     reason: str = "",
 ) -> ExplicitShare:
-    """Share one lead with one organization or one team; needs manage access to the lead."""
+    """Share one record with one organization or one team; needs manage access to it."""
     actor = _acting_member(ctx)
-    lead = get_lead(ctx.db, actor, lead_id, AccessLevel.manage)
+    record = get_record(ctx.db, actor, kind, record_id, AccessLevel.manage)
     if (organization is None) == (team is None):
         raise ServiceError("Share with either an organization or a team.")
     if expires_at is not None and expires_at <= ctx.now():
@@ -48,9 +50,9 @@ def share_lead(
         else team_audience(team.id, team.organization_id)  # type: ignore[union-attr]
     )
     share = ExplicitShare(
-        owner_org_id=lead.owner_org_id,
-        record_type=RecordType.lead,
-        record_id=lead.id,
+        owner_org_id=record.owner_org_id,
+        record_type=kind.record_type,
+        record_id=record.id,
         grantee_org_id=organization.id if organization else None,
         grantee_team_id=team.id if team else None,
         audience_id=audience_id(ctx.db, audience),
@@ -68,10 +70,15 @@ def share_lead(
         "share.created",
         share,
         subject_org=organization,
-        summary=f"Lead {lead.id} shared with {audience.key} ({level.name})",
+        summary=f"{kind.noun.capitalize()} {record.id} shared with {audience.key} ({level.name})",
         after={"audience": audience.key, "level": level.name, "expires_at": _iso(expires_at)},
     )
     return share
+
+
+def share_lead(ctx: ServiceContext, lead_id: int, **how) -> ExplicitShare:
+    """:func:`share_record` for a lead (``organization=`` or ``team=``, ``level=`` …)."""
+    return share_record(ctx, LEADS, lead_id, **how)
 
 
 def _end(ctx: ServiceContext, share: ExplicitShare, status: ShareStatus) -> None:
@@ -81,7 +88,7 @@ def _end(ctx: ServiceContext, share: ExplicitShare, status: ShareStatus) -> None
         ctx,
         f"share.{status.value}",
         share,
-        summary=f"Share of lead {share.record_id} {status.value}",
+        summary=f"Share of {share.record_type.value} {share.record_id} {status.value}",
         before={"status": ShareStatus.active.value},
         after={"status": status.value, "expires_at": _iso(share.expires_at)},
     )

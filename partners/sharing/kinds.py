@@ -1,0 +1,112 @@
+"""The kinds of record the sharing engine guards, and what it needs to know about each.
+
+Every kind has its own grant table (as Salesforce has ``LeadShare``, ``OpportunityShare``), so
+each keeps its own indexes and cascades, while rules, shares, the predicate and the explainer
+are written once against a :class:`SharedKind`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, true
+
+from partners.sharing.levels import AccessLevel
+from partners.sharing.models import DealGrant, LeadGrant, RecordType
+from portal.deals.models import Deal
+from portal.leads.models import Lead, LeadExclusion, LeadStatus
+
+
+@dataclass(frozen=True)
+class SharedKind:
+    record_type: RecordType
+    model: Any
+    grant: Any
+    #: The grant column naming the record (``lead_grant.lead_id``).
+    grant_record: Any
+    #: Criteria that list accepted values → the record column each tests.
+    list_criteria: dict[str, Any]
+    amount: Any
+    #: ``None`` when records of this kind have no score (criteria on it match nothing).
+    score: Any
+    #: Records that rule grants reach at all (leads: only those in the pool).
+    rule_scope: Callable[[], ColumnElement[bool]]
+    #: Participants: organization column → the level it gets (the claimant, the registrant).
+    participants: tuple[tuple[str, AccessLevel], ...]
+    #: Organizations a record of this kind is never offered to again (leads: exclusions).
+    excluded: Callable[[int], ColumnElement[bool]] | None = None
+
+    @property
+    def noun(self) -> str:
+        return self.record_type.value
+
+    @property
+    def pooled(self) -> bool:
+        """Whether grant rows carry ``in_pool`` (a copy of the record's pool status)."""
+        return self.record_type == RecordType.lead
+
+    def grant_columns(self) -> list[str]:
+        names = ["audience_id", self.grant_record.key, "source_kind", "source_id", "level"]
+        return names + (["in_pool"] if self.pooled else [])
+
+    def in_pool(self, record: Any) -> bool:
+        return record.status == LeadStatus.available
+
+
+def _lead_excluded(org_id: int) -> ColumnElement[bool]:
+    return exists().where(
+        LeadExclusion.lead_id == LeadGrant.lead_id, LeadExclusion.organization_id == org_id
+    )
+
+
+LEADS = SharedKind(
+    record_type=RecordType.lead,
+    model=Lead,
+    grant=LeadGrant,
+    grant_record=LeadGrant.lead_id,
+    list_criteria={
+        "regions": Lead.region,
+        "industries": Lead.industry,
+        "countries": Lead.country,
+        "campaigns": Lead.campaign,
+        "product_lines": Lead.product_line,
+    },
+    amount=Lead.amount,
+    score=Lead.score,
+    rule_scope=lambda: Lead.status == LeadStatus.available,
+    participants=(("claimed_by_org_id", AccessLevel.edit),),
+    excluded=_lead_excluded,
+)
+
+DEALS = SharedKind(
+    record_type=RecordType.deal,
+    model=Deal,
+    grant=DealGrant,
+    grant_record=DealGrant.deal_id,
+    list_criteria={
+        "regions": Deal.region,
+        "industries": Deal.industry,
+        "countries": Deal.country,
+        "campaigns": Deal.campaign,
+        "product_lines": Deal.product_line,
+    },
+    amount=Deal.amount,
+    score=None,
+    rule_scope=true,
+    participants=(("partner_org_id", AccessLevel.edit),),
+)
+
+KINDS = {kind.record_type: kind for kind in (LEADS, DEALS)}
+
+
+def kind_of(record_type: RecordType | str) -> SharedKind:
+    return KINDS[RecordType(record_type)]
+
+
+def kind_for_record(record: object) -> SharedKind:
+    for kind in KINDS.values():
+        if isinstance(record, kind.model):
+            return kind
+    raise TypeError(f"{type(record).__name__} is not shared through partners.sharing")

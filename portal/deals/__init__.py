@@ -1,0 +1,1 @@
+"""Deals: opportunities partners work with the vendor, and deal registration."""
