@@ -22,9 +22,13 @@ from partners.sharing.records import (
     Reason,
     access_level,
     explain,
+    get_deal,
     get_lead,
+    get_record,
     lead_inbox,
+    visible_deals,
     visible_leads,
+    visible_records,
 )
 
 __all__ = [
@@ -34,8 +38,10 @@ __all__ = [
     "colleagues",
     "explain",
     "get_colleague",
+    "get_deal",
     "get_lead",
     "get_managed_partnership",
+    "get_record",
     "get_team",
     "lead_inbox",
     "managed_partnerships",
@@ -44,5 +50,7 @@ __all__ = [
     "refresh_lead_grants",
     "require_role",
     "teams",
+    "visible_deals",
     "visible_leads",
+    "visible_records",
 ]
