@@ -19,8 +19,10 @@ from portal.deals.models import Deal
 from portal.leads.models import Lead, LeadExclusion, LeadStatus
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SharedKind:
+    """One kind of shared record (compared and hashed by identity: there is one of each)."""
+
     record_type: RecordType
     model: Any
     grant: Any

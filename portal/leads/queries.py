@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from partners.models import Organization, Partnership, User
@@ -82,6 +82,24 @@ def my_leads(user: User, filters: LeadFilters) -> Select[tuple[Lead]]:
         Lead.claimed_by_org_id == user.organization_id, Lead.status.in_(CLAIMED_STATUSES)
     )
     return filters.apply(query.order_by(*SORTS["newest"]))
+
+
+def all_visible(user: User, filters: LeadFilters) -> Select[tuple[Lead]]:
+    """Every lead shared with the user, whatever its status: the "All shared" tab."""
+    return filters.apply(visible_leads(user).order_by(*SORTS["newest"]))
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count that stops at ``limit``: enough to say "1,000+" without counting a million."""
+
+    value: int
+    more: bool
+
+
+def bounded_count(db: Session, query: Select, limit: int = 1000) -> Count:
+    found = db.scalar(select(func.count()).select_from(query.limit(limit + 1).subquery())) or 0
+    return Count(min(found, limit), found > limit)
 
 
 def owned_leads(user: User, status: str = "") -> Select[tuple[Lead]]:

@@ -67,10 +67,10 @@ EXPORT_COLUMNS = (
 )
 
 
-def _list_page(tab: str, query: Select, form: LeadFilterForm):
+def _list_page(tab: str, query: Select, form: LeadFilterForm, total: queries.Count | None = None):
     page = queries.window(db_session(), query, request.args.get("page", 1, type=int) or 1)
     return render_template(
-        "leads/inbox.html", tab=tab, page=page, form=form, action_form=ActionForm()
+        "leads/inbox.html", tab=tab, page=page, form=form, action_form=ActionForm(), total=total
     )
 
 
@@ -86,6 +86,14 @@ def index():
 def mine():
     form = LeadFilterForm(request.args)
     return _list_page("mine", queries.my_leads(current_user, form.filters()), form)
+
+
+@bp.route("/all")
+@requires(Role.viewer, kinds=CLAIMERS)
+def everything():
+    form = LeadFilterForm(request.args)
+    query = queries.all_visible(current_user, form.filters())
+    return _list_page("all", query, form, queries.bounded_count(db_session(), query))
 
 
 def _csv(query: Select, filename: str) -> Response:
@@ -126,6 +134,13 @@ def _cell(value: object) -> str:
 def export():
     filters = LeadFilterForm(request.args).filters()
     return _csv(queries.inbox(current_user, filters), "lead-pool.csv")
+
+
+@bp.route("/all/export.csv")
+@requires(Role.viewer, kinds=CLAIMERS)
+def export_all():
+    filters = LeadFilterForm(request.args).filters()
+    return _csv(queries.all_visible(current_user, filters), "shared-leads.csv")
 
 
 @bp.route("/mine/export.csv")

@@ -1,8 +1,12 @@
-"""Property: the sharing predicate, single-record loads and the explainer agree with a plain
-reference model of the rules, for random organizations, people, rules, shares and leads."""
+"""Property: the sharing predicate, single-record loads, the explainer and every page agree with
+a plain reference model of the rules, for random organizations, people, rules, shares, leads and
+deals."""
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -16,15 +20,18 @@ from partners.sharing import (
     AccessLevel,
     access_level,
     explain,
-    get_lead,
+    get_record,
     lead_inbox,
     shares,
-    visible_leads,
+    visible_records,
 )
 from partners.sharing import rules as sharing_rules
-from partners.sharing.grants import refresh_lead
-from partners.sharing.models import GranteeKind
-from partners.sharing.rules import Grantee
+from partners.sharing.criteria import Criteria
+from partners.sharing.grants import refresh_record
+from partners.sharing.kinds import DEALS, LEADS, SharedKind
+from partners.sharing.models import GranteeKind, RecordType
+from partners.sharing.rules import Grantee, RuleSpec
+from portal.deals import service as deal_service
 from portal.leads.models import LeadStatus
 
 from factories import (
@@ -32,7 +39,6 @@ from factories import (
     create_lead,
     create_org,
     create_partnership,
-    create_rule,
     create_team,
     create_user,
 )
@@ -47,10 +53,12 @@ levels = st.sampled_from(list(AccessLevel))
 
 @dataclass(frozen=True)
 class RuleDraft:
+    record_type: RecordType
     vendor: int
     regions: tuple[str, ...]
     industries: tuple[str, ...]
     score_min: int | None
+    amount_min: int | None
     grantee: tuple  # ("organization", partner) | ("tier", Tier) | ("kind", OrgKind) | ("all",)
     level: AccessLevel
     before_leads: bool
@@ -68,9 +76,36 @@ class LeadDraft:
     assignee: int | None  # index into the claimant's users
     team_assigned: bool
 
+    @property
+    def amount(self) -> None:
+        return None
+
+    @property
+    def participant(self) -> int | None:
+        """The partner taking part: the claimant, once the lead left the pool."""
+        return None if self.status in (LeadStatus.new, LeadStatus.available) else self.claimant
+
+    @property
+    def rules_apply(self) -> bool:
+        return self.status == LeadStatus.available
+
+
+@dataclass(frozen=True)
+class DealDraft:
+    vendor: int
+    region: str
+    industry: str
+    amount: int
+    participant: int | None  # the partner working it; None for the vendor's direct deals
+    assignee: int | None
+    team_assigned: bool
+    score = None
+    rules_apply = True
+
 
 @dataclass(frozen=True)
 class ShareDraft:
+    deal: bool
     lead: int
     partner: int
     to_team: bool
@@ -85,6 +120,8 @@ grantees = st.one_of(
 )
 rule_drafts = st.builds(
     RuleDraft,
+    record_type=st.sampled_from(list(RecordType)),
+    amount_min=st.sampled_from([None, None, 1000]),
     vendor=st.integers(0, VENDORS - 1),
     regions=st.lists(st.sampled_from(REGIONS), max_size=1, unique=True).map(tuple),
     industries=st.lists(st.sampled_from(INDUSTRIES), max_size=2, unique=True).map(tuple),
@@ -105,8 +142,19 @@ lead_drafts = st.builds(
     assignee=st.one_of(st.none(), st.integers(0, 1)),
     team_assigned=st.booleans(),
 )
+deal_drafts = st.builds(
+    DealDraft,
+    vendor=st.integers(0, VENDORS - 1),
+    region=st.sampled_from(REGIONS),
+    industry=st.sampled_from(INDUSTRIES),
+    amount=st.sampled_from([100, 500_000]),
+    participant=st.one_of(st.none(), st.integers(0, PARTNERS - 1)),
+    assignee=st.one_of(st.none(), st.integers(0, 1)),
+    team_assigned=st.booleans(),
+)
 share_drafts = st.builds(
     ShareDraft,
+    deal=st.booleans(),
     lead=st.integers(0, 99),
     partner=st.integers(0, PARTNERS - 1),
     to_team=st.booleans(),
@@ -131,6 +179,7 @@ scenarios = st.fixed_dictionaries(
         "partners": st.lists(partner_setups, min_size=PARTNERS, max_size=PARTNERS),
         "rules": st.lists(rule_drafts, max_size=4),
         "leads": st.lists(lead_drafts, max_size=7),
+        "deals": st.lists(deal_drafts, max_size=4),
         "shares": st.lists(share_drafts, max_size=3),
     }
 )
@@ -139,11 +188,18 @@ scenarios = st.fixed_dictionaries(
 # The reference model ---------------------------------------------------------------------------
 
 
-def matches(rule: RuleDraft, lead: LeadDraft) -> bool:
+def matches(rule: RuleDraft, record: LeadDraft | DealDraft) -> bool:
+    """A score bound matches no deal (deals have no score), an amount bound no lead."""
     return (
-        (not rule.regions or lead.region in rule.regions)
-        and (not rule.industries or lead.industry in rule.industries)
-        and (rule.score_min is None or lead.score >= rule.score_min)
+        (not rule.regions or record.region in rule.regions)
+        and (not rule.industries or record.industry in rule.industries)
+        and (
+            rule.score_min is None or (record.score is not None and record.score >= rule.score_min)
+        )
+        and (
+            rule.amount_min is None
+            or (record.amount is not None and record.amount >= rule.amount_min)
+        )
     )
 
 
@@ -161,43 +217,48 @@ def in_grantee(scenario: dict, rule: RuleDraft, partner: int) -> bool:
     return True
 
 
-def expected_level(scenario: dict, who: tuple, lead_index: int) -> AccessLevel | None:
+def records_of(scenario: dict, kind: SharedKind) -> list:
+    return scenario["leads" if kind is LEADS else "deals"]
+
+
+def expected_level(scenario: dict, who: tuple, kind: SharedKind, index: int) -> AccessLevel | None:
     """``who`` is ("vendor", v, role) or ("partner", p, user_index, role)."""
-    lead = scenario["leads"][lead_index]
+    record = records_of(scenario, kind)[index]
     if who[0] == "vendor":
-        return AccessLevel.manage if who[1] == lead.vendor else None
+        return AccessLevel.manage if who[1] == record.vendor else None
     _, partner, user_index, role = who
     setup = scenario["partners"][partner]
     is_manager = role >= Role.manager
     in_team = setup["in_team"][user_index] or is_manager
     company: list[AccessLevel] = []
-    claimed = lead.status not in (LeadStatus.new, LeadStatus.available)
-    if claimed and lead.claimant == partner:
+    takes_part = record.participant == partner
+    if takes_part:
         company.append(AccessLevel.edit)
-    if lead.status == LeadStatus.available:
+    if record.rules_apply:
         company += [
             rule.level
             for rule in scenario["rules"]
             if not rule.deactivated
-            and rule.vendor == lead.vendor
-            and matches(rule, lead)
+            and rule.record_type == kind.record_type
+            and rule.vendor == record.vendor
+            and matches(rule, record)
             and in_grantee(scenario, rule, partner)
         ]
     team: list[AccessLevel] = []
-    for share in scenario["shares"]:
-        if share.lead % len(scenario["leads"]) == lead_index and share.partner == partner:
+    for share in shares_of(scenario, kind):
+        if share.lead % len(records_of(scenario, kind)) == index and share.partner == partner:
             (team if share.to_team else company).append(share.level)
     team = team if in_team else []
     if not setup["see_all"] and not is_manager:
-        mine = (
-            claimed
-            and lead.claimant == partner
-            and (
-                lead.assignee == user_index or (lead.team_assigned and setup["in_team"][user_index])
-            )
+        mine = takes_part and (
+            record.assignee == user_index or (record.team_assigned and setup["in_team"][user_index])
         )
         company = company if mine else []
     return max(company + team, default=None)
+
+
+def shares_of(scenario: dict, kind: SharedKind) -> list[ShareDraft]:
+    return [share for share in scenario["shares"] if share.deal == (kind is DEALS)]
 
 
 # Building the scenario through the services -------------------------------------------------------
@@ -231,24 +292,43 @@ def build(db, scenario: dict):
             "kind": lambda: Grantee(GranteeKind.kind, org_kind=arg[0]),
             "all": lambda: Grantee(GranteeKind.all_partners),
         }[kind]()
-        criteria = {"regions": draft.regions, "industries": draft.industries}
-        rule = create_rule(db, owners[draft.vendor], grantee, draft.level, **criteria)
-        if draft.score_min is not None:
-            spec = sharing_rules.RuleSpec.of(rule)
-            spec = sharing_rules.RuleSpec(
-                spec.name,
-                sharing_rules.Criteria(**criteria, score_min=draft.score_min),
-                spec.grantee,
-                spec.level,
+        owner = context(db, owners[draft.vendor])
+        criteria = Criteria(regions=draft.regions, industries=draft.industries)
+        spec = RuleSpec("Rule", criteria, grantee, draft.level, draft.record_type)
+        rule = sharing_rules.create_rule(owner, spec)
+        if draft.score_min is not None or draft.amount_min is not None:
+            narrower = Criteria(
+                regions=draft.regions,
+                industries=draft.industries,
+                score_min=draft.score_min,
+                amount_min=draft.amount_min,
             )
-            sharing_rules.update_rule(context(db, owners[draft.vendor]), rule.id, spec)
+            sharing_rules.update_rule(
+                owner, rule.id, RuleSpec(**{**vars(spec), "criteria": narrower})
+            )
         if draft.deactivated:
-            sharing_rules.deactivate_rule(context(db, owners[draft.vendor]), rule.id)
+            sharing_rules.deactivate_rule(owner, rule.id)
+
+    def take_part(kind: SharedKind, record, draft) -> None:
+        """Hand the record to its participant, assigned as the draft says."""
+        partner = draft.participant
+        if partner is None:
+            return
+        if kind is LEADS:
+            record.status, record.claimed_by_org_id = draft.status, orgs[partner].id
+        else:
+            record.partner_org_id = orgs[partner].id
+        record.assigned_user_id = None
+        if draft.assignee is not None and draft.assignee < len(people[partner]):
+            record.assigned_user_id = people[partner][draft.assignee].id
+        if draft.team_assigned:
+            record.assigned_team_id = teams[partner].id
+        refresh_record(db, kind, record)
 
     for draft in scenario["rules"]:
         if draft.before_leads:
             make_rule(draft)
-    leads = []
+    records: dict[SharedKind, list] = {LEADS: [], DEALS: []}
     for draft in scenario["leads"]:
         lead = create_lead(
             db,
@@ -258,34 +338,50 @@ def build(db, scenario: dict):
             industry=draft.industry,
             score=draft.score,
         )
-        if draft.status == LeadStatus.working:
-            claimant = draft.claimant
-            lead.status, lead.claimed_by_org_id = draft.status, orgs[claimant].id
-            if draft.assignee is not None and draft.assignee < len(people[claimant]):
-                lead.assigned_user_id = people[claimant][draft.assignee].id
-            if draft.team_assigned:
-                lead.assigned_team_id = teams[claimant].id
-            refresh_lead(db, lead)
-        leads.append(lead)
+        take_part(LEADS, lead, draft)
+        records[LEADS].append(lead)
+    for n, draft in enumerate(scenario["deals"]):
+        details = deal_service.DealDetails(
+            customer=f"Customer {n}",
+            region=draft.region,
+            industry=draft.industry,
+            amount=draft.amount,
+        )
+        deal = deal_service.create_deal(context(db, owners[draft.vendor]), details)
+        take_part(DEALS, deal, draft)
+        records[DEALS].append(deal)
     for draft in scenario["rules"]:
         if not draft.before_leads:
             make_rule(draft)
     for draft in scenario["shares"]:
-        if not leads:
-            break
-        lead = leads[draft.lead % len(leads)]
-        owner = owners[scenario["leads"][draft.lead % len(leads)].vendor]
+        kind = DEALS if draft.deal else LEADS
+        if not records[kind]:
+            continue
+        index = draft.lead % len(records[kind])
+        owner = owners[records_of(scenario, kind)[index].vendor]
         target = (
             {"team": teams[draft.partner]}
             if draft.to_team
             else {"organization": orgs[draft.partner]}
         )
-        shares.share_lead(context(db, owner), lead.id, level=draft.level, **target)
+        shares.share_record(
+            context(db, owner), kind, records[kind][index].id, level=draft.level, **target
+        )
 
     everyone = [(("vendor", v, Role.admin), owners[v]) for v in range(VENDORS)]
     for p, users in enumerate(people):
         everyone += [(("partner", p, i, user.role), user) for i, user in enumerate(users)]
-    return owners, leads, everyone
+    return owners, records, everyone
+
+
+def expected_records(scenario: dict, records: dict, who: tuple) -> dict:
+    """(kind, record id) → the level the reference model gives ``who``."""
+    return {
+        (kind, record.id): level
+        for kind, of_kind in records.items()
+        for i, record in enumerate(of_kind)
+        if (level := expected_level(scenario, who, kind, i)) is not None
+    }
 
 
 @settings(
@@ -297,31 +393,73 @@ def build(db, scenario: dict):
 def test_enforcement_and_explainer_match_the_reference_model(db, scenario):
     savepoint = db.begin_nested()
     try:
-        owners, leads, everyone = build(db, scenario)
-        explained = _explained_levels(db, owners, leads, scenario)
+        owners, records, everyone = build(db, scenario)
+        explained = _explained_levels(db, owners, records, scenario)
         for who, user in everyone:
-            expected = {
-                leads[i].id: level
-                for i in range(len(leads))
-                if (level := expected_level(scenario, who, i)) is not None
-            }
-            query = visible_leads(user)
-            assert {lead.id for lead in db.scalars(query)} == set(expected), who
-            count = select(func.count()).select_from(query.subquery())
-            assert db.scalar(count) == len(expected)
-            in_pool = [lead.id for lead in leads if lead.status == LeadStatus.available]
-            assert_inbox_shapes_agree(db, user, {i for i in in_pool if i in expected})
-            for lead in leads:
-                level = expected.get(lead.id)
-                assert access_level(db, user, lead) == level, (who, lead)
-                assert explained.get((user.id, lead.id)) == level, (who, lead)
-                if level is None:
-                    with pytest.raises(NotFound):
-                        get_lead(db, user, lead.id)
-                else:
-                    assert get_lead(db, user, lead.id, level) is lead
+            expected = expected_records(scenario, records, who)
+            for kind, of_kind in records.items():
+                ids = {record_id for k, record_id in expected if k is kind}
+                query = visible_records(kind, user)
+                assert {record.id for record in db.scalars(query)} == ids, (who, kind)
+                count = select(func.count()).select_from(query.subquery())
+                assert db.scalar(count) == len(ids)
+                for record in of_kind:
+                    level = expected.get((kind, record.id))
+                    assert access_level(db, user, record) == level, (who, record)
+                    assert explained.get((user.id, kind, record.id)) == level, (who, record)
+                    if level is None:
+                        with pytest.raises(NotFound):
+                            get_record(db, user, kind, record.id)
+                    else:
+                        assert get_record(db, user, kind, record.id, level) is record
+            in_pool = {lead.id for lead in records[LEADS] if lead.status == LeadStatus.available}
+            assert_inbox_shapes_agree(
+                db, user, {i for k, i in expected if i in in_pool and k is LEADS}
+            )
     finally:
         savepoint.rollback()
+
+
+LEAD_LINK = re.compile(r'href="/leads/(\d+)"')
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(scenario=scenarios)
+def test_every_page_shows_exactly_what_the_reference_model_allows(db, client, scenario):
+    """List page, its count, search, CSV export and record pages, through HTTP."""
+    savepoint = db.begin_nested()
+    try:
+        _owners, records, everyone = build(db, scenario)
+        db.flush()
+        for who, user in everyone:
+            if client.login(user.email).status_code != 302:
+                continue  # e.g. a partner whose every partnership is suspended
+            expected = expected_records(scenario, records, who)
+            if who[0] == "partner":
+                assert_lead_lists(client, records[LEADS], {i for k, i in expected if k is LEADS})
+            for kind, prefix in ((LEADS, "/leads/"),):
+                for record in records[kind]:
+                    status = client.get(f"{prefix}{record.id}").status_code
+                    assert status == (200 if (kind, record.id) in expected else 404), (who, record)
+            client.logout()
+    finally:
+        savepoint.rollback()
+
+
+def assert_lead_lists(client, leads: list, visible: set[int]) -> None:
+    page = client.get("/leads/all").get_data(as_text=True)
+    assert set(map(int, LEAD_LINK.findall(page))) == visible
+    count = f"{len(visible)} lead{'' if len(visible) == 1 else 's'}</p>"
+    assert count in page
+    export = client.get("/leads/all/export.csv").get_data(as_text=True)
+    assert {int(row["id"]) for row in csv.DictReader(io.StringIO(export))} == visible
+    for lead in leads[:3]:
+        found = client.get("/leads/all", query_string={"q": lead.company}).get_data(as_text=True)
+        assert (f'href="/leads/{lead.id}"' in found) == (lead.id in visible)
 
 
 def assert_inbox_shapes_agree(db, user, expected: set[int]) -> None:
@@ -332,11 +470,12 @@ def assert_inbox_shapes_agree(db, user, expected: set[int]) -> None:
             assert {lead.id for lead in db.scalars(lead_inbox(user))} == expected
 
 
-def _explained_levels(db, owners, leads, scenario) -> dict[tuple[int, int], AccessLevel]:
-    """The highest level the explainer lists per (user, lead)."""
-    levels: dict[tuple[int, int], AccessLevel] = {}
-    for lead, draft in zip(leads, scenario["leads"], strict=True):
-        for reason in explain(db, owners[draft.vendor], lead):
-            key = (reason.user_id, lead.id)
-            levels[key] = max(levels.get(key, reason.level), reason.level)
+def _explained_levels(db, owners, records, scenario) -> dict[tuple, AccessLevel]:
+    """The highest level the explainer lists per (user, kind, record)."""
+    levels: dict[tuple, AccessLevel] = {}
+    for kind, of_kind in records.items():
+        for record, draft in zip(of_kind, records_of(scenario, kind), strict=True):
+            for reason in explain(db, owners[draft.vendor], record):
+                key = (reason.user_id, kind, record.id)
+                levels[key] = max(levels.get(key, reason.level), reason.level)
     return levels
