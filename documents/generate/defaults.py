@@ -6,6 +6,8 @@ Each builder lays out one kind; `tests/documents/test_generate.py` checks that t
 files match what the builders produce and that they show every field of their view model.
 """
 
+import io
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -150,6 +152,8 @@ def lead_handoff() -> Document:
     return document
 
 
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+
 BUILDERS: dict[str, Callable[[], Document]] = {
     "partner_agreement": partner_agreement,
     "deal_registration_confirmation": deal_registration_confirmation,
@@ -162,9 +166,22 @@ def write_defaults(directory: Path = TEMPLATES) -> list[Path]:
     written = []
     for name in DOCUMENT_KINDS:
         path = directory / f"{name}.docx"
-        BUILDERS[name]().save(str(path))
+        path.write_bytes(_reproducible(BUILDERS[name]()))
         written.append(path)
     return written
+
+
+def _reproducible(document: Document) -> bytes:
+    """The saved package with fixed timestamps, so regenerating an unchanged template is no diff."""
+    saved, output = io.BytesIO(), io.BytesIO()
+    document.save(saved)
+    with (
+        zipfile.ZipFile(saved) as source,
+        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for name in source.namelist():
+            target.writestr(zipfile.ZipInfo(name, _EPOCH), source.read(name), zipfile.ZIP_DEFLATED)
+    return output.getvalue()
 
 
 if __name__ == "__main__":

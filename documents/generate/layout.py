@@ -9,6 +9,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 FONT = "Calibri"
 NAVY = RGBColor(0x1F, 0x38, 0x64)
@@ -54,7 +55,9 @@ def text_width(document: Document) -> Length:
     return Length(section.page_width - section.left_margin - section.right_margin)
 
 
-def run(paragraph: Paragraph, text: str, *, bold: bool = False, color: RGBColor | None = None):
+def run(
+    paragraph: Paragraph, text: str, *, bold: bool = False, color: RGBColor | None = None
+) -> Run:
     added = paragraph.add_run(text)
     added.bold = bold or None
     if color is not None:

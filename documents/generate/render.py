@@ -72,10 +72,7 @@ def check_template(
     kind = get_kind(kind) if isinstance(kind, str) else kind
     checked = check_upload(stream, filename, max_bytes=max_bytes, zip_limits=zip_limits)
     if checked.kind.name != "docx":
-        raise RejectedUpload(
-            f"A template must be a Word document (.docx); this file is a {checked.kind.label}",
-            code="not_docx",
-        )
+        raise RejectedUpload("A template must be a Word document (.docx)", code="not_docx")
     template = _checked(kind, read_template(stream))
     stream.seek(0)
     unused = tuple(path for path in kind.schema.fields if path not in template.paths())

@@ -29,11 +29,11 @@ _UNFILLED_PARTS = {CONTENT_TYPE.WML_FOOTNOTES: "footnotes", CONTENT_TYPE.WML_END
 
 
 class InvalidTemplate(RejectedUpload):
-    """The template's placeholders do not fit the kind; `problems` lists each one for the admin."""
+    """The template cannot be filled for its kind; `problems` says why, one line each."""
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__(
-            "This template cannot be used: " + "; ".join(problems), code="template_placeholders"
+            "This template cannot be used: " + "; ".join(problems), code="invalid_template"
         )
         self.problems = tuple(problems)
 

@@ -225,10 +225,7 @@ def test_default_templates_match_their_builders(tmp_path):
     """Regenerate with ``python -m documents.generate.defaults`` after changing a builder."""
     for written in write_defaults(tmp_path):
         shipped = get_kind(written.stem).default_template
-        with zipfile.ZipFile(written) as new, zipfile.ZipFile(shipped) as old:
-            assert {name: new.read(name) for name in new.namelist()} == {
-                name: old.read(name) for name in old.namelist()
-            }, f"{shipped.name} is out of date"
+        assert written.read_bytes() == shipped.read_bytes(), f"{shipped.name} is out of date"
 
 
 # -- Replacement templates --------------------------------------------------------------------
@@ -342,7 +339,7 @@ def test_unknown_placeholders_are_named():
     )
     refused = refusal("deal_registration_confirmation", data)
     assert isinstance(refused, InvalidTemplate)
-    assert refused.code == "template_placeholders"
+    assert refused.code == "invalid_template"
     assert refused.problems == (
         "Unknown placeholder {{ partner.nme }} (did you mean {{ partner.name }}?)",
         "Unknown placeholder {{ competing_registrant.name }}",
