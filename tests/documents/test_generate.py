@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import docx
 import pytest
 from docx.document import Document
+from docx.oxml.parser import parse_xml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -305,6 +306,25 @@ def test_a_value_keeps_the_formatting_of_the_run_where_its_placeholder_starts():
         ("Contoso Systems", True, False),
         (" of Gold", False, True),
     ]
+
+
+def test_placeholders_inside_links_revisions_and_content_controls():
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    r = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    document = docx.Document()
+    paragraph = document.add_paragraph("Dear {{ partner")
+    for xml in (
+        f'<w:hyperlink {w} {r} w:anchor="top"><w:r><w:t>.name }}}}</w:t></w:r></w:hyperlink>',
+        f'<w:ins {w} w:id="1" w:author="A" w:date="2025-01-01T00:00:00Z">'
+        "<w:r><w:t>, tier {{ ti</w:t></w:r></w:ins>",
+        f"<w:sdt {w}><w:sdtContent><w:r><w:t>er }}}}</w:t></w:r></w:sdtContent></w:sdt>",
+    ):
+        paragraph._p.append(parse_xml(xml))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    filled = opened(render("partner_agreement", AGREEMENT, io.BytesIO(buffer.getvalue())))
+    texts = filled.paragraphs[0]._p.xpath(".//w:t/text()")
+    assert "".join(texts) == "Dear Contoso Systems, tier Gold"
 
 
 def test_values_are_inserted_literally():
