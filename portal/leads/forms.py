@@ -15,7 +15,15 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import TextInput
 
 from partners.roles import OrgKind, Tier
@@ -23,7 +31,8 @@ from partners.sharing.criteria import Criteria
 from partners.sharing.levels import AccessLevel
 from partners.sharing.models import GranteeKind
 from partners.sharing.rules import Grantee, RuleSpec
-from portal.leads.models import ActivityKind, LeadStatus
+from portal.leads import scoring
+from portal.leads.models import ActivityKind, LeadScoringRule, LeadStatus, ScoreCriterion
 from portal.leads.policy import PartnerRouting
 from portal.leads.queries import LeadFilters
 from portal.leads.service import LeadDetails
@@ -108,7 +117,7 @@ class LeadForm(FlaskForm):
             industry=self.industry.data or "",
             product_line=self.product_line.data or "",
             campaign=self.campaign.data or None,
-            score=self.score.data or 0,
+            score=self.data.get("score") or 0,  # the view drops the field when rules score
             amount=self.amount.data,
         )
 
@@ -235,6 +244,27 @@ class DeclineForm(FlaskForm):
     submit = SubmitField("Decline lead")
 
 
+#: The moves a claimant makes by hand; "lost" has its own form (it needs a reason) and
+#: "converted" comes from converting the lead into a deal.
+MANUAL_MOVES = (LeadStatus.working, LeadStatus.qualified)
+
+
+class ProgressForm(FlaskForm):
+    """Rendered as one submit button per move, each posting its status."""
+
+    status = SelectField(
+        "Move to", choices=[SelectChoice(s.value, s.value.capitalize()) for s in MANUAL_MOVES]
+    )
+
+
+class LostForm(FlaskForm):
+    reason = TextAreaField(
+        "Why it is lost",
+        validators=[DataRequired("Say why the lead is lost."), Length(max=300)],
+    )
+    submit = SubmitField("Mark lost")
+
+
 class AssignForm(FlaskForm):
     lead_ids = SelectMultipleField("Leads", coerce=int, choices=[], validate_choice=False)
     all_new = BooleanField("Every new or returned lead")
@@ -322,3 +352,76 @@ def settings_values(form, routing_rows) -> dict:
             for partnership, _org, _routing in routing_rows
         },
     }
+
+
+class ScoringRuleForm(FlaskForm):
+    criterion = SelectField(
+        "When the lead's",
+        choices=[SelectChoice(c.value, label) for c, label in scoring.CRITERION_LABELS.items()],
+    )
+    match_values = StringField(
+        "Values",
+        description="For industry, country, region, product line and campaign: comma-separated, "
+        "e.g. Software, SaaS. Case does not matter.",
+        validators=[Length(max=300)],
+    )
+    bound = DecimalField(
+        "Amount",
+        description="For the amount criteria.",
+        places=2,
+        validators=[Optional(), NumberRange(min=0, message="An amount is 0 or more.")],
+        **NUMBER,
+    )
+    points = IntegerField(
+        "Points",
+        description=f"From -{scoring.MAX_POINTS} to {scoring.MAX_POINTS}; "
+        "negative points lower the score.",
+        validators=[
+            InputRequired("Give the points a matching lead earns."),
+            NumberRange(
+                min=-scoring.MAX_POINTS,
+                max=scoring.MAX_POINTS,
+                message=f"Between -{scoring.MAX_POINTS} and {scoring.MAX_POINTS}.",
+            ),
+        ],
+        **NUMBER,
+    )
+    submit = SubmitField("Save scoring rule")
+
+    def _criterion(self) -> ScoreCriterion | None:
+        try:
+            return ScoreCriterion(self.criterion.data)
+        except ValueError:
+            return None
+
+    def validate(self, extra_validators=None) -> bool:
+        """Each field's checks, then the values or the amount the chosen criterion needs (an
+        empty optional field stops its own validators, so this cannot be one of them)."""
+        valid = super().validate(extra_validators)
+        criterion = self._criterion()
+        if criterion in scoring.LIST_CRITERIA and not _values(self.match_values.data):
+            self.match_values.errors.append("List the values that earn the points.")
+            valid = False
+        if criterion in scoring.AMOUNT_CRITERIA and self.bound.data is None:
+            if not self.bound.errors:
+                self.bound.errors.append("Give the amount.")
+            valid = False
+        return valid
+
+    def validate_points(self, field) -> None:
+        if field.data == 0:
+            raise ValidationError("A rule of 0 points changes nothing.")
+
+    def spec(self) -> scoring.ScoringRuleSpec:
+        return scoring.ScoringRuleSpec(
+            ScoreCriterion(self.criterion.data),
+            self.points.data,
+            _values(self.match_values.data),
+            self.bound.data,
+        )
+
+    def fill(self, rule: LeadScoringRule) -> None:
+        """Show a saved rule in the form."""
+        self.criterion.data = rule.criterion.value
+        self.match_values.data = ", ".join(rule.match_values)
+        self.bound.data, self.points.data = rule.bound, rule.points

@@ -148,3 +148,38 @@ class LeadRoutingPartner(Base):
     #: Empty: any industry / product line.
     industries: Mapped[list] = mapped_column(JSON, default=list)
     product_lines: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class ScoreCriterion(StrEnum):
+    """What a scoring rule tests (``portal.leads.scoring``)."""
+
+    industry = "industry"
+    country = "country"
+    region = "region"
+    product_line = "product_line"
+    campaign = "campaign"
+    amount_at_least = "amount_at_least"
+    amount_at_most = "amount_at_most"
+    contact_email = "contact_email"
+    company_domain = "company_domain"
+
+
+class LeadScoringRule(Base):
+    """Points an owner gives each of its leads that meets one criterion; a lead's score is the
+    sum of its matching rules' points, kept between 0 and 100."""
+
+    __tablename__ = "lead_scoring_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    criterion: Mapped[ScoreCriterion] = mapped_column(string_enum(ScoreCriterion))
+    #: For industry, country, region, product line and campaign: the values that match
+    #: (compared without regard to case).
+    match_values: Mapped[list] = mapped_column(JSON, default=list)
+    #: For the amount criteria: the inclusive bound.
+    bound: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    #: Added to the score of a matching lead; negative points lower it.
+    points: Mapped[int] = mapped_column(Integer)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

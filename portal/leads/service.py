@@ -21,7 +21,7 @@ from partners.models import Organization, User
 from partners.roles import Role
 from partners.sharing import AccessLevel, get_lead, refresh_lead_grants, require_role
 from partners.sharing.grants import exclude_organization
-from portal.leads import policy
+from portal.leads import policy, scoring
 from portal.leads.models import ActivityKind, Lead, LeadActivity, LeadStatus
 
 ALREADY_CLAIMED = "This lead has already been claimed."
@@ -68,7 +68,7 @@ def create_lead(ctx: ServiceContext, details: LeadDetails) -> Lead:
         status=LeadStatus.new,
         created_at=ctx.now(),
         updated_at=ctx.now(),
-        **details.columns(),
+        **scoring.scored_columns(ctx.db, actor.organization_id, details.columns()),
     )
     ctx.db.add(lead)
     refresh_lead_grants(ctx.db, lead)
@@ -77,10 +77,11 @@ def create_lead(ctx: ServiceContext, details: LeadDetails) -> Lead:
 
 
 def update_lead(ctx: ServiceContext, lead_id: int, details: LeadDetails) -> Lead:
-    """Change a lead's attributes; the owner's rules are evaluated again."""
+    """Change a lead's attributes; the owner's scoring and sharing rules are evaluated again."""
     actor = _actor(ctx)
     lead = get_lead(ctx.db, actor, lead_id, AccessLevel.edit)
-    changes = {k: v for k, v in details.columns().items() if getattr(lead, k) != v}
+    columns = scoring.scored_columns(ctx.db, lead.owner_org_id, details.columns())
+    changes = {k: v for k, v in columns.items() if getattr(lead, k) != v}
     before = {k: str(getattr(lead, k)) for k in changes}
     for column, value in changes.items():
         setattr(lead, column, value)
@@ -261,11 +262,21 @@ def log_activity(ctx: ServiceContext, lead_id: int, kind: ActivityKind, body: st
     return activity
 
 
-def advance_lead(ctx: ServiceContext, lead_id: int, status: LeadStatus) -> Lead:
-    """Move a lead the actor's organization works on: working → qualified → converted / lost."""
-    _, lead = _claimed_lead(ctx, lead_id)
+def advance_lead(ctx: ServiceContext, lead_id: int, status: LeadStatus, reason: str = "") -> Lead:
+    """Move a lead the actor's organization works on: working → qualified → converted / lost.
+
+    Losing a lead needs a reason; it goes on the lead's timeline and in the audit entry.
+    """
+    actor, lead = _claimed_lead(ctx, lead_id)
     if status not in PROGRESS.get(lead.status, ()):
         raise ServiceError(f"A {lead.status.value} lead cannot become {status.value}.")
+    after = {"status": status.value}
+    if status == LeadStatus.lost:
+        reason = reason.strip()[:300]
+        if not reason:
+            raise ServiceError("Say why the lead is lost.")
+        _activity(ctx, actor, lead, ActivityKind.note, f"Lost: {reason}")
+        after["reason"] = reason
     before = lead.status
     lead.status, lead.updated_at = status, ctx.now()
     refresh_lead_grants(ctx.db, lead)
@@ -274,7 +285,7 @@ def advance_lead(ctx: ServiceContext, lead_id: int, status: LeadStatus) -> Lead:
         "lead.progressed",
         lead,
         before={"status": before.value},
-        after={"status": status.value},
+        after=after,
         summary=f"Lead {lead.company} is {status.value}",
     )
     return lead

@@ -30,16 +30,20 @@ from partners.forms import ActionForm
 from partners.roles import OrgKind, Role, Tier
 from partners.sharing import rules
 from partners.sharing.models import GranteeKind
-from portal.leads import assignment, policy, queries, service
+from portal.leads import assignment, policy, queries, scoring, service
 from portal.leads.forms import (
+    MANUAL_MOVES,
     AcceptForm,
     ActivityForm,
     AssignForm,
     DeclineForm,
     LeadFilterForm,
     LeadForm,
+    LostForm,
     OwnedLeadFilterForm,
+    ProgressForm,
     RuleForm,
+    ScoringRuleForm,
     fill_settings,
     settings_form,
     settings_values,
@@ -154,6 +158,8 @@ def _detail_page(lead_id: int, status: int = 200, **forms):
     db = db_session()
     lead = sharing.get_lead(db, current_user, lead_id)
     is_owner = lead.owner_org_id == current_user.organization_id
+    is_claimant = lead.claimed_by_org_id == current_user.organization_id
+    moves = _moves(lead) if is_claimant and current_user.role >= Role.member else []
     reasons = []
     if is_owner and current_user.role >= Role.manager:
         reasons = sharing.explain(db, current_user, lead)
@@ -161,7 +167,10 @@ def _detail_page(lead_id: int, status: int = 200, **forms):
         "leads/detail.html",
         lead=lead,
         is_owner=is_owner,
-        is_claimant=lead.claimed_by_org_id == current_user.organization_id,
+        is_claimant=is_claimant,
+        score=scoring.explain(db, lead),
+        moves=moves,
+        may_lose=LeadStatus.lost in moves,
         level=sharing.access_level(db, current_user, lead),
         explanation=queries.explanation(db, reasons),
         source_names=queries.source_names(db, reasons),
@@ -171,8 +180,17 @@ def _detail_page(lead_id: int, status: int = 200, **forms):
         accept_form=forms.get("accept_form") or AcceptForm(formdata=None),
         decline_form=forms.get("decline_form") or DeclineForm(formdata=None),
         activity_form=forms.get("activity_form") or ActivityForm(formdata=None),
+        progress_form=forms.get("progress_form") or ProgressForm(formdata=None),
+        lost_form=forms.get("lost_form") or LostForm(formdata=None),
     )
     return page, status
+
+
+def _moves(lead) -> list[LeadStatus]:
+    """The pipeline moves the claimant may make by hand now (``service.PROGRESS``): not
+    converted, which comes from converting the lead into a deal."""
+    allowed = service.PROGRESS.get(lead.status, ())
+    return [status for status in (*MANUAL_MOVES, LeadStatus.lost) if status in allowed]
 
 
 @bp.route("/<int:lead_id>")
@@ -190,7 +208,7 @@ def _work(lead_id: int, form, name: str, act, done: str):
             db_session().rollback()
             form.form_errors.append(str(error))
         else:
-            flash(done.format(company=lead.company), "success")
+            flash(done.format(company=lead.company, status=lead.status.value), "success")
             return redirect(url_for("leads.detail", lead_id=lead_id))
     elif not form.is_submitted() or "csrf_token" in form.errors:
         return render_error(400)
@@ -233,6 +251,32 @@ def log_activity(lead_id: int):
         return sharing.get_lead(ctx.db, current_user, activity.lead_id)
 
     return _work(lead_id, form, "activity_form", act, "Activity logged on {company}.")
+
+
+@bp.route("/<int:lead_id>/progress", methods=["POST"])
+@requires(Role.member, kinds=CLAIMERS)
+def progress(lead_id: int):
+    form = ProgressForm()
+    return _work(
+        lead_id,
+        form,
+        "progress_form",
+        lambda ctx: service.advance_lead(ctx, lead_id, LeadStatus(form.status.data)),
+        "{company} is {status} now.",
+    )
+
+
+@bp.route("/<int:lead_id>/lost", methods=["POST"])
+@requires(Role.member, kinds=CLAIMERS)
+def mark_lost(lead_id: int):
+    form = LostForm()
+    return _work(
+        lead_id,
+        form,
+        "lost_form",
+        lambda ctx: service.advance_lead(ctx, lead_id, LeadStatus.lost, form.reason.data),
+        "{company} is marked lost; the reason is on its timeline.",
+    )
 
 
 @bp.route("/<int:lead_id>/claim", methods=["POST"])
@@ -321,6 +365,8 @@ def lead_settings():
 @requires(Role.member, kinds=OWNERS)
 def create():
     form = LeadForm()
+    if scoring.scores_by_rules(db_session(), current_user.organization_id):
+        del form.score  # the owner's scoring rules set it
     if not form.validate_on_submit():
         return render_template("leads/new.html", form=form), 422 if form.errors else 200
     ctx = service_context()
@@ -430,6 +476,82 @@ def new_rule():
 @requires(Role.manager, kinds=OWNERS)
 def edit_rule(rule_id: int):
     return _edit(rules.get_rule(db_session(), current_user, rule_id))
+
+
+# Lead scoring --------------------------------------------------------------------------------
+
+
+def _scoring_page(template: str, form: ScoringRuleForm, status: int = 200, **context):
+    return render_template(template, form=form, action_form=ActionForm(), **context), status
+
+
+def _save_scoring(form: ScoringRuleForm, save, page):
+    """Validate, call the service, flash what changed; or show the page again with 422."""
+    if form.validate_on_submit():
+        try:
+            change = save(service_context(), form.spec())
+        except ServiceError as error:
+            db_session().rollback()
+            form.form_errors.append(str(error))
+        else:
+            flash(_scoring_message("saved", change), "success")
+            return redirect(url_for("leads.scoring_rules"))
+    elif "csrf_token" in form.errors:
+        return render_error(400)
+    return page(422)
+
+
+def _scoring_message(done: str, change: scoring.ScoringChange) -> str:
+    spec = scoring.ScoringRuleSpec.of(change.rule)
+    return (
+        f"Scoring rule “{spec.describe()}” ({spec.points:+d}) {done}. "
+        f"{change.rescored} lead(s) re-scored."
+    )
+
+
+@bp.route("/scoring", methods=["GET", "POST"])
+@requires(Role.manager, kinds=OWNERS)
+def scoring_rules():
+    """The owner's scoring rules, and the form that adds one."""
+    form = ScoringRuleForm()
+
+    def page(status: int = 200):
+        rules = scoring.owner_rules(db_session(), current_user.organization_id)
+        specs = [(rule, scoring.ScoringRuleSpec.of(rule)) for rule in rules]
+        return _scoring_page("leads/scoring.html", form, status, rules=specs)
+
+    if not form.is_submitted():
+        return page()
+    return _save_scoring(form, scoring.create_rule, page)
+
+
+@bp.route("/scoring/<int:scoring_rule_id>", methods=["GET", "POST"])
+@requires(Role.manager, kinds=OWNERS)
+def edit_scoring_rule(scoring_rule_id: int):
+    rule = scoring.get_rule(db_session(), current_user, scoring_rule_id)
+    form = ScoringRuleForm()
+
+    def page(status: int = 200):
+        spec = scoring.ScoringRuleSpec.of(rule)
+        return _scoring_page("leads/scoring_rule.html", form, status, rule=rule, spec=spec)
+
+    if not form.is_submitted():
+        form.fill(rule)
+        return page()
+    return _save_scoring(
+        form, lambda ctx, spec: scoring.update_rule(ctx, scoring_rule_id, spec), page
+    )
+
+
+@bp.route("/scoring/<int:scoring_rule_id>/delete", methods=["POST"])
+@requires(Role.manager, kinds=OWNERS)
+def delete_scoring_rule(scoring_rule_id: int):
+    scoring.get_rule(db_session(), current_user, scoring_rule_id)
+    if not ActionForm().validate_on_submit():
+        return render_error(400)
+    change = scoring.delete_rule(service_context(), scoring_rule_id)
+    flash(_scoring_message("deleted", change), "success")
+    return redirect(url_for("leads.scoring_rules"))
 
 
 @bp.app_template_filter("money")

@@ -155,6 +155,7 @@ def world(db):
         "interchange_id": 999999,
         "lead_id": 999999,
         "rule_id": 999999,
+        "scoring_rule_id": 999999,
         "token": "not-a-token",
     }
 
