@@ -39,9 +39,13 @@ class Segment:
 
     def get(self, position: int, component: int = 1, repetition: int = 1) -> str:
         """Element ``position`` (1-based, like BEG03 → 3), or ``""`` when absent."""
-        if position > len(self.elements):
+        elements = self.elements
+        if position > len(elements):
             return ""
-        return _pick(self.elements[position - 1], component, repetition)
+        value = elements[position - 1]
+        if value.__class__ is str and component == 1 and repetition == 1:
+            return value  # the mappings' usual case, without the general walk
+        return _pick(value, component, repetition)
 
     def composite(self, position: int) -> tuple[str, ...]:
         if position > len(self.elements):

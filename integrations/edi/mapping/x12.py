@@ -27,6 +27,7 @@ from ..writer import trim
 from .common import (
     PURPOSES,
     X12_PURPOSE,
+    MappingError,
     from_date,
     from_decimal,
     required_date,
@@ -66,7 +67,10 @@ def _seg(tag: str, *elements: str) -> Segment:
 
 
 def _product_ids(seg: Segment, start: int, end: int) -> list[ProductId]:
-    return [ProductId(seg.get(i), seg.get(i + 1)) for i in range(start, end, 2) if seg.get(i + 1)]
+    """Qualifier/value pairs from element ``start`` on; pairs past the last element are empty."""
+    get = seg.get
+    end = min(end, len(seg.elements))
+    return [ProductId(get(i), value) for i in range(start, end, 2) if (value := get(i + 1))]
 
 
 def _product_elements(ids: list[ProductId]) -> list[str]:
@@ -135,42 +139,59 @@ def _loops(body: list[Segment], trigger: str, stop: tuple[str, ...]) -> list[lis
     return loops
 
 
+def _first(segs: list[Segment], tag: str, qualifier: str | None = None) -> Segment | None:
+    """The first ``tag`` segment (whose first element is ``qualifier``, when given)."""
+    for seg in segs:
+        if seg.tag == tag and (qualifier is None or seg.get(1) == qualifier):
+            return seg
+    return None
+
+
 def _description(loop: list[Segment]) -> str:
-    return next((s.get(5) for s in loop if s.tag == "PID" and s.get(1) == "F"), "")
+    pid = _first(loop, "PID", "F")
+    return pid.get(5) if pid else ""
 
 
 def _dtm(segs: list[Segment], qualifier: str) -> date | None:
-    return next((to_date(s.get(2)) for s in segs if s.tag == "DTM" and s.get(1) == qualifier), None)
+    dtm = _first(segs, "DTM", qualifier)
+    return to_date(dtm.get(2)) if dtm else None
 
 
 # -- 850 ------------------------------------------------------------------------------
 def read_850(body: list[Segment]) -> PurchaseOrder:
-    header = _header(body, "PO1")
-    beg = next(s for s in header if s.tag == "BEG")
-    cur = next((s for s in header if s.tag == "CUR"), None)
-    order = PurchaseOrder(
+    order = _read_850_header(_header(body, "PO1"))
+    order.lines = [_read_850_line(loop) for loop in _loops(body, "PO1", ("CTT", "SE"))]
+    return order
+
+
+def _read_850_header(header: list[Segment]) -> PurchaseOrder:
+    beg = _first(header, "BEG")
+    if beg is None:
+        raise MappingError("850 has no header segment")
+    cur = _first(header, "CUR")
+    purpose = beg.get(1)
+    return PurchaseOrder(
         number=beg.get(3),
         date=required_date(beg.get(5), "BEG05"),
-        purpose=X12_PURPOSE.get(beg.get(1), beg.get(1)),
+        purpose=X12_PURPOSE.get(purpose, purpose),
         order_type=beg.get(2),
         requested_delivery_date=_dtm(header, "002"),
         currency=cur.get(2) if cur else "",
         parties=_parties(header),
     )
-    for loop in _loops(body, "PO1", ("CTT", "SE")):
-        po1 = loop[0]
-        order.lines.append(
-            OrderLine(
-                line_number=po1.get(1),
-                quantity=to_decimal(po1.get(2)) or Decimal(0),
-                unit=po1.get(3),
-                unit_price=to_decimal(po1.get(4)),
-                product_ids=_product_ids(po1, 6, 26),
-                description=_description(loop),
-                requested_delivery_date=_dtm(loop, "002"),
-            )
-        )
-    return order
+
+
+def _read_850_line(loop: list[Segment]) -> OrderLine:
+    get = loop[0].get
+    return OrderLine(
+        line_number=get(1),
+        quantity=to_decimal(get(2)) or Decimal(0),
+        unit=get(3),
+        unit_price=to_decimal(get(4)),
+        product_ids=_product_ids(loop[0], 6, 26),
+        description=_description(loop),
+        requested_delivery_date=_dtm(loop, "002"),
+    )
 
 
 def write_850(po: PurchaseOrder) -> list[Segment]:
