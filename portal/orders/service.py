@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import insert, select
+from sqlalchemy import ARRAY, Row, String, any_, bindparam, insert, select
 
 from partners import audit
 from partners.context import Forbidden, ServiceContext, ServiceError
@@ -66,20 +67,26 @@ class Placement:
     refused: dict[str, str] = field(default_factory=dict)
 
 
-def _refusals(ctx: ServiceContext, buyer: Organization, batch: list[OrderInput]) -> dict[str, str]:
-    refused: dict[str, str] = {}
-    numbers = [data.number for data in batch]
+def _earlier_orders(
+    ctx: ServiceContext, buyer: Organization, numbers: list[str]
+) -> Iterator[Row[tuple[str, datetime]]]:
+    """(number, created_at) of the buyer's orders among ``numbers``: one query with an array
+    parameter on PostgreSQL, batches of 500 bound parameters elsewhere (SQLite's limit)."""
+    query = select(Order.number, Order.created_at).where(Order.buyer_org_id == buyer.id)
+    if ctx.db.connection().dialect.name == "postgresql":
+        wanted = bindparam("numbers", numbers, type_=ARRAY(String))
+        yield from ctx.db.execute(query.where(Order.number == any_(wanted)))
+        return
     for start in range(0, len(numbers), 500):
-        earlier = ctx.db.execute(
-            select(Order.number, Order.created_at).where(
-                Order.buyer_org_id == buyer.id, Order.number.in_(numbers[start : start + 500])
-            )
-        )
-        for number, created_at in earlier:
-            refused[number] = (
-                f"Purchase order {number} was already received on {created_at:%Y-%m-%d}; "
-                "it was not created again."
-            )
+        yield from ctx.db.execute(query.where(Order.number.in_(numbers[start : start + 500])))
+
+
+def _refusals(ctx: ServiceContext, buyer: Organization, batch: list[OrderInput]) -> dict[str, str]:
+    refused = {
+        number: f"Purchase order {number} was already received on {created_at:%Y-%m-%d}; "
+        "it was not created again."
+        for number, created_at in _earlier_orders(ctx, buyer, [data.number for data in batch])
+    }
     seen: set[str] = set()
     for data in batch:
         if not data.lines:
@@ -88,6 +95,61 @@ def _refusals(ctx: ServiceContext, buyer: Organization, batch: list[OrderInput])
             refused.setdefault(data.number, f"Purchase order {data.number} appears twice.")
         seen.add(data.number)
     return refused
+
+
+def _insert_orders(
+    ctx: ServiceContext,
+    vendor: Organization,
+    buyer: Organization,
+    accepted: list[OrderInput],
+    source: str,
+) -> list[int]:
+    """Insert the order rows; their ids, in the order of ``accepted``."""
+    now = ctx.now()
+    rows = [
+        {
+            "owner_org_id": vendor.id,
+            "buyer_org_id": buyer.id,
+            "number": data.number,
+            "order_date": data.order_date,
+            "requested_delivery_date": data.requested_delivery_date,
+            "currency": data.currency,
+            "parties": data.parties,
+            "source": source,
+            "status": OrderStatus.received,
+            "created_at": now,
+        }
+        for data in accepted
+    ]
+    ids = allocate_ids(ctx.db, Order, len(rows))
+    if ids is None:
+        returning = insert(Order).returning(Order.id, sort_by_parameter_order=True)
+        return list(ctx.db.scalars(returning, rows))
+    for order_id, row in zip(ids, rows, strict=True):
+        row["id"] = order_id
+    insert_rows(ctx.db, Order, rows)
+    return ids
+
+
+def _insert_lines(ctx: ServiceContext, ids: list[int], accepted: list[OrderInput]) -> None:
+    insert_rows(
+        ctx.db,
+        OrderLine,
+        [
+            {
+                "order_id": order_id,
+                "line_number": line.line_number,
+                "quantity": line.quantity,
+                "unit": line.unit or "EA",
+                "unit_price": line.unit_price,
+                "product_ids": line.product_ids,
+                "description": line.description[:500],
+                "shipped_quantity": Decimal(0),
+            }
+            for order_id, data in zip(ids, accepted, strict=True)
+            for line in data.lines
+        ],
+    )
 
 
 def place_orders(
@@ -109,47 +171,8 @@ def place_orders(
     accepted = [data for data in batch if data.number not in placement.refused]
     if not accepted:
         return placement
-    now = ctx.now()
-    orders = [
-        {
-            "owner_org_id": vendor.id,
-            "buyer_org_id": buyer.id,
-            "number": data.number,
-            "order_date": data.order_date,
-            "requested_delivery_date": data.requested_delivery_date,
-            "currency": data.currency,
-            "parties": data.parties,
-            "source": source,
-            "status": OrderStatus.received,
-            "created_at": now,
-        }
-        for data in accepted
-    ]
-    ids = allocate_ids(ctx.db, Order, len(orders))
-    if ids is None:
-        ids = ctx.db.scalars(
-            insert(Order).returning(Order.id, sort_by_parameter_order=True), orders
-        ).all()
-    else:
-        insert_rows(ctx.db, Order, [{"id": i, **row} for i, row in zip(ids, orders, strict=True)])
-    insert_rows(
-        ctx.db,
-        OrderLine,
-        [
-            {
-                "order_id": order_id,
-                "line_number": line.line_number,
-                "quantity": line.quantity,
-                "unit": line.unit or "EA",
-                "unit_price": line.unit_price,
-                "product_ids": line.product_ids,
-                "description": line.description[:500],
-                "shipped_quantity": Decimal(0),
-            }
-            for order_id, data in zip(ids, accepted, strict=True)
-            for line in data.lines
-        ],
-    )
+    ids = _insert_orders(ctx, vendor, buyer, accepted, source)
+    _insert_lines(ctx, ids, accepted)
     audit.record_many(
         ctx,
         "order.received",
