@@ -276,11 +276,15 @@ def _ingest_interchange(
     )
 
 
-def _create_orders(
-    ctx, profile, ic: Interchange, row: EdiInterchange, report: IngestReport
-) -> None:
-    """Every accepted purchase order of the interchange, placed as one batch."""
-    notes, batch, control_numbers = [], [], {}
+def _purchase_orders(ic: Interchange) -> tuple[list[OrderInput], dict[str, str], list[str]]:
+    """The accepted purchase orders of ``ic`` as order inputs, each number's transaction set
+    control number, and a note per set that cannot be mapped.
+
+    A mapped set's segments are released at once: nothing reads them again (acknowledgments
+    need statuses and errors only), and every object still held makes each of the garbage
+    collector's full passes longer.
+    """
+    batch, control_numbers, notes = [], {}, []
     for tx in ic.transactions:
         if tx.type not in PURCHASE_ORDERS or tx.status == Status.REJECTED:
             continue
@@ -289,8 +293,17 @@ def _create_orders(
         except MappingError as error:
             notes.append(f"{tx.type} {tx.control_number}: {error}")
             continue
+        tx.segments.clear()
         batch.append(_order_input(po))
         control_numbers.setdefault(po.number, tx.control_number)
+    return batch, control_numbers, notes
+
+
+def _create_orders(
+    ctx, profile, ic: Interchange, row: EdiInterchange, report: IngestReport
+) -> None:
+    """Every accepted purchase order of the interchange, placed as one batch."""
+    batch, control_numbers, notes = _purchase_orders(ic)
     try:
         placement = place_orders(
             ctx, vendor=profile.vendor, buyer=profile.organization, batch=batch, source="edi"
