@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+import signal
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, get_debug_flag, run_command, with_appcontext
+from werkzeug.serving import is_running_from_reloader
 
 from app import create_app, demo
+from app.worker import start_in_process, worker_for
 from documents.storage import sweep, verify_all
 from integrations.edi.cli import edi
 from integrations.edi_exchange import folder
@@ -211,6 +216,44 @@ def leads_expire() -> None:
         ctx.clock = current_app.extensions["concord.clock"]
         returned = lead_service.expire_claims(ctx)
     click.echo(f"{returned} claim(s) expired.", err=True)
+
+
+@main.command("worker")
+@click.option("--once", is_flag=True, help="Run the due jobs and maintenance once, then exit.")
+@click.option("--poll", type=float, default=1.0, show_default=True, help="Seconds between looks.")
+def worker(once: bool, poll: float) -> None:
+    """Run background jobs (lead imports) and, once a minute, expire lapsed claims and shares.
+
+    Start as many as you like on PostgreSQL; on SQLite run one. SIGTERM or Ctrl-C stops it
+    after the job in hand.
+    """
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    runner = worker_for(current_app._get_current_object(), poll_seconds=poll)
+    if once:
+        runner.maintain(force=True)
+        click.echo(f"{runner.drain()} job(s) run.", err=True)
+        return
+    stop = threading.Event()
+
+    def _stop(_signal: int, _frame: object) -> None:
+        click.echo("Stopping after the job in hand.", err=True)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    runner.run(stop)
+
+
+@main.command("run", params=list(run_command.params), help=run_command.help, with_appcontext=False)
+def run(**options) -> None:
+    """Flask's ``run``, plus a worker thread when CONCORD_RUN_JOBS_IN_PROCESS is on (by default
+    in development), started in the process that serves (the reloader's child, if reloading)."""
+    app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+    reload = get_debug_flag() if options["reload"] is None else options["reload"]
+    serving = not reload or is_running_from_reloader()
+    if app.extensions["concord.settings"].run_jobs_in_process and serving:
+        start_in_process(app)
+    run_command.callback(**options)
 
 
 @main.group()

@@ -24,6 +24,11 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
     return int(raw) if raw not in (None, "") else default
 
 
+def _flag(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    return raw in ("1", "true", "yes", "on") if raw else default
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str
@@ -42,6 +47,8 @@ class Settings:
     max_upload_bytes: int = 100 * 1024 * 1024
     #: How many reverse proxies (load balancers) set X-Forwarded-For in front of the app.
     trusted_proxies: int = 0
+    #: ``concord run`` also runs background jobs in a thread (development: no worker needed).
+    run_jobs_in_process: bool = False
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -89,4 +96,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         absolute_timeout=timedelta(hours=_int(env, "CONCORD_ABSOLUTE_TIMEOUT_HOURS", 12)),
         max_upload_bytes=_int(env, "CONCORD_MAX_UPLOAD_MB", 100) * 1024 * 1024,
         trusted_proxies=_int(env, "CONCORD_TRUSTED_PROXIES", 0),
+        run_jobs_in_process=_flag(
+            env, "CONCORD_RUN_JOBS_IN_PROCESS", default=app_env == "development"
+        ),
     )

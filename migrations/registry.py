@@ -1,6 +1,7 @@
 """Every model module, imported so that the metadata Alembic compares against is complete."""
 
 from integrations.edi_exchange import models as edi_models  # noqa: F401
+from partners import jobs as job_models  # noqa: F401
 from partners import models as partner_models  # noqa: F401
 from partners.db import Base
 from partners.sharing import models as sharing_models  # noqa: F401

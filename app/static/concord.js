@@ -6,3 +6,40 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// An import's page: poll its progress, move the bar, and reload once it has finished.
+(() => {
+  const box = document.querySelector("[data-progress-url]");
+  if (!box) {
+    return;
+  }
+  const bar = box.querySelector("progress");
+  const note = box.querySelector("[data-progress-note]");
+  const poll = async () => {
+    let wait = 1000;
+    try {
+      const response = await fetch(box.dataset.progressUrl, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      if (response.ok) {
+        const state = await response.json();
+        if (state.finished) {
+          window.location.reload();
+          return;
+        }
+        if (state.total) {
+          bar.max = state.total;
+          bar.value = state.done;
+        }
+        note.textContent = state.message;
+      } else {
+        wait = 5000;
+      }
+    } catch (error) {
+      wait = 5000;
+    }
+    window.setTimeout(poll, wait);
+  };
+  window.setTimeout(poll, 1000);
+})();

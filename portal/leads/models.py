@@ -6,10 +6,11 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from partners.db import Base, UTCDateTime, string_enum, utcnow
+from partners.jobs import Job
 from partners.roles import Tier
 
 
@@ -67,6 +68,11 @@ class Lead(Base):
     assigned_team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: The CSV import that created the lead (``portal.leads.imports``).
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("lead_import.id", ondelete="SET NULL"))
+    #: An earlier lead of the owner with the same email or company domain: the import was told
+    #: to take the row anyway, marked as a possible duplicate.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("lead.id", ondelete="SET NULL"))
 
     def __repr__(self) -> str:
         return f"<Lead {self.id} {self.company} {self.status.value}>"
@@ -183,3 +189,72 @@ class LeadScoringRule(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+#: A bulk import's scoring and grants select its leads by batch; few leads have one.
+Index(
+    "ix_lead_import_id",
+    Lead.import_id,
+    postgresql_where=Lead.import_id.is_not(None),
+    sqlite_where=Lead.import_id.is_not(None),
+)
+#: Deleting a lead looks for the leads marked as its duplicates.
+Index(
+    "ix_lead_duplicate_of_id",
+    Lead.duplicate_of_id,
+    postgresql_where=Lead.duplicate_of_id.is_not(None),
+    sqlite_where=Lead.duplicate_of_id.is_not(None),
+)
+#: Duplicate checks look an owner's leads up by company domain, and by address within one.
+Index("ix_lead_owner_domain_email", Lead.owner_org_id, Lead.email_domain, Lead.contact_email)
+
+
+class ImportStatus(StrEnum):
+    #: Uploaded; its columns are being mapped and previewed.
+    draft = "draft"
+    #: Its job will check every row and import them all, or none.
+    queued = "queued"
+    imported = "imported"
+    #: Some rows had errors, so nothing was imported.
+    invalid = "invalid"
+
+
+class LeadImport(Base):
+    """A CSV file of leads an owner uploaded, how its columns map to lead fields, and what
+    importing it did. The file itself is in document storage."""
+
+    __tablename__ = "lead_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: As uploaded, for people to recognise (never used as a path).
+    filename: Mapped[str] = mapped_column(String(200))
+    blob_sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    delimiter: Mapped[str] = mapped_column(String(1))
+    #: The header row's names, in order.
+    headers: Mapped[list] = mapped_column(JSON, default=list)
+    #: Data rows in the file (blank rows not counted).
+    row_count: Mapped[int] = mapped_column(Integer)
+    #: Lead field → column index (null: not imported).
+    mapping: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Rows that duplicate a lead are left out; unset, they are imported and marked.
+    skip_duplicates: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Put the imported leads in the pool at once.
+    publish: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[ImportStatus] = mapped_column(
+        string_enum(ImportStatus), default=ImportStatus.draft
+    )
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id"))
+    imported_count: Mapped[int] = mapped_column(Integer, default=0)
+    duplicate_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: Rows not imported because they duplicate a lead.
+    skipped_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: Rows with errors, and the first of them: ``[{"row": 7, "problems": ["…"]}]``.
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    job: Mapped[Job | None] = relationship()

@@ -557,3 +557,6 @@ def delete_scoring_rule(scoring_rule_id: int):
 @bp.app_template_filter("money")
 def _money(value) -> str:
     return "—" if value is None else f"{value:,.2f}"
+
+
+from portal.leads import import_views  # noqa: E402, F401 - the CSV import pages, on this blueprint

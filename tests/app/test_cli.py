@@ -4,6 +4,7 @@ import hashlib
 import io
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -16,10 +17,13 @@ from app.demo_edi import interchange
 from documents.storage import open_storage
 from partners.db import make_engine, make_session_factory
 from partners.models import ApiToken, Organization, Partnership, User
+from partners.roles import OrgKind, Role
 from partners.tokens import hash_secret
+from portal.leads import imports
+from portal.leads.models import ImportStatus, Lead, LeadImport
 from portal.orders.models import Order
 
-from factories import trading_partner
+from factories import context, create_org, create_user, trading_partner
 
 CONCORD = str(Path(sys.executable).parent / "concord")
 
@@ -165,3 +169,47 @@ def test_drop_folder_then_storage_verify_and_sweep(concord, fresh_database_url, 
     stored.write_bytes(b"tampered")
     verify = concord("storage", "verify")
     assert verify.returncode == 1 and "corrupt" in verify.stdout
+
+
+def _queued_import(database_url: str, storage_root: Path) -> int:
+    """A vendor's CSV import, uploaded and started (its job queued), committed."""
+    storage = open_storage(storage_root.as_uri())
+    db = _session(database_url)
+    member = create_user(db, create_org(db, OrgKind.vendor), Role.member)
+    ctx = context(db, member, storage=storage)
+    data = io.BytesIO(b"Company,Email\nAlpha,ann@alpha.example\nBeta,bob@beta.example\n")
+    lead_import = imports.upload(ctx, "leads.csv", data)
+    imports.start_import(ctx, lead_import.id, imports.ImportOptions(lead_import.mapping))
+    db.commit()
+    return lead_import.id
+
+
+def test_worker_once_runs_the_queued_jobs_and_exits(concord, fresh_database_url, tmp_path):
+    import_id = _queued_import(fresh_database_url, tmp_path / "inst" / "documents")
+    result = concord("worker", "--once")
+    assert result.returncode == 0, result.stderr
+    assert "1 job(s) run." in result.stderr
+    with _session(fresh_database_url) as db:
+        assert db.get(LeadImport, import_id).status == ImportStatus.imported
+        companies = db.scalars(select(Lead.company).where(Lead.import_id == import_id)).all()
+    assert sorted(companies) == ["Alpha", "Beta"]
+    assert "0 job(s) run." in concord("worker", "--once").stderr
+
+
+def test_worker_stops_on_sigterm(concord, fresh_database_url, tmp_path):
+    env = {
+        **os.environ,
+        "CONCORD_DATABASE_URL": fresh_database_url,
+        "CONCORD_INSTANCE_PATH": str(tmp_path / "inst"),
+    }
+    worker = subprocess.Popen(
+        [CONCORD, "worker", "--poll", "0.2"], env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert "started" in worker.stderr.readline()
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0
+        rest = worker.stderr.read()
+    finally:
+        worker.kill()
+    assert "Stopping after the job in hand." in rest and "stopped" in rest

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # Document purpose: neutral name ↔ X12 353 ↔ EDIFACT 1225.
 PURPOSES = {
@@ -22,6 +23,7 @@ class MappingError(ValueError):
     """A supported document lacks what its model needs (e.g. an unreadable date)."""
 
 
+@lru_cache(maxsize=4096)  # a file repeats a few dates thousands of times
 def to_date(text: str, fmt: str = "102") -> date | None:
     """CCYYMMDD / YYMMDD (X12 DT) or an EDIFACT date in format 102, 203 or 101."""
     if not text:

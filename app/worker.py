@@ -1,0 +1,59 @@
+"""The worker as the app configures it: ``concord worker``, and in development a thread of
+``concord run`` (``CONCORD_RUN_JOBS_IN_PROCESS``), so imports finish without a second process."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+import portal.leads.imports  # noqa: F401 - registers the leads.import job handler
+from partners.context import ServiceContext
+from partners.jobs import Periodic, Worker
+from partners.models import User
+from partners.sharing.shares import expire_shares
+from portal.leads.service import expire_claims
+
+logger = logging.getLogger(__name__)
+
+#: What the worker loop runs once a minute besides jobs.
+MAINTENANCE = (
+    Periodic("leads.expire_claims", expire_claims),
+    Periodic("sharing.expire_shares", expire_shares),
+)
+
+
+def worker_for(app: Flask, **options) -> Worker:
+    """A worker using the app's database, storage, mailer and clock."""
+    settings = app.extensions["concord.settings"]
+    clock = app.extensions["concord.clock"]
+
+    def make_context(db: Session, actor: User | None) -> ServiceContext:
+        return ServiceContext(
+            db=db,
+            actor=actor,
+            mailer=app.extensions["concord.mailer"],
+            base_url=settings.base_url,
+            ip="worker",
+            clock=clock,
+            storage=app.extensions["concord.storage"],
+        )
+
+    return Worker(
+        app.extensions["concord.db"].factory,
+        make_context,
+        clock=clock,
+        maintenance=MAINTENANCE,
+        **options,
+    )
+
+
+def start_in_process(app: Flask) -> threading.Event:
+    """Run a worker in a daemon thread of this process; set the returned event to stop it."""
+    stop = threading.Event()
+    worker = worker_for(app)
+    threading.Thread(target=worker.run, args=(stop,), name="concord-worker", daemon=True).start()
+    logger.info("jobs run in this process (CONCORD_RUN_JOBS_IN_PROCESS)")
+    return stop

@@ -1,0 +1,589 @@
+"""Importing leads from a CSV file: upload, map columns, preview, then a job imports every row
+or none.
+
+1. :func:`upload` checks the file (size, UTF-8, a header and rows), stores it in document
+   storage and guesses the column mapping from the header.
+2. :func:`check` reads every row with a mapping: the errors (with row numbers as in the file),
+   the duplicates, and the first rows as they will be imported. The preview page shows it.
+3. :func:`start_import` queues the ``leads.import`` job; :func:`import_leads` runs the same
+   check again, and only if no row has an error inserts every row in one transaction (COPY on
+   PostgreSQL, in chunks), scores and shares them set-based, and writes one audit entry.
+
+A row duplicates a lead when it has the same contact email as one of the owner's leads, or the
+same email domain unless that is a free-mail provider's; an earlier row of the same file counts
+too. Duplicates are left out, or imported and marked with ``duplicate_of_id``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any, BinaryIO
+
+from sqlalchemy import ColumnElement, Select, String, any_, func, literal, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
+
+from documents.storage import ObjectNotFound, TooLarge
+from partners import audit, jobs
+from partners.context import NotFound, ServiceContext, ServiceError
+from partners.db import allocate_ids, insert_rows
+from partners.models import User
+from partners.roles import Role
+from partners.sharing import require_role
+from partners.sharing.grants import grant_new_leads
+from portal.leads import import_csv, scoring
+from portal.leads.import_csv import CsvError, Mapping
+from portal.leads.models import ImportStatus, Lead, LeadImport, LeadStatus
+
+IMPORT_JOB = "leads.import"
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+MAX_IMPORT_ROWS = 250_000
+PREVIEW_ROWS = 20
+#: Rows with errors kept for the page; the total is counted.
+ERRORS_KEPT = 100
+#: Rows per COPY (or executemany) and per progress report while inserting.
+CHUNK_ROWS = 5_000
+#: Rows between progress reports while checking.
+CHECK_PROGRESS_EVERY = 2_000
+#: Imports from this size on refresh the planner's statistics before scoring and sharing.
+ANALYZE_AFTER_ROWS = 1_000
+#: Values per IN list when looking up an owner's leads.
+LOOKUP_CHUNK = 500
+READ_CHUNK = 256 * 1024
+#: Two imports of one owner take turns (PostgreSQL advisory lock: this key and the owner's id).
+IMPORT_LOCK = 0x1EAD
+_FREE_MAIL = """
+gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.fr yahoo.de ymail.com hotmail.com
+hotmail.co.uk hotmail.fr hotmail.de outlook.com outlook.de live.com live.co.uk msn.com
+icloud.com me.com mac.com aol.com gmx.de gmx.net gmx.com gmx.at gmx.ch web.de t-online.de
+freenet.de posteo.de mailbox.org proton.me protonmail.com pm.me mail.com email.com zoho.com
+yandex.ru yandex.com mail.ru qq.com 163.com 126.com naver.com orange.fr free.fr laposte.net
+sfr.fr wanadoo.fr libero.it virgilio.it btinternet.com comcast.net verizon.net att.net
+sbcglobal.net hey.com fastmail.com tutanota.com seznam.cz wp.pl o2.pl interia.pl
+"""
+#: A shared address domain says nothing about the company.
+FREE_MAIL_DOMAINS = frozenset(_FREE_MAIL.split())
+
+ProgressFn = Callable[[int, int | None, str | None], None]
+
+
+def _member(ctx: ServiceContext) -> User:
+    actor = ctx.actor
+    assert actor is not None
+    require_role(actor, Role.member)
+    return actor
+
+
+# Upload ----------------------------------------------------------------------------------------
+
+
+def _chunks(stream: BinaryIO) -> Iterator[bytes]:
+    stream.seek(0)
+    while chunk := stream.read(READ_CHUNK):
+        yield chunk
+
+
+def _seekable(stream: BinaryIO) -> BinaryIO:
+    if stream.seekable():
+        return stream
+    spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    while chunk := stream.read(READ_CHUNK):
+        spooled.write(chunk)
+        if spooled.tell() > MAX_IMPORT_BYTES:
+            break
+    return spooled  # type: ignore[return-value]
+
+
+def _size(stream: BinaryIO) -> int:
+    size = stream.seek(0, 2)
+    stream.seek(0)
+    return size
+
+
+def _display_name(filename: str) -> str:
+    name = PurePosixPath(filename.replace("\\", "/")).name
+    return "".join(c for c in name if c.isprintable())[:200] or "leads.csv"
+
+
+def upload(ctx: ServiceContext, filename: str, stream: BinaryIO) -> LeadImport:
+    """Check and store an uploaded CSV; the import starts as a draft with guessed columns."""
+    actor = _member(ctx)
+    stream = _seekable(stream)
+    if _size(stream) > MAX_IMPORT_BYTES:
+        raise ServiceError(_too_large())
+    try:
+        found = import_csv.inspect(lambda: _chunks(stream), MAX_IMPORT_ROWS)
+    except CsvError as problem:
+        raise ServiceError(str(problem)) from None
+    stream.seek(0)
+    try:
+        blob = ctx.files().put(stream, max_bytes=MAX_IMPORT_BYTES)
+    except TooLarge:
+        raise ServiceError(_too_large()) from None
+    lead_import = LeadImport(
+        owner_org_id=actor.organization_id,
+        created_by_id=actor.id,
+        filename=_display_name(filename),
+        blob_sha256=blob.sha256,
+        size=blob.size,
+        delimiter=found.delimiter,
+        headers=found.headers,
+        row_count=found.rows,
+        mapping=import_csv.guess_mapping(found.headers),
+        status=ImportStatus.draft,
+        created_at=ctx.now(),
+    )
+    ctx.db.add(lead_import)
+    ctx.db.flush()
+    return lead_import
+
+
+def _too_large() -> str:
+    return f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; split it into parts."
+
+
+def get_import(db: Session, user: User, import_id: int) -> LeadImport:
+    """One of the user's organization's imports, or NotFound."""
+    lead_import = db.get(LeadImport, import_id)
+    if lead_import is None or lead_import.owner_org_id != user.organization_id:
+        raise NotFound()
+    return lead_import
+
+
+def organization_imports(user: User) -> Select[tuple[LeadImport]]:
+    return (
+        select(LeadImport)
+        .where(LeadImport.owner_org_id == user.organization_id)
+        .order_by(LeadImport.created_at.desc(), LeadImport.id.desc())
+    )
+
+
+@dataclass(frozen=True)
+class ImportState:
+    """Where an import stands, for its page and the progress it polls."""
+
+    #: ``draft``, ``queued``, ``running``, ``imported``, ``invalid`` or ``failed``.
+    status: str
+    finished: bool
+    done: int
+    total: int | None
+    message: str
+
+
+def state(lead_import: LeadImport) -> ImportState:
+    """The import's own outcome once it has one; until then its job's status and progress."""
+    job = lead_import.job
+    if job is None:
+        return ImportState(lead_import.status.value, False, 0, None, "")
+    if lead_import.status in (ImportStatus.imported, ImportStatus.invalid):
+        total = job.progress_total
+        return ImportState(lead_import.status.value, True, total or 0, total, job.message)
+    return ImportState(
+        job.status.value, job.finished, job.progress_done, job.progress_total, job.message
+    )
+
+
+def checked_mapping(lead_import: LeadImport, mapping: Mapping) -> Mapping:
+    """Every field, each mapped to one of the file's columns or to nothing; company required."""
+    columns = range(len(lead_import.headers))
+    checked = {f.name: mapping.get(f.name) for f in import_csv.FIELDS}
+    if any(index is not None and index not in columns for index in checked.values()):
+        raise ServiceError("Choose columns of this file.")
+    if checked["company"] is None:
+        raise ServiceError("Choose the column that holds the company name.")
+    return checked
+
+
+# Checking every row --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """What a row duplicates: one of the owner's leads, or an earlier row of the file."""
+
+    lead_id: int | None = None
+    row: int | None = None
+
+
+@dataclass
+class PreviewRow:
+    row: int
+    #: Field → the value as it will be stored, or as written when it has an error.
+    values: dict[str, str]
+    problems: list[str]
+
+
+@dataclass
+class Check:
+    """Everything reading the file with a mapping found."""
+
+    rows: int = 0
+    error_count: int = 0
+    #: The first ERRORS_KEPT rows with errors: ``{"row": …, "problems": [...]}``.
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    #: Row number → what it duplicates (found by :func:`_find_duplicates`).
+    duplicates: dict[int, Duplicate] = field(default_factory=dict)
+    preview: list[PreviewRow] = field(default_factory=list)
+    #: ``(row, dedupe key)`` of the valid rows with an email, in file order.
+    keys: list[tuple[int, str]] = field(default_factory=list, repr=False)
+
+    @property
+    def valid(self) -> bool:
+        return self.error_count == 0
+
+    def add_errors(self, row: int, problems: list[str]) -> None:
+        self.error_count += 1
+        if len(self.errors) < ERRORS_KEPT:
+            self.errors.append({"row": row, "problems": problems})
+
+
+def dedupe_key(email: str) -> str | None:
+    """What two duplicate leads share: the address at a free-mail provider, else its domain."""
+    if not email:
+        return None
+    domain = email.rpartition("@")[2]
+    return email if domain in FREE_MAIL_DOMAINS else "@" + domain
+
+
+def _data_rows(
+    ctx: ServiceContext, blob_sha256: str, delimiter: str
+) -> Iterator[tuple[int, list[str]]]:
+    """The file's non-blank rows after the header, read from storage."""
+    try:
+        chunks = ctx.files().open(blob_sha256)
+    except ObjectNotFound:
+        raise ServiceError("The uploaded file is no longer stored; upload it again.") from None
+    try:
+        for number, values in import_csv.read_rows(chunks, delimiter):
+            if number > 1 and not import_csv.is_blank(values):
+                yield number, values
+    except CsvError as problem:
+        raise ServiceError(str(problem)) from None
+
+
+def _shown_values(values: list[str], mapping: Mapping, details: dict[str, Any]) -> dict[str, str]:
+    shown = {}
+    for name, index in mapping.items():
+        if name in details:
+            value = details[name]
+            shown[name] = "" if value is None else str(value)
+        else:
+            shown[name] = values[index].strip() if index is not None and index < len(values) else ""
+    return shown
+
+
+def _read(
+    ctx: ServiceContext,
+    blob_sha256: str,
+    delimiter: str,
+    mapping: Mapping,
+    progress: Callable[[int], None] | None = None,
+) -> Check:
+    """Clean and check every row, without the database: errors, each row's dedupe key, and
+    the first rows for the preview."""
+    found = Check()
+    for number, values in _data_rows(ctx, blob_sha256, delimiter):
+        found.rows += 1
+        details, problems = import_csv.clean_row(values, mapping)
+        if problems:
+            found.add_errors(number, problems)
+        elif key := dedupe_key(details["contact_email"]):
+            found.keys.append((number, key))
+        if len(found.preview) < PREVIEW_ROWS:
+            shown = _shown_values(values, mapping, {} if problems else details)
+            found.preview.append(PreviewRow(number, shown, problems))
+        if progress and found.rows % CHECK_PROGRESS_EVERY == 0:
+            progress(found.rows)
+    return found
+
+
+def _find_duplicates(db: Session, owner_org_id: int, found: Check) -> None:
+    """Mark the rows that share a dedupe key with one of the owner's leads or an earlier row."""
+    existing = _existing_leads(db, owner_org_id, {key for _, key in found.keys})
+    first_rows: dict[str, int] = {}
+    for number, key in found.keys:
+        if key in existing:
+            found.duplicates[number] = Duplicate(lead_id=existing[key])
+        elif key in first_rows:
+            found.duplicates[number] = Duplicate(row=first_rows[key])
+        else:
+            first_rows[key] = number
+
+
+def check(ctx: ServiceContext, lead_import: LeadImport, mapping: Mapping) -> Check:
+    """Read every row with ``mapping``: errors, duplicates, and the first rows for the preview."""
+    mapping = checked_mapping(lead_import, mapping)
+    found = _read(ctx, lead_import.blob_sha256, lead_import.delimiter, mapping)
+    _find_duplicates(ctx.db, lead_import.owner_org_id, found)
+    return found
+
+
+def _one_of(db: Session, column: ColumnElement[str], values: set[str]) -> list[ColumnElement]:
+    """Conditions that together cover ``column IN values``: one array parameter on
+    PostgreSQL, IN lists of LOOKUP_CHUNK elsewhere."""
+    ordered = sorted(values)
+    if db.get_bind().dialect.name == "postgresql":
+        return [column == any_(literal(ordered, ARRAY(String)))] if ordered else []
+    return [column.in_(ordered[i : i + LOOKUP_CHUNK]) for i in range(0, len(ordered), LOOKUP_CHUNK)]
+
+
+def _existing_leads(db: Session, owner_org_id: int, keys: set[str]) -> dict[str, int]:
+    """Dedupe key → the owner's first lead with it (index ``ix_lead_owner_domain_email``)."""
+    owner = Lead.owner_org_id == owner_org_id
+    found: dict[str, int] = {}
+    domains = {key[1:] for key in keys if key.startswith("@")}
+    for condition in _one_of(db, Lead.email_domain, domains):
+        query = select(Lead.email_domain, func.min(Lead.id)).where(owner, condition)
+        found.update(("@" + d, i) for d, i in db.execute(query.group_by(Lead.email_domain)))
+    emails = keys - {"@" + domain for domain in domains}
+    for condition in _one_of(db, Lead.contact_email, emails):
+        query = select(Lead.contact_email, func.min(Lead.id)).where(
+            owner, Lead.email_domain.in_(FREE_MAIL_DOMAINS), condition
+        )
+        found.update((e, i) for e, i in db.execute(query.group_by(Lead.contact_email)))
+    return found
+
+
+# Starting and running the import -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    mapping: Mapping
+    skip_duplicates: bool = True
+    publish: bool = False
+
+
+class AlreadyStarted(ServiceError):
+    """The import was started before (another tab, a double click, the back button)."""
+
+
+def start_import(ctx: ServiceContext, import_id: int, options: ImportOptions) -> LeadImport:
+    """Queue the job that imports the file with these options; a draft starts once."""
+    actor = _member(ctx)
+    lead_import = get_import(ctx.db, actor, import_id)
+    mapping = checked_mapping(lead_import, options.mapping)
+    started = ctx.db.execute(
+        update(LeadImport)
+        .where(LeadImport.id == lead_import.id, LeadImport.status == ImportStatus.draft)
+        .values(
+            status=ImportStatus.queued,
+            mapping=mapping,
+            skip_duplicates=options.skip_duplicates,
+            publish=options.publish,
+        )
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    if not started:
+        raise AlreadyStarted("This import has already been started.")
+    job = jobs.enqueue(
+        ctx.db,
+        IMPORT_JOB,
+        {
+            "import_id": lead_import.id,
+            "blob_sha256": lead_import.blob_sha256,
+            "delimiter": lead_import.delimiter,
+            "mapping": mapping,
+            "rows": lead_import.row_count,
+        },
+        now=ctx.now(),
+        organization_id=actor.organization_id,
+        created_by_id=actor.id,
+    )
+    lead_import.job_id = job.id
+    return lead_import
+
+
+@jobs.job_handler(IMPORT_JOB)
+def _run_import(ctx: ServiceContext, run: jobs.JobRun) -> str:
+    return import_leads(ctx, run.payload, run.progress)
+
+
+def import_leads(ctx: ServiceContext, payload: dict[str, Any], progress: ProgressFn) -> str:
+    """Import a queued import's file: every row, or none if any row has an error. Returns what
+    happened, in words.
+
+    The file is read and checked before the transaction begins, so its progress shows and, on
+    SQLite, nobody waits for us meanwhile. Then one transaction (the caller's) finds the
+    duplicates, inserts the rows, scores and shares the new leads and writes the audit entry.
+    """
+    actor = _member(ctx)
+    rows = payload["rows"]
+    total = 2 * rows
+
+    def checking(done: int) -> None:
+        progress(done, total, f"Checking rows: {done:,} of {rows:,}.")
+
+    checking(0)
+    found = _read(ctx, payload["blob_sha256"], payload["delimiter"], payload["mapping"], checking)
+    if found.valid:
+        progress(rows, total, f"Importing {found.rows:,} rows.")
+    lead_import = _begin(ctx, actor, payload["import_id"])
+    if lead_import is None:
+        return "This import had already run."
+    if not found.valid:
+        lead_import.status = ImportStatus.invalid
+        lead_import.error_count, lead_import.errors = found.error_count, found.errors
+        return f"Nothing was imported: {found.error_count:,} row(s) have errors."
+    _find_duplicates(ctx.db, lead_import.owner_org_id, found)
+    lead_import.status = ImportStatus.imported
+    lead_import.duplicate_count = len(found.duplicates)
+    lead_import.skipped_count = len(found.duplicates) if lead_import.skip_duplicates else 0
+    lead_import.imported_count = found.rows - lead_import.skipped_count
+
+    def inserting(done: int) -> None:
+        of = lead_import.imported_count
+        progress(rows + done * rows // max(of, 1), total, f"Importing rows: {done:,} of {of:,}.")
+
+    _insert(ctx, lead_import, found, inserting)
+    progress(total, total, "Scoring and sharing the new leads.")
+    _analyze(ctx.db, lead_import.imported_count)
+    new_leads = select(Lead.id).where(Lead.import_id == lead_import.id)
+    scoring.score_leads(ctx.db, lead_import.owner_org_id, new_leads)
+    grant_new_leads(ctx.db, lead_import.owner_org_id, new_leads)
+    _audit(ctx, lead_import)
+    return _summary(lead_import)
+
+
+def _begin(ctx: ServiceContext, actor: User, import_id: int) -> LeadImport | None:
+    """Open the import's transaction by marking it finished (a write first: on SQLite a
+    transaction that read before someone else wrote cannot write); None if it already ran."""
+    _take_turn(ctx.db, actor.organization_id)
+    marked = ctx.db.execute(
+        update(LeadImport)
+        .where(
+            LeadImport.id == import_id,
+            LeadImport.owner_org_id == actor.organization_id,
+            LeadImport.status == ImportStatus.queued,
+        )
+        .values(finished_at=ctx.now())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    lead_import = ctx.db.get(LeadImport, import_id)
+    if lead_import is None or lead_import.owner_org_id != actor.organization_id:
+        raise jobs.JobFailed("This import no longer exists.")
+    return lead_import if marked else None
+
+
+def _take_turn(db: Session, owner_org_id: int) -> None:
+    """Two imports of one owner run one after the other, so neither misses the other's rows as
+    duplicates (SQLite has one writer anyway)."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(
+            text("SELECT pg_advisory_xact_lock(:key, :owner)"),
+            {"key": IMPORT_LOCK, "owner": owner_org_id},
+        )
+
+
+def _reserve_ids(db: Session, count: int) -> Iterator[int]:
+    """Primary keys for the new leads, known before inserting them so a duplicate row can point
+    at an earlier one. SQLite hands out max(id) + 1, and we are its one writer."""
+    reserved = allocate_ids(db, Lead, count)
+    if reserved is not None:
+        return iter(reserved)
+    start = (db.scalar(select(func.max(Lead.id))) or 0) + 1
+    return iter(range(start, start + count))
+
+
+def _analyze(db: Session, inserted: int) -> None:
+    """Refresh PostgreSQL's statistics of the lead table after a large insert (ANALYZE counts
+    the rows of its own transaction). With stale ones it takes the new leads for one row and
+    picks nested loops, quadratic in the import, for the set-based scoring and grants."""
+    if inserted >= ANALYZE_AFTER_ROWS and db.get_bind().dialect.name == "postgresql":
+        db.execute(text("ANALYZE lead"))
+
+
+def _fixed_columns(ctx: ServiceContext, lead_import: LeadImport) -> dict[str, Any]:
+    """What every imported lead has in common, with the column defaults an ORM insert would
+    apply (COPY applies none)."""
+    defaults = {
+        column.name: column.default.arg
+        for column in Lead.__table__.columns
+        if column.default is not None and column.default.is_scalar
+    }
+    return {
+        **defaults,
+        "owner_org_id": lead_import.owner_org_id,
+        "status": LeadStatus.available if lead_import.publish else LeadStatus.new,
+        "created_at": ctx.now(),
+        "updated_at": ctx.now(),
+        "import_id": lead_import.id,
+    }
+
+
+def _insert(
+    ctx: ServiceContext,
+    lead_import: LeadImport,
+    found: Check,
+    progress: Callable[[int], None],
+) -> None:
+    """Insert the rows to import, CHUNK_ROWS at a time."""
+    ids = _reserve_ids(ctx.db, lead_import.imported_count)
+    fixed = _fixed_columns(ctx, lead_import)
+    pointed_at = {d.row for d in found.duplicates.values() if d.row is not None}
+    id_of_row: dict[int, int] = {}
+    batch: list[dict[str, Any]] = []
+    inserted = 0
+    for number, values in _data_rows(ctx, lead_import.blob_sha256, lead_import.delimiter):
+        duplicate = found.duplicates.get(number)
+        if duplicate and lead_import.skip_duplicates:
+            continue
+        lead_id = next(ids)
+        if number in pointed_at:
+            id_of_row[number] = lead_id
+        batch.append(
+            {
+                **fixed,
+                **lead_columns(import_csv.clean_row(values, lead_import.mapping)[0]),
+                "id": lead_id,
+                "duplicate_of_id": _duplicate_of(duplicate, id_of_row),
+            }
+        )
+        if len(batch) == CHUNK_ROWS:
+            insert_rows(ctx.db, Lead, batch)
+            inserted += len(batch)
+            batch = []
+            progress(inserted)
+    insert_rows(ctx.db, Lead, batch)
+
+
+def lead_columns(details: dict[str, Any]) -> dict[str, Any]:
+    """A cleaned row's lead columns: what ``LeadDetails(**details).columns()`` gives (the
+    cleaning already strips, lower-cases the email and upper-cases the country), without the
+    cost of building a dataclass per row."""
+    return {**details, "email_domain": details["contact_email"].rpartition("@")[2]}
+
+
+def _duplicate_of(duplicate: Duplicate | None, id_of_row: dict[int, int]) -> int | None:
+    if duplicate is None:
+        return None
+    return duplicate.lead_id if duplicate.row is None else id_of_row[duplicate.row]
+
+
+def _summary(lead_import: LeadImport) -> str:
+    summary = f"{lead_import.imported_count:,} lead(s) imported"
+    if lead_import.skipped_count:
+        summary += f"; {lead_import.skipped_count:,} duplicate(s) left out"
+    elif lead_import.duplicate_count:
+        summary += f", {lead_import.duplicate_count:,} of them marked as possible duplicates"
+    return summary + "."
+
+
+def _audit(ctx: ServiceContext, lead_import: LeadImport) -> None:
+    audit.record(
+        ctx,
+        "lead.imported",
+        lead_import,
+        summary=f"{lead_import.filename}: {_summary(lead_import)}",
+        after={
+            "file": lead_import.filename,
+            "rows": lead_import.row_count,
+            "imported": lead_import.imported_count,
+            "duplicates": lead_import.duplicate_count,
+            "skipped": lead_import.skipped_count,
+            "published": lead_import.publish,
+        },
+    )

@@ -1,0 +1,307 @@
+"""Importing leads from CSV through the service and its job: the file is checked before anything
+is stored, every row or none is imported, duplicates are flagged, and imported leads reach
+partners through the owner's sharing rules."""
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from documents.storage import open_storage
+from partners.context import NotFound
+from partners.jobs import Job, JobStatus, Worker
+from partners.models import AuditEntry
+from partners.roles import OrgKind, Role
+from partners.sharing import AccessLevel, lead_inbox
+from partners.sharing.models import GranteeKind
+from partners.sharing.rules import Grantee
+from portal.leads import imports
+from portal.leads.import_csv import clean_row, guess_mapping
+from portal.leads.imports import AlreadyStarted, ImportOptions
+from portal.leads.models import ImportStatus, Lead, LeadImport, LeadStatus
+from portal.leads.service import LeadDetails
+
+from factories import context, create_lead, create_org, create_partnership, create_rule, create_user
+
+HEADER = "Company,Contact,Email,Country,Region,Industry,Amount,Score"
+
+
+def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
+    return "\n".join((header, *rows)).encode() + b"\n"
+
+
+@pytest.fixture
+def storage(tmp_path):
+    return open_storage((tmp_path / "files").as_uri())
+
+
+@pytest.fixture
+def owner(db):
+    return create_user(db, create_org(db, OrgKind.vendor), Role.member)
+
+
+@pytest.fixture
+def ctx(db, owner, storage):
+    return context(db, owner, storage=storage)
+
+
+@pytest.fixture
+def worker(session_factory, storage):
+    return Worker(session_factory, lambda db, actor: context(db, actor, storage=storage))
+
+
+def upload(ctx, data: bytes, name: str = "leads.csv") -> LeadImport:
+    return imports.upload(ctx, name, io.BytesIO(data))
+
+
+def run_import(db, ctx, worker, lead_import: LeadImport, **options) -> LeadImport:
+    imports.start_import(ctx, lead_import.id, ImportOptions(lead_import.mapping, **options))
+    db.commit()
+    assert worker.run_next() == lead_import.job_id
+    db.expire_all()
+    return db.get(LeadImport, lead_import.id)
+
+
+def imported_leads(db, lead_import: LeadImport) -> list[Lead]:
+    query = select(Lead).where(Lead.import_id == lead_import.id).order_by(Lead.id)
+    return list(db.scalars(query))
+
+
+def test_columns_are_guessed_from_their_header_names():
+    headers = ["Account Name", "E-Mail", "Full name", "Country Code", "Territory", "Sector",
+               "Product", "UTM Campaign", "Deal size", "Lead score", "Notes"]  # fmt: skip
+    assert guess_mapping(headers) == {
+        "company": 0,
+        "contact_email": 1,
+        "contact_name": 2,
+        "country": 3,
+        "region": 4,
+        "industry": 5,
+        "product_line": 6,
+        "campaign": 7,
+        "amount": 8,
+        "score": 9,
+    }
+    # A column fills one field; unknown or missing ones map to nothing.
+    assert guess_mapping(["name", "company", "notes"]) == {
+        "company": 1,
+        "contact_name": 0,
+        **dict.fromkeys(
+            ("contact_email", "country", "region", "industry", "product_line", "campaign"), None
+        ),
+        "amount": None,
+        "score": None,
+    }
+
+
+def test_a_cleaned_row_gets_the_columns_the_lead_form_gives():
+    values = [" Acme ", " Ann ", " ANN@Acme.Example ", "de", "EMEA", "retail", "1.234,50", "7"]
+    details, problems = clean_row(values, guess_mapping(HEADER.split(",")))
+    assert problems == []
+    assert imports.lead_columns(details) == LeadDetails(**details).columns()
+    assert imports.lead_columns(details)["email_domain"] == "acme.example"
+
+
+def test_a_bom_and_semicolons_are_read(ctx):
+    data = "\ufeffFirma;E-Mail;Amount\nMüller GmbH;info@mueller.de;1.234,50\n".encode()
+    lead_import = upload(ctx, data.replace(b"Firma", b"Company"))
+    assert (lead_import.delimiter, lead_import.headers) == (";", ["Company", "E-Mail", "Amount"])
+    assert lead_import.row_count == 1
+    found = imports.check(ctx, lead_import, lead_import.mapping)
+    assert found.valid
+    assert found.preview[0].values["company"] == "Müller GmbH"
+    assert found.preview[0].values["amount"] == "1234.50"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"PK\x03\x04\x14\x00\x00\x00workbook", "Excel or OpenDocument workbook"),
+        (b"\x7fELF\x02\x01\x01\x00\x00\x00", "not a CSV file: it contains binary data"),
+        ("Company\nCafé Zürich\n".encode("latin-1"), "not UTF-8 text"),
+        (b"", "The file is empty."),
+        (b"Company,Email\n\n", "a header but no rows"),
+    ],
+)
+def test_files_that_are_not_lead_csvs_are_refused_and_nothing_is_stored(
+    db, ctx, storage, data, message
+):
+    with pytest.raises(imports.ServiceError, match=message):
+        upload(ctx, data)
+    assert db.scalar(select(func.count()).select_from(LeadImport)) == 0
+    assert list(storage.iter_objects()) == []
+
+
+def test_a_file_over_the_size_limit_is_refused(db, ctx, storage, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_IMPORT_BYTES", 100)
+    with pytest.raises(imports.ServiceError, match="larger than"):
+        upload(ctx, csv_bytes(*["Acme,Ann,ann@acme.example,DE,EMEA,retail,10,50"] * 5))
+    assert list(storage.iter_objects()) == []
+
+
+def test_the_preview_numbers_rows_as_the_file_does(ctx):
+    lead_import = upload(
+        ctx,
+        csv_bytes(
+            "Alpha,Ann,ann@alpha.example,DE,EMEA,retail,100,80",  # row 2
+            "",  # row 3: blank, skipped
+            'Beta,"Bob\nBrown",bob@beta.example,FR,EMEA,health,,',  # row 4, over two lines
+            "Gamma,Gil,not-an-email,Germany,EMEA,energy,lots,101",  # row 5
+            ",Dan,dan@delta.example,US,NA,,,",  # row 6
+        ),
+    )
+    assert lead_import.row_count == 4
+    found = imports.check(ctx, lead_import, lead_import.mapping)
+    assert [row.row for row in found.preview] == [2, 4, 5, 6]
+    assert found.preview[1].values["contact_name"] == "Bob\nBrown"
+    assert found.error_count == 2
+    assert found.errors == [
+        {
+            "row": 5,
+            "problems": [
+                "Email “not-an-email” is not an email address.",
+                "Country “Germany” is not a two-letter country code such as DE.",
+                "Amount “lots” is not an amount.",
+                "Score “101” is not a whole number from 0 to 100.",
+            ],
+        },
+        {"row": 6, "problems": ["Company is empty."]},
+    ]
+    assert found.preview[2].values["country"] == "Germany"  # shown as written
+    assert found.preview[0].values["country"] == "DE"
+
+
+def test_the_company_column_is_required(ctx):
+    lead_import = upload(ctx, csv_bytes("Alpha,Ann,ann@alpha.example,DE,EMEA,retail,1,2"))
+    with pytest.raises(imports.ServiceError, match="company name"):
+        imports.check(ctx, lead_import, {**lead_import.mapping, "company": None})
+
+
+def test_one_invalid_row_means_nothing_is_imported_and_the_errors_are_listed(db, ctx, worker):
+    rows = [f"Company {n},C {n},c{n}@company{n}.example,DE,EMEA,retail,10,50" for n in range(300)]
+    rows[149] = "Broken,,broken@,DE,EMEA,retail,10,50"  # row 151 of the file
+    lead_import = run_import(db, ctx, worker, upload(ctx, csv_bytes(*rows)))
+    assert lead_import.status == ImportStatus.invalid
+    assert (lead_import.error_count, lead_import.imported_count) == (1, 0)
+    assert lead_import.errors == [
+        {"row": 151, "problems": ["Email “broken@” is not an email address."]}
+    ]
+    assert imported_leads(db, lead_import) == []
+    job = db.get(Job, lead_import.job_id)
+    assert (job.status, job.message) == (
+        JobStatus.done,
+        "Nothing was imported: 1 row(s) have errors.",
+    )
+    assert imports.state(lead_import).finished
+
+
+DUPLICATES = (
+    "Acme Labs,Bea,bea@acme.example,DE,EMEA,retail,,",  # 2: same domain as the existing lead
+    "Solo One,Sam,sam@gmail.com,DE,EMEA,retail,,",  # 3: free mail: only the address counts
+    "Solo Two,Sue,sue@gmail.com,DE,EMEA,retail,,",  # 4
+    "Solo One again,Sam,SAM@gmail.com,DE,EMEA,retail,,",  # 5: row 3's address
+    "Newco,Nia,nia@newco.example,DE,EMEA,retail,,",  # 6
+    "Newco Sales,Ned,ned@newco.example,DE,EMEA,retail,,",  # 7: row 6's domain
+    "No Email Inc,Nobody,,DE,EMEA,retail,,",  # 8: nothing to compare
+)
+
+
+@pytest.fixture
+def existing(db, owner):
+    return create_lead(db, owner, company="Acme", contact_email="ann@acme.example")
+
+
+def test_duplicates_are_flagged_in_the_preview_and_left_out(db, ctx, worker, existing):
+    lead_import = upload(ctx, csv_bytes(*DUPLICATES))
+    found = imports.check(ctx, lead_import, lead_import.mapping)
+    assert found.duplicates == {
+        2: imports.Duplicate(lead_id=existing.id),
+        5: imports.Duplicate(row=3),
+        7: imports.Duplicate(row=6),
+    }
+    lead_import = run_import(db, ctx, worker, lead_import)
+    assert lead_import.status == ImportStatus.imported
+    assert (lead_import.imported_count, lead_import.duplicate_count) == (4, 3)
+    assert lead_import.skipped_count == 3
+    leads = imported_leads(db, lead_import)
+    assert [lead.company for lead in leads] == ["Solo One", "Solo Two", "Newco", "No Email Inc"]
+    assert {lead.duplicate_of_id for lead in leads} == {None}
+    assert {lead.status for lead in leads} == {LeadStatus.new}
+    assert db.get(Job, lead_import.job_id).message == "4 lead(s) imported; 3 duplicate(s) left out."
+
+
+def test_duplicates_may_be_imported_marked_as_possible_duplicates(db, ctx, worker, existing):
+    lead_import = upload(ctx, csv_bytes(*DUPLICATES))
+    lead_import = run_import(db, ctx, worker, lead_import, skip_duplicates=False)
+    assert (lead_import.imported_count, lead_import.skipped_count) == (7, 0)
+    by_company = {lead.company: lead for lead in imported_leads(db, lead_import)}
+    assert by_company["Acme Labs"].duplicate_of_id == existing.id
+    assert by_company["Solo One again"].duplicate_of_id == by_company["Solo One"].id
+    assert by_company["Solo One again"].contact_email == "sam@gmail.com"
+    assert by_company["Newco"].duplicate_of_id is None
+    assert by_company["Newco Sales"].duplicate_of_id == by_company["Newco"].id
+    marked = [lead for lead in by_company.values() if lead.duplicate_of_id]
+    assert len(marked) == 3
+    assert db.get(Job, lead_import.job_id).message == (
+        "7 lead(s) imported, 3 of them marked as possible duplicates."
+    )
+
+
+def test_ten_thousand_rows_are_imported_and_reach_partners_through_a_sharing_rule(
+    db, ctx, worker, owner
+):
+    vendor = owner.organization
+    emea, elsewhere = create_org(db), create_org(db)
+    create_partnership(db, vendor, emea)
+    create_partnership(db, vendor, elsewhere)
+    create_rule(
+        db,
+        create_user(db, vendor, Role.manager),
+        Grantee(GranteeKind.organization, emea.id),
+        AccessLevel.claim,
+        regions=("EMEA",),
+    )
+    rows = [
+        f"Company {n},Contact {n},c{n}@company{n}.example,DE,{'EMEA' if n % 2 else 'NA'},"
+        f"retail,{n}.50,{n % 101}"
+        for n in range(10_000)
+    ]
+    lead_import = run_import(db, ctx, worker, upload(ctx, csv_bytes(*rows)), publish=True)
+    assert (lead_import.status, lead_import.imported_count) == (ImportStatus.imported, 10_000)
+    leads = imported_leads(db, lead_import)
+    assert len(leads) == 10_000 and {lead.status for lead in leads} == {LeadStatus.available}
+    assert leads[42].amount == pytest.approx(42.5) and leads[42].score == 42
+
+    def pool_size(user) -> int:
+        return db.scalar(select(func.count()).select_from(lead_inbox(user).subquery()))
+
+    assert pool_size(create_user(db, emea)) == 5_000
+    assert pool_size(create_user(db, elsewhere)) == 0
+    job = db.get(Job, lead_import.job_id)
+    assert (job.progress_done, job.progress_total) == (20_000, 20_000)
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "lead.imported"))
+    assert entry.after == {
+        "file": "leads.csv",
+        "rows": 10_000,
+        "imported": 10_000,
+        "duplicates": 0,
+        "skipped": 0,
+        "published": True,
+    }
+    lead_entries = select(func.count()).where(AuditEntry.action.startswith("lead."))
+    assert db.scalar(lead_entries) == 1  # one for the import, none per lead
+
+
+def test_an_import_starts_once_and_belongs_to_its_organization(db, ctx, storage):
+    lead_import = upload(ctx, csv_bytes("Alpha,Ann,ann@alpha.example,DE,EMEA,retail,1,2"))
+    options = ImportOptions(lead_import.mapping)
+    imports.start_import(ctx, lead_import.id, options)
+    with pytest.raises(AlreadyStarted):
+        imports.start_import(ctx, lead_import.id, options)
+    assert db.scalar(select(func.count()).select_from(Job)) == 1
+
+    stranger = create_user(db, create_org(db, OrgKind.vendor), Role.admin)
+    with pytest.raises(NotFound):
+        imports.get_import(db, stranger, lead_import.id)
+    with pytest.raises(NotFound):
+        imports.start_import(context(db, stranger, storage=storage), lead_import.id, options)
