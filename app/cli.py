@@ -25,8 +25,9 @@ from migrations import runner
 from partners import api_tokens, onboarding, people
 from partners.auth import find_user_by_email
 from partners.context import ServiceContext, ServiceError
-from partners.db import unit_of_work
+from partners.db import unit_of_work, utcnow
 from partners.roles import OrgKind, Role, Tier
+from portal.leads import imports as lead_imports
 from portal.leads import service as lead_service
 
 
@@ -263,7 +264,7 @@ def storage() -> None:
 
 def _referenced_blobs() -> set[str]:
     with unit_of_work(_database().factory) as session:
-        return stored_blobs(session)
+        return stored_blobs(session) | lead_imports.stored_blobs(session, utcnow())
 
 
 @storage.command("sweep")

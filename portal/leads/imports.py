@@ -19,10 +19,23 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO
 
-from sqlalchemy import ColumnElement, Select, String, any_, func, literal, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    any_,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -42,6 +55,8 @@ IMPORT_JOB = "leads.import"
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 MAX_IMPORT_ROWS = 250_000
 PREVIEW_ROWS = 20
+#: An upload left unimported keeps its file this long (``concord storage sweep``).
+DRAFTS_KEPT = timedelta(days=7)
 #: Rows with errors kept for the page; the total is counted.
 ERRORS_KEPT = 100
 #: Rows per COPY (or executemany) and per progress report while inserting.
@@ -184,6 +199,21 @@ def state(lead_import: LeadImport) -> ImportState:
     return ImportState(
         job.status.value, job.finished, job.progress_done, job.progress_total, job.message
     )
+
+
+def stored_blobs(db: Session, now: datetime) -> set[str]:
+    """The files imports still need (for the storage sweeper and verifier): those queued, and
+    drafts younger than DRAFTS_KEPT. A finished import no longer reads its file."""
+    query = select(LeadImport.blob_sha256).where(
+        or_(
+            LeadImport.status == ImportStatus.queued,
+            and_(
+                LeadImport.status == ImportStatus.draft,
+                LeadImport.created_at > now - DRAFTS_KEPT,
+            ),
+        )
+    )
+    return set(db.scalars(query.distinct()))
 
 
 def checked_mapping(lead_import: LeadImport, mapping: Mapping) -> Mapping:

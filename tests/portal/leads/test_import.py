@@ -3,12 +3,14 @@ is stored, every row or none is imported, duplicates are flagged, and imported l
 partners through the owner's sharing rules."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from documents.storage import open_storage
 from partners.context import NotFound
+from partners.db import utcnow
 from partners.jobs import Job, JobStatus, Worker
 from partners.models import AuditEntry
 from partners.roles import OrgKind, Role
@@ -305,3 +307,12 @@ def test_an_import_starts_once_and_belongs_to_its_organization(db, ctx, storage)
         imports.get_import(db, stranger, lead_import.id)
     with pytest.raises(NotFound):
         imports.start_import(context(db, stranger, storage=storage), lead_import.id, options)
+
+
+def test_the_storage_sweeper_keeps_the_files_of_queued_imports_and_recent_drafts(db, ctx):
+    draft = upload(ctx, csv_bytes("Alpha,Ann,ann@alpha.example,DE,EMEA,retail,1,2"))
+    queued = upload(ctx, csv_bytes("Beta,Bob,bob@beta.example,DE,EMEA,retail,1,2"))
+    imports.start_import(ctx, queued.id, ImportOptions(queued.mapping))
+    now = utcnow()
+    assert imports.stored_blobs(db, now) == {draft.blob_sha256, queued.blob_sha256}
+    assert imports.stored_blobs(db, now + timedelta(days=8)) == {queued.blob_sha256}
