@@ -108,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     from integrations.edi_exchange import views as edi
     from partners.views import account, admin, partnerships
     from partners.views import auth as auth_views
+    from portal.deals import views as deals
     from portal.home import views as home
     from portal.leads import views as leads
     from portal.orders import views as orders
@@ -122,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
         orders.bp,
         edi.bp,
         leads.bp,
+        deals.bp,
         api.bp,
     ):
         app.register_blueprint(blueprint)

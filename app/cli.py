@@ -28,6 +28,7 @@ from partners.context import ServiceContext, ServiceError
 from partners.db import unit_of_work, utcnow
 from partners.roles import OrgKind, Role, Tier
 from portal.leads import imports as lead_imports
+from portal.deals import service as deal_service
 from portal.leads import service as lead_service
 
 
@@ -217,6 +218,21 @@ def leads_expire() -> None:
         ctx.clock = current_app.extensions["concord.clock"]
         returned = lead_service.expire_claims(ctx)
     click.echo(f"{returned} claim(s) expired.", err=True)
+
+
+@main.group()
+def deals() -> None:
+    """Deal registration jobs."""
+
+
+@deals.command("expire")
+def deals_expire() -> None:
+    """End every approved registration whose protection ran out (run it every hour or so)."""
+    with unit_of_work(_database().factory) as session:
+        ctx = _context(session)
+        ctx.clock = current_app.extensions["concord.clock"]
+        lapsed = deal_service.expire_protections(ctx)
+    click.echo(f"{lapsed} protection(s) lapsed.", err=True)
 
 
 @main.command("worker")

@@ -37,6 +37,7 @@ def navigation() -> list[NavItem]:
     items.append(
         NavItem("Leads", "leads.index" if kind != OrgKind.vendor else "leads.manage", "leads.")
     )
+    items.append(NavItem("Deals", "deals.index", "deals."))
     items.append(NavItem("Orders", "orders.index", "orders."))
     if kind in (OrgKind.vendor, OrgKind.distributor):
         items.append(NavItem("EDI", "edi.index", "edi."))

@@ -165,3 +165,21 @@ def route_partner(
     db.add(row)
     db.flush()
     return row
+
+
+def deal_partners(db: Session) -> dict:
+    """A vendor with a channel manager, and two gold partners with one member each: the cast of
+    deal registration tests (the names are what a conflict must never reveal)."""
+    vendor = create_org(db, OrgKind.vendor, "Vendor Corp")
+    first = create_org(db, OrgKind.partner, "Alpha Resellers")
+    second = create_org(db, OrgKind.partner, "Beta Solutions")
+    for partner in (first, second):
+        create_partnership(db, vendor, partner, tier=Tier.gold)
+    return {
+        "vendor": vendor,
+        "first": first,
+        "second": second,
+        "manager": create_user(db, vendor, Role.manager, "channel@vendor.example"),
+        "alice": create_user(db, first, Role.member, "alice@alpha.example"),
+        "bob": create_user(db, second, Role.member, "bob@beta.example"),
+    }

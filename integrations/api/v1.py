@@ -1,4 +1,4 @@
-"""The /api/v1 blueprint: EDI inbound and pick-up today; more resources join it per area."""
+"""The /api/v1 blueprint: EDI inbound and pick-up, deals (:mod:`integrations.api.deals`)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from app.database import db_session
 from app.services import service_context
 from integrations.api.auth import api_access
 from integrations.api.openapi import SPEC
+from integrations.api.pagination import cursor_page
 from integrations.api.problems import http_problem, problem
 from integrations.edi_exchange.ingest import MAX_FILE_BYTES, ingest
 from integrations.edi_exchange.models import EdiInterchange
@@ -22,7 +23,6 @@ from partners.roles import Role
 from partners.sharing.orders import get_interchange, get_trading_partner
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-PAGE_SIZE = 50
 
 
 @bp.errorhandler(HTTPException)
@@ -117,25 +117,7 @@ def interchanges():
         direction=request.args.get("direction", ""),
         status=request.args.get("status", ""),
     )
-    before = request.args.get("before", type=int)
-    if before:
-        query = query.where(EdiInterchange.id < before)
-    rows = list(db_session().scalars(query.limit(PAGE_SIZE + 1)))
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    return jsonify(
-        {
-            "items": [_interchange_json(r) for r in rows],
-            "next": url_for(
-                "api.interchanges",
-                before=rows[-1].id,
-                _external=True,
-                **{k: v for k, v in request.args.items() if k != "before"},
-            )
-            if more
-            else None,
-        }
-    )
+    return cursor_page(query, EdiInterchange.id, _interchange_json)
 
 
 @bp.get("/edi/interchanges/<int:interchange_id>")
@@ -152,3 +134,6 @@ def interchange_raw(interchange_id: int):
     return Response(
         stream, mimetype="application/edi-x12" if row.standard == "X12" else "application/edifact"
     )
+
+
+from integrations.api import deals  # noqa: E402, F401 - the deal endpoints, on this blueprint

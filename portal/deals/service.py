@@ -37,6 +37,7 @@ from portal.leads.models import Lead, LeadStatus
 from portal.leads.policy import partnership_between
 
 DEFAULT_PROTECTION_DAYS = 90
+MAX_PROTECTION_DAYS = 730
 #: Lead statuses from which the claimant may convert the lead into a deal.
 CONVERTIBLE = (LeadStatus.accepted, LeadStatus.working, LeadStatus.qualified)
 
@@ -403,8 +404,8 @@ def approve_registration(ctx: ServiceContext, deal_id: int, days: int | None = N
     """Approve: the partner's claim on the customer is protected for ``days``."""
     actor, deal = _reviewable(ctx, deal_id)
     days = protection_days(ctx.db, deal.owner_org_id) if days is None else days
-    if not 1 <= days <= 730:
-        raise ServiceError("Protection lasts between 1 and 730 days.")
+    if not 1 <= days <= MAX_PROTECTION_DAYS:
+        raise ServiceError(f"Protection lasts between 1 and {MAX_PROTECTION_DAYS} days.")
     deal.protected_until = ctx.now() + timedelta(days=days)
     _decide(
         ctx, actor, deal, Registration.approved, f"protected until {deal.protected_until:%d %B %Y}"
@@ -469,8 +470,8 @@ def expire_protections(ctx: ServiceContext) -> int:
 
 def save_settings(ctx: ServiceContext, days: int) -> DealSettings:
     actor = _actor(ctx, Role.manager)
-    if not 1 <= days <= 730:
-        raise ServiceError("Protection lasts between 1 and 730 days.")
+    if not 1 <= days <= MAX_PROTECTION_DAYS:
+        raise ServiceError(f"Protection lasts between 1 and {MAX_PROTECTION_DAYS} days.")
     settings = ctx.db.get(DealSettings, actor.organization_id)
     before = settings.protection_days if settings else DEFAULT_PROTECTION_DAYS
     if settings is None:

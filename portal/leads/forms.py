@@ -29,7 +29,7 @@ from wtforms.widgets import TextInput
 from partners.roles import OrgKind, Tier
 from partners.sharing.criteria import Criteria
 from partners.sharing.levels import AccessLevel
-from partners.sharing.models import GranteeKind
+from partners.sharing.models import GranteeKind, RecordType
 from partners.sharing.rules import Grantee, RuleSpec
 from portal.leads import scoring
 from portal.leads.models import ActivityKind, LeadScoringRule, LeadStatus, ScoreCriterion
@@ -131,6 +131,11 @@ LIST_HELP = "Comma-separated; leave empty for any."
 
 class RuleForm(FlaskForm):
     name = StringField("Rule name", validators=[DataRequired(), Length(max=120)])
+    record_type = SelectField(
+        "Shares",
+        default=RecordType.lead.value,
+        choices=[SelectChoice(t.value, t.label) for t in RecordType],
+    )
     regions = StringField("Regions", description=LIST_HELP, validators=[Length(max=300)])
     industries = StringField("Industries", description=LIST_HELP, validators=[Length(max=300)])
     countries = StringField("Countries", description=LIST_HELP, validators=[Length(max=300)])
@@ -192,7 +197,13 @@ class RuleForm(FlaskForm):
             tier=Tier(self.grantee_tier.data) if kind == GranteeKind.tier else None,
             org_kind=OrgKind(self.grantee_org_kind.data) if kind == GranteeKind.kind else None,
         )
-        return RuleSpec(self.name.data.strip(), criteria, grantee, AccessLevel[self.level.data])
+        return RuleSpec(
+            self.name.data.strip(),
+            criteria,
+            grantee,
+            AccessLevel[self.level.data],
+            RecordType(self.record_type.data),
+        )
 
     def fill(self, spec: RuleSpec, active: bool) -> None:
         """Show a saved rule in the form."""
@@ -203,6 +214,7 @@ class RuleForm(FlaskForm):
             getattr(self, name).data = getattr(criteria, name)
         grantee = spec.grantee
         self.name.data, self.level.data, self.active.data = spec.name, spec.level.name, active
+        self.record_type.data = spec.record_type.value
         self.grantee_kind.data = grantee.kind.value
         self.grantee_org.data = str(grantee.organization_id or "")
         self.grantee_tier.data = grantee.tier.value if grantee.tier else Tier.registered.value

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -11,8 +10,6 @@ from sqlalchemy.orm import Session
 
 from partners.models import Organization, Partnership, User
 from partners.sharing import lead_inbox, visible_leads
-from partners.sharing.models import GrantSource, SharingRule
-from partners.sharing.records import Reason
 from portal.leads.models import (
     Lead,
     LeadActivity,
@@ -127,49 +124,6 @@ def window(db: Session, query: Select, number: int, per_page: int = 25) -> Windo
     number = max(1, number)
     rows = list(db.scalars(query.limit(per_page + 1).offset((number - 1) * per_page)))
     return Window(rows[:per_page], number, len(rows) > per_page)
-
-
-def stream(db: Session, query: Select, batch: int = 500) -> Iterator[Lead]:
-    """Every row of ``query`` in batches, for exports of any size."""
-    for partition in db.scalars(query.execution_options(yield_per=batch)).partitions():
-        yield from partition
-
-
-@dataclass
-class Explanation:
-    """One organization's people and the reasons each can reach a lead."""
-
-    organization: Organization
-    people: dict[User, list[Reason]] = field(default_factory=dict)
-
-
-def explanation(db: Session, reasons: list[Reason]) -> list[Explanation]:
-    """The explainer's reasons grouped by organization, with names to show."""
-    user_ids = {reason.user_id for reason in reasons}
-    users = {u.id: u for u in db.scalars(select(User).where(User.id.in_(user_ids)))}
-    grouped: dict[int, Explanation] = {}
-    for reason in reasons:
-        user = users[reason.user_id]
-        entry = grouped.setdefault(user.organization_id, Explanation(user.organization))
-        entry.people.setdefault(user, []).append(reason)
-    return sorted(grouped.values(), key=lambda entry: entry.organization.name)
-
-
-def source_names(db: Session, reasons: list[Reason]) -> dict[tuple[GrantSource, int], str]:
-    """A label for every rule and organization a reason names."""
-    rule_ids = {r.source_id for r in reasons if r.source == GrantSource.rule}
-    org_ids = {
-        r.source_id
-        for r in reasons
-        if r.source in (GrantSource.ownership, GrantSource.participation)
-    }
-    names: dict[tuple[GrantSource, int], str] = {}
-    for rule in db.scalars(select(SharingRule).where(SharingRule.id.in_(rule_ids))):
-        names[(GrantSource.rule, rule.id)] = f"rule “{rule.name}”"
-    for org in db.scalars(select(Organization).where(Organization.id.in_(org_ids))):
-        names[(GrantSource.ownership, org.id)] = f"owned by {org.name}"
-        names[(GrantSource.participation, org.id)] = f"claimed by {org.name}"
-    return names
 
 
 def organizations_by_id(db: Session, ids: set[int]) -> dict[int, Organization]:

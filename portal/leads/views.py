@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
-
 from flask import (
     Blueprint,
     Response,
@@ -13,13 +9,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user
 from sqlalchemy import Select
 
 from app.access import requires
+from app.csv_export import csv_response
 from app.database import db_session
 from app.errors import render_error
 from app.pagination import paginate
@@ -30,6 +26,7 @@ from partners.forms import ActionForm
 from partners.roles import OrgKind, Role, Tier
 from partners.sharing import rules
 from partners.sharing.models import GranteeKind
+from portal.explainer import explainer_for
 from portal.leads import assignment, policy, queries, scoring, service
 from portal.leads.forms import (
     MANUAL_MOVES,
@@ -101,36 +98,7 @@ def everything():
 
 
 def _csv(query: Select, filename: str) -> Response:
-    """Stream the rows of ``query`` as CSV, a batch at a time, in the same shape as the page."""
-
-    def rows() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_COLUMNS)
-        # The request's session is closed once the response starts: stream from a new one.
-        for number, lead in enumerate(queries.stream(db_session(), query), start=1):
-            writer.writerow([_cell(getattr(lead, column)) for column in EXPORT_COLUMNS])
-            if number % 500 == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    return Response(
-        stream_with_context(rows()),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, LeadStatus):
-        return value.value
-    text = str(value)
-    # A spreadsheet would run a cell starting with one of these as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return csv_response(query, EXPORT_COLUMNS, filename)
 
 
 @bp.route("/export.csv")
@@ -160,9 +128,6 @@ def _detail_page(lead_id: int, status: int = 200, **forms):
     is_owner = lead.owner_org_id == current_user.organization_id
     is_claimant = lead.claimed_by_org_id == current_user.organization_id
     moves = _moves(lead) if is_claimant and current_user.role >= Role.member else []
-    reasons = []
-    if is_owner and current_user.role >= Role.manager:
-        reasons = sharing.explain(db, current_user, lead)
     page = render_template(
         "leads/detail.html",
         lead=lead,
@@ -172,8 +137,7 @@ def _detail_page(lead_id: int, status: int = 200, **forms):
         moves=moves,
         may_lose=LeadStatus.lost in moves,
         level=sharing.access_level(db, current_user, lead),
-        explanation=queries.explanation(db, reasons),
-        source_names=queries.source_names(db, reasons),
+        why=explainer_for(db, current_user, lead),
         timeline=queries.timeline(db, current_user, lead),
         exclusions=queries.exclusions(db, lead) if is_owner else [],
         action_form=ActionForm(),
@@ -413,6 +377,10 @@ def _rule_form(rule=None) -> RuleForm:
     form.grantee_org.choices = [(str(p.child_id), p.child.name) for p in partners]
     if rule is not None and not form.is_submitted():
         form.fill(rules.RuleSpec.of(rule), rule.active)
+    if rule is not None:
+        # A rule keeps its record type (the service refuses a change): shown, not editable.
+        form.record_type.data = rule.record_type.value
+        form.record_type.render_kw = {"disabled": True}
     return form
 
 

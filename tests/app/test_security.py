@@ -154,6 +154,7 @@ def world(db):
         "order_id": 999999,
         "interchange_id": 999999,
         "lead_id": 999999,
+        "deal_id": 999999,
         "import_id": 999999,
         "rule_id": 999999,
         "scoring_rule_id": 999999,

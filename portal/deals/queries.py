@@ -1,0 +1,135 @@
+"""Read-side helpers for the deal pages and the API, on top of partners.sharing's selects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, case, or_, select
+from sqlalchemy.orm import Session
+
+from partners.models import Organization, User
+from partners.sharing import visible_deals
+from portal.deals.models import Deal, DealConflict, DealStage, Registration
+from portal.deals.service import CUSTOMER_KEYS
+
+#: ``?registration=none``: deals that need no registration (converted leads, the vendor's own).
+UNREGISTERED = "none"
+SORTS: dict[str, tuple[Any, ...]] = {
+    "newest": (Deal.created_at.desc(), Deal.id.desc()),
+    "close": (Deal.expected_close.is_(None), Deal.expected_close, Deal.id),
+    "amount": (Deal.amount.is_(None), Deal.amount.desc(), Deal.id.desc()),
+    "customer": (Deal.customer, Deal.id),
+}
+
+
+@dataclass(frozen=True)
+class DealFilters:
+    """What the deal list's filter bar asks for; empty values do not filter."""
+
+    search: str = ""
+    stage: str = ""
+    registration: str = ""
+    sort: str = "newest"
+
+    def apply(self, query: Select) -> Select:
+        term = self.search.strip()
+        if term:
+            query = query.where(
+                Deal.customer.icontains(term, autoescape=True)
+                | Deal.name.icontains(term, autoescape=True)
+            )
+        if self.stage in DealStage.__members__:
+            query = query.where(Deal.stage == DealStage(self.stage))
+        if self.registration == UNREGISTERED:
+            query = query.where(Deal.registration.is_(None))
+        elif self.registration in Registration.__members__:
+            query = query.where(Deal.registration == Registration(self.registration))
+        return query.order_by(*SORTS.get(self.sort, SORTS["newest"]))
+
+
+def deal_list(user: User, filters: DealFilters) -> Select[tuple[Deal]]:
+    """The deals the user may see, filtered and sorted: the page, its export and the API."""
+    return filters.apply(visible_deals(user))
+
+
+def review_queue(user: User) -> Select[tuple[Deal]]:
+    """The registrations partners made with the user's organization, those awaiting review
+    first, each group newest first."""
+    return (
+        visible_deals(user)
+        .where(Deal.owner_org_id == user.organization_id, Deal.registration.is_not(None))
+        .order_by(
+            (Deal.registration != Registration.submitted),
+            Deal.registered_at.desc(),
+            Deal.id.desc(),
+        )
+    )
+
+
+def _touching(deal_ids: list[int]):
+    return or_(DealConflict.deal_id.in_(deal_ids), DealConflict.other_deal_id.in_(deal_ids))
+
+
+def conflict_counts(db: Session, deal_ids: list[int]) -> dict[int, int]:
+    """How many other deals each of these competes with (recorded either way round)."""
+    counts: dict[int, int] = {}
+    for this, other in db.execute(
+        select(DealConflict.deal_id, DealConflict.other_deal_id).where(_touching(deal_ids))
+    ):
+        for deal_id in {this, other} & set(deal_ids):
+            counts[deal_id] = counts.get(deal_id, 0) + 1
+    return counts
+
+
+@dataclass(frozen=True)
+class Competitor:
+    """One side of the side-by-side comparison: a deal, who has it, and what matched."""
+
+    deal: Deal
+    #: The partner working it; ``None`` for the owner's own deal.
+    partner: Organization | None
+    matched_on: tuple[str, ...] = ()
+
+
+def competing_registrations(db: Session, deal: Deal) -> list[Competitor]:
+    """The owner's deals recorded as competing with ``deal`` (when either was registered),
+    oldest first. For the owner's eyes only: it names other partners."""
+    other = case(
+        (DealConflict.deal_id == deal.id, DealConflict.other_deal_id), else_=DealConflict.deal_id
+    )
+    rows = db.execute(
+        select(DealConflict, Deal)
+        .join(Deal, Deal.id == other)
+        .where(_touching([deal.id]), Deal.owner_org_id == deal.owner_org_id)
+        .order_by(Deal.registered_at, Deal.id)
+    ).all()
+    return [
+        Competitor(other, _partner(db, other), tuple(conflict.matched_on.split(",")))
+        for conflict, other in rows
+    ]
+
+
+def _partner(db: Session, deal: Deal) -> Organization | None:
+    return db.get(Organization, deal.partner_org_id) if deal.partner_org_id else None
+
+
+def side_by_side(db: Session, deal: Deal) -> list[Competitor]:
+    """``deal`` first (matching on every key any competitor matched), then its competitors:
+    the columns of the vendor's comparison."""
+    competitors = competing_registrations(db, deal)
+    if not competitors:
+        return []
+    keys = {key for competitor in competitors for key in competitor.matched_on}
+    matched = tuple(name for name, _column in CUSTOMER_KEYS if name in keys)
+    return [Competitor(deal, _partner(db, deal), matched), *competitors]
+
+
+def protection_label(deal: Deal, now: datetime) -> str:
+    """The registration's state in words, for tables and the API."""
+    if deal.registration == Registration.approved and deal.protected_until:
+        if deal.protected_until > now:
+            return f"Protected until {deal.protected_until:%d %B %Y}"
+        return f"Protection ended {deal.protected_until:%d %B %Y}"
+    return deal.registration.label if deal.registration else ""
