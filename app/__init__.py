@@ -106,7 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     import integrations.edi_exchange.outbound  # noqa: F401 - outbound EDI follows order events
     from integrations.api import v1 as api
     from integrations.edi_exchange import views as edi
-    from partners.views import account, admin, partnerships
+    from partners.views import account, admin, partnerships, sharing
     from partners.views import auth as auth_views
     from portal.deals import views as deals
     from portal.home import views as home
@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
         account.bp,
         admin.bp,
         partnerships.bp,
+        sharing.bp,
         home.bp,
         orders.bp,
         edi.bp,

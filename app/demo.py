@@ -1,9 +1,12 @@
-"""Demo data for `make run`: a vendor, partners, a distributor with its reseller, and logins."""
+"""Demo data for `make run`: a vendor, partners, a distributor with its reseller, leads (one
+forwarded down the two tiers), deal registrations (one protected, one in conflict), EDI orders,
+and logins."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,7 +24,11 @@ from partners.sharing import rules
 from partners.sharing.criteria import Criteria
 from partners.sharing.levels import AccessLevel
 from partners.sharing.models import GranteeKind
-from portal.leads.service import LeadDetails, create_lead, publish_lead
+from portal.deals import service as deals
+from portal.deals.service import DealDetails, ProductLine
+from portal.leads import forwarding
+from portal.leads.models import ActivityKind, Lead
+from portal.leads.service import LeadDetails, accept_lead, claim_lead, create_lead, publish_lead
 from portal.orders.models import Order
 from portal.orders.service import acknowledge_order
 
@@ -111,6 +118,8 @@ def seed(db: Session, mailer: Mailer, storage: Storage) -> list[DemoLogin]:
     user(reseller, "admin@echo.example", "Echo Admin", Role.admin)
     _seed_edi(ctx, vendor, created["Delta Distribution"])
     _seed_leads(ctx)
+    _seed_two_tier(ctx, reseller)
+    _seed_deals(ctx)
     return logins
 
 
@@ -160,6 +169,43 @@ def _seed_leads(ctx: ServiceContext) -> None:
             ),
         )
         publish_lead(as_channel, lead.id)
+
+
+def _as(ctx: ServiceContext, email: str) -> ServiceContext:
+    return replace(ctx, actor=ctx.db.scalar(select(User).where(User.email == email)))
+
+
+def _seed_two_tier(ctx: ServiceContext, reseller: Organization) -> None:
+    """Delta claimed and accepted an EMEA lead and forwarded it to its reseller Echo IT."""
+    delta = _as(ctx, "admin@delta.example")
+    lead = ctx.db.scalar(select(Lead).where(Lead.company == "Northwind Retail"))
+    claim_lead(delta, lead.id)
+    accept_lead(delta, lead.id, ActivityKind.call, "Spoke to Ana; a good fit for Echo in Lyon.")
+    forwarding.forward_lead(delta, lead.id, reseller.id, "Retail chain in your region.")
+
+
+def _seed_deals(ctx: ServiceContext) -> None:
+    """A protected registration, a conflicting one awaiting review, and a direct deal."""
+    vendor = ctx.db.scalar(select(Organization).where(Organization.name == "Acme Networks"))
+    assert vendor is not None
+    wayne = DealDetails(
+        customer="Wayne Enterprises",
+        contact_name="Lucius Fox",
+        contact_email="lucius@wayne.example",
+        country="US",
+        region="NA",
+        industry="manufacturing",
+        amount=Decimal("84000"),
+        products=(ProductLine("Edge Router X2", 12, Decimal("5500")), ProductLine("Support", 1)),
+    )
+    first = deals.register_deal(_as(ctx, "sales@bluebird.example"), vendor.id, wayne)
+    deals.approve_registration(_as(ctx, "channel@acme.example"), first.id)
+    rival = replace(wayne, customer="Wayne Enterprises Inc.", contact_email="cto@wayne.example")
+    deals.register_deal(_as(ctx, "admin@cobalt.example"), vendor.id, rival)
+    deals.create_deal(
+        _as(ctx, "channel@acme.example"),
+        DealDetails(customer="Stark Industries", region="NA", amount=Decimal("250000")),
+    )
 
 
 def _seed_edi(ctx: ServiceContext, vendor: Organization, distributor: Organization) -> None:

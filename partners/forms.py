@@ -7,8 +7,10 @@ from zoneinfo import available_timezones
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     PasswordField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -183,3 +185,25 @@ class AuditFilterForm(FlaskForm):
     actor = StringField("Actor email contains", validators=[Optional(), Length(max=254)])
     since = StringField("From (YYYY-MM-DD)", validators=[Optional(), Length(max=10)])
     until = StringField("Until (YYYY-MM-DD)", validators=[Optional(), Length(max=10)])
+
+
+class VisibilityForm(FlaskForm):
+    members_see_all = RadioField(
+        "What members see",
+        choices=[
+            SelectChoice("all", "Every record shared with our company"),
+            SelectChoice("own", "Only records assigned to them or to their teams"),
+        ],
+        description="Managers and admins always see every record shared with the company.",
+    )
+    submit = SubmitField("Save")
+
+
+class ShareForm(FlaskForm):
+    """Share one record with a partner organization or one of our teams."""
+
+    target = SelectField("Share with", choices=[])
+    level = SelectField("Access", choices=[])
+    expires_on = DateField("Until (optional)", validators=[Optional()])
+    reason = StringField("Reason", validators=[Optional(), Length(max=300)])
+    submit = SubmitField("Share")

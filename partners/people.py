@@ -206,6 +206,28 @@ def set_require_two_factor(ctx: ServiceContext, required: bool) -> None:
     )
 
 
+def set_members_see_all(ctx: ServiceContext, see_all: bool) -> None:
+    """Whether members see every record granted to the company, or only their own and their
+    teams' (managers and admins always see all)."""
+    actor = _acting_admin(ctx)
+    org = actor.organization
+    before = org.members_see_all_records
+    org.members_see_all_records = see_all
+    audit.record(
+        ctx,
+        "org.record_visibility",
+        org,
+        before={"members_see_all_records": before},
+        after={"members_see_all_records": see_all},
+        summary="Members see "
+        + (
+            "every record shared with the company"
+            if see_all
+            else "only their own and their teams' records"
+        ),
+    )
+
+
 # Teams --------------------------------------------------------------------------------------
 
 

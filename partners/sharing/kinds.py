@@ -78,7 +78,10 @@ LEADS = SharedKind(
     amount=Lead.amount,
     score=Lead.score,
     rule_scope=lambda: Lead.status == LeadStatus.available,
-    participants=(("claimed_by_org_id", AccessLevel.edit),),
+    participants=(
+        ("claimed_by_org_id", AccessLevel.edit),
+        ("forwarded_to_org_id", AccessLevel.edit),
+    ),
     excluded=_lead_excluded,
 )
 
@@ -97,7 +100,7 @@ DEALS = SharedKind(
     amount=Deal.amount,
     score=None,
     rule_scope=true,
-    participants=(("partner_org_id", AccessLevel.edit),),
+    participants=(("partner_org_id", AccessLevel.edit), ("distributor_org_id", AccessLevel.view)),
 )
 
 KINDS = {kind.record_type: kind for kind in (LEADS, DEALS)}

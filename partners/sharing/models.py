@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import IntEnum, StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, false, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from partners.db import Base, UTCDateTime, string_enum, utcnow
 from partners.roles import OrgKind, Tier
 from partners.sharing.levels import AccessLevel, IntEnumType
+
+if TYPE_CHECKING:
+    from partners.models import Organization, Team
 
 
 class Audience(Base):
@@ -99,6 +103,11 @@ class ExplicitShare(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    grantee_organization: Mapped[Organization | None] = relationship(
+        foreign_keys=[grantee_org_id], viewonly=True
+    )
+    grantee_team: Mapped[Team | None] = relationship(viewonly=True)
 
 
 class GrantSource(IntEnum):

@@ -34,8 +34,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from partners.context import NotFound
-from partners.models import Partnership, User
-from partners.sharing.audiences import Viewer, viewer_for
+from partners.models import Organization, Partnership, User
+from partners.sharing.audiences import Viewer, organization_viewer, viewer_for
 from partners.sharing.kinds import DEALS, LEADS, SharedKind, kind_for_record
 from partners.sharing.levels import AccessLevel
 from partners.sharing.models import Audience, GrantSource, LeadGrant
@@ -99,6 +99,22 @@ def visible_records(
     counts, searches and exports."""
     session = _session(user, db)
     return select(kind.model).where(record_filter(kind, viewer_for(session, user), min_level))
+
+
+def seen_by_partner(
+    db: Session,
+    owner: User,
+    partner: Organization,
+    kind: SharedKind,
+    min_level: AccessLevel = AccessLevel.view,
+) -> Select:
+    """The owner's records of the kind as the partner organization (its managers) reaches them:
+    "view as", read-only. Only the owner's own records, never other owners' the partner has."""
+    viewer = organization_viewer(db, partner)
+    model = kind.model
+    return select(model).where(
+        model.owner_org_id == owner.organization_id, record_filter(kind, viewer, min_level)
+    )
 
 
 def visible_leads(

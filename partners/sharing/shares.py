@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from partners import audit
 from partners.context import NotFound, ServiceContext, ServiceError
@@ -74,6 +75,24 @@ def share_record(
         after={"audience": audience.key, "level": level.name, "expires_at": _iso(expires_at)},
     )
     return share
+
+
+def record_shares(
+    db: Session, owner: User, kind: SharedKind, record_id: int
+) -> list[ExplicitShare]:
+    """The record's active shares, for its owner's page."""
+    return list(
+        db.scalars(
+            select(ExplicitShare)
+            .where(
+                ExplicitShare.owner_org_id == owner.organization_id,
+                ExplicitShare.record_type == kind.record_type,
+                ExplicitShare.record_id == record_id,
+                ExplicitShare.status == ShareStatus.active,
+            )
+            .order_by(ExplicitShare.created_at, ExplicitShare.id)
+        )
+    )
 
 
 def share_lead(ctx: ServiceContext, lead_id: int, **how) -> ExplicitShare:

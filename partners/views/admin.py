@@ -21,6 +21,7 @@ from partners.forms import (
     SecurityPolicyForm,
     TeamForm,
     TeamMembersForm,
+    VisibilityForm,
 )
 from partners.roles import Role
 
@@ -178,6 +179,18 @@ def security():
         flash("Security policy saved.", "success")
         return redirect(url_for("admin.security"))
     return render_template("partners/security.html", form=form)
+
+
+@bp.route("/visibility", methods=["GET", "POST"])
+@requires(Role.admin)
+def visibility():
+    see_all = current_user.organization.members_see_all_records
+    form = VisibilityForm(members_see_all="all" if see_all else "own")
+    if form.validate_on_submit():
+        people.set_members_see_all(service_context(), form.members_see_all.data == "all")
+        flash("Record visibility saved.", "success")
+        return redirect(url_for("admin.visibility"))
+    return render_template("partners/visibility.html", form=form)
 
 
 def _day(value: str | None) -> datetime | None:

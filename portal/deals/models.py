@@ -55,6 +55,8 @@ class Deal(Base):
     owner_org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     #: The partner working the deal (registrant, or the lead's claimant); None for direct deals.
     partner_org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
+    #: Two-tier: the distributor whose reseller works the deal (it follows the deal read-only).
+    distributor_org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("lead.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     customer: Mapped[str] = mapped_column(String(200))

@@ -33,6 +33,7 @@ from portal.deals.models import (
     DealStage,
     Registration,
 )
+from portal.leads import forwarding
 from portal.leads.models import Lead, LeadStatus
 from portal.leads.policy import partnership_between
 
@@ -187,11 +188,19 @@ def convert_lead(ctx: ServiceContext, lead_id: int, details: DealDetails) -> Dea
     lead = get_lead(ctx.db, actor, lead_id, AccessLevel.edit)
     if lead.status not in CONVERTIBLE:
         raise ServiceError("Only an accepted lead can be converted into a deal.")
-    partner_id = lead.claimed_by_org_id
-    if actor.organization_id not in (partner_id, lead.owner_org_id):
+    working = forwarding.working_organizations(ctx.db, lead)
+    if actor.organization_id not in working | {lead.owner_org_id}:
         raise NotFound()
+    # Forwarded and accepted: the reseller works the deal, its distributor follows it.
+    reseller = next(iter(working - {lead.claimed_by_org_id}), None)
     deal = _new_deal(
-        ctx, actor, lead.owner_org_id, details, partner_org_id=partner_id, lead_id=lead.id
+        ctx,
+        actor,
+        lead.owner_org_id,
+        details,
+        partner_org_id=reseller or lead.claimed_by_org_id,
+        distributor_org_id=lead.claimed_by_org_id if reseller else None,
+        lead_id=lead.id,
     )
     before = lead.status
     lead.status, lead.updated_at = LeadStatus.converted, ctx.now()

@@ -437,3 +437,16 @@ class ScoringRuleForm(FlaskForm):
         self.criterion.data = rule.criterion.value
         self.match_values.data = ", ".join(rule.match_values)
         self.bound.data, self.points.data = rule.bound, rule.points
+
+
+class ForwardForm(FlaskForm):
+    """A distributor passes a lead it works to one of its resellers."""
+
+    reseller = SelectField("Reseller", coerce=int, choices=[])
+    note = StringField("Note for the reseller", validators=[Optional(), Length(max=300)])
+    submit = SubmitField("Forward lead")
+
+
+class RecallForm(FlaskForm):
+    reason = StringField("Why you take it back", validators=[Optional(), Length(max=300)])
+    submit = SubmitField("Recall from reseller")

@@ -58,6 +58,10 @@ class Lead(Base):
     amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     status: Mapped[LeadStatus] = mapped_column(string_enum(LeadStatus), default=LeadStatus.new)
     claimed_by_org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
+    #: Two-tier distribution: the reseller the claimant (a distributor) forwarded the lead to.
+    forwarded_to_org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id"), index=True
+    )
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: How the claimant got it: ``pool`` (claimed) or ``assignment`` (routed by the owner).
     claim_via: Mapped[str | None] = mapped_column(String(20))
@@ -258,3 +262,41 @@ class LeadImport(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     job: Mapped[Job | None] = relationship()
+
+
+class HandoffOutcome(StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    declined = "declined"
+    #: Not accepted within the hop's SLA.
+    expired = "expired"
+    #: Taken back by the distributor.
+    recalled = "recalled"
+
+
+class LeadHandoff(Base):
+    """One hop of two-tier distribution: a distributor forwarded a lead it holds to a reseller.
+
+    The hop is a lease of its own (the distributor's SLA for the reseller's tier); a decline or
+    a lapse returns the lead to the distributor, not to the owner's pool.
+    """
+
+    __tablename__ = "lead_handoff"
+    __table_args__ = (Index("ix_lead_handoff_outcome_expires_at", "outcome", "expires_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"), index=True)
+    from_org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    to_org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    forwarded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    forwarded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sla_hours: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    outcome: Mapped[HandoffOutcome] = mapped_column(
+        string_enum(HandoffOutcome), default=HandoffOutcome.pending
+    )
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When it was declined, lapsed or recalled.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(String(300), default="")

@@ -14,6 +14,7 @@ from portal.leads.models import (
     Lead,
     LeadActivity,
     LeadExclusion,
+    LeadHandoff,
     LeadRoutingPartner,
     LeadStatus,
 )
@@ -131,11 +132,18 @@ def organizations_by_id(db: Session, ids: set[int]) -> dict[int, Organization]:
 
 
 def timeline(db: Session, user: User, lead: Lead) -> list[LeadActivity]:
-    """The lead's activities, newest first: all of them for the owner, the claimant's own
-    organization's otherwise (a partner never reads an earlier claimant's notes)."""
+    """The lead's activities, newest first: all of them for the owner; otherwise the viewer's
+    own organization's, and a distributor's also those of the resellers it forwarded the lead
+    to (a partner never reads an earlier claimant's notes)."""
     query = select(LeadActivity).where(LeadActivity.lead_id == lead.id)
     if lead.owner_org_id != user.organization_id:
-        query = query.where(LeadActivity.organization_id == user.organization_id)
+        forwarded_to = select(LeadHandoff.to_org_id).where(
+            LeadHandoff.lead_id == lead.id, LeadHandoff.from_org_id == user.organization_id
+        )
+        query = query.where(
+            (LeadActivity.organization_id == user.organization_id)
+            | LeadActivity.organization_id.in_(forwarded_to)
+        )
     return list(db.scalars(query.order_by(LeadActivity.at.desc(), LeadActivity.id.desc())))
 
 

@@ -21,7 +21,7 @@ from partners.models import Organization, User
 from partners.roles import Role
 from partners.sharing import AccessLevel, get_lead, refresh_lead_grants, require_role
 from partners.sharing.grants import exclude_organization
-from portal.leads import policy, scoring
+from portal.leads import forwarding, policy, scoring
 from portal.leads.models import ActivityKind, Lead, LeadActivity, LeadStatus
 
 ALREADY_CLAIMED = "This lead has already been claimed."
@@ -189,10 +189,11 @@ DECLINED = "declined"
 
 
 def _claimed_lead(ctx: ServiceContext, lead_id: int) -> tuple[User, Lead]:
-    """The actor's organization's claim on the lead, or NotFound for anyone else."""
+    """A lead the actor's organization works (the claimant's, or the reseller's it was
+    forwarded to), or NotFound for anyone else."""
     actor = _actor(ctx)
     lead = get_lead(ctx.db, actor, lead_id, AccessLevel.edit)
-    if lead.claimed_by_org_id != actor.organization_id:
+    if actor.organization_id not in forwarding.working_organizations(ctx.db, lead):
         raise NotFound()
     return actor, lead
 
@@ -304,9 +305,11 @@ def decline_lead(ctx: ServiceContext, lead_id: int, reason: str) -> Lead:
 
 
 def expire_claims(ctx: ServiceContext) -> int:
-    """Send back every claimed lead whose lease ran out; returns how many (the worker and
-    ``concord leads expire`` run this)."""
+    """Send back every claimed lead whose lease ran out, and every forwarded one its reseller
+    did not accept in time; returns how many (the worker and ``concord leads expire`` run
+    this)."""
     now = ctx.now()
+    returned = forwarding.expire_forwards(ctx)
     due = ctx.db.scalars(
         select(Lead)
         .where(Lead.status == LeadStatus.claimed, Lead.claim_expires_at < now)
@@ -319,7 +322,7 @@ def expire_claims(ctx: ServiceContext) -> int:
         assert deadline is not None
         reason = f"Not accepted by {claimant.name} before its deadline, {_iso(deadline)}."
         _give_back(ctx, lead, CLAIM_EXPIRED, reason, claimant)
-    return len(due)
+    return returned + len(due)
 
 
 def _give_back(

@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import Select
+from wtforms.fields.choices import SelectChoice
 
 from app.access import requires
 from app.csv_export import csv_response
@@ -25,27 +26,31 @@ from partners.context import NotFound, ServiceError
 from partners.forms import ActionForm
 from partners.roles import OrgKind, Role, Tier
 from partners.sharing import rules
+from partners.sharing.kinds import LEADS
 from partners.sharing.models import GranteeKind
+from partners.views.sharing import share_context
 from portal.explainer import explainer_for
-from portal.leads import assignment, policy, queries, scoring, service
+from portal.leads import assignment, forwarding, policy, queries, scoring, service
 from portal.leads.forms import (
     MANUAL_MOVES,
     AcceptForm,
     ActivityForm,
     AssignForm,
     DeclineForm,
+    ForwardForm,
     LeadFilterForm,
     LeadForm,
     LostForm,
     OwnedLeadFilterForm,
     ProgressForm,
+    RecallForm,
     RuleForm,
     ScoringRuleForm,
     fill_settings,
     settings_form,
     settings_values,
 )
-from portal.leads.models import ActivityKind, LeadStatus
+from portal.leads.models import ActivityKind, HandoffOutcome, LeadStatus
 
 bp = Blueprint("leads", __name__, url_prefix="/leads", template_folder="templates")
 #: Organizations that take leads from a pool, and those that publish their own.
@@ -126,7 +131,7 @@ def _detail_page(lead_id: int, status: int = 200, **forms):
     db = db_session()
     lead = sharing.get_lead(db, current_user, lead_id)
     is_owner = lead.owner_org_id == current_user.organization_id
-    is_claimant = lead.claimed_by_org_id == current_user.organization_id
+    is_claimant = current_user.organization_id in forwarding.working_organizations(db, lead)
     moves = _moves(lead) if is_claimant and current_user.role >= Role.member else []
     page = render_template(
         "leads/detail.html",
@@ -146,8 +151,43 @@ def _detail_page(lead_id: int, status: int = 200, **forms):
         activity_form=forms.get("activity_form") or ActivityForm(formdata=None),
         progress_form=forms.get("progress_form") or ProgressForm(formdata=None),
         lost_form=forms.get("lost_form") or LostForm(formdata=None),
+        **_forwarding_context(db, lead, forms),
+        **share_context(LEADS, lead),
     )
     return page, status
+
+
+def _reseller_choices(distributor_id: int) -> list[SelectChoice]:
+    return [
+        SelectChoice(org.id, org.name) for org in forwarding.resellers(db_session(), distributor_id)
+    ]
+
+
+def _forwarding_context(db, lead, forms: dict) -> dict:
+    """The chain of custody and the two-tier forms the viewer may use on this lead."""
+    handoff = forwarding.open_handoff(db, lead)
+    mine = current_user.organization_id
+    forward_form = forms.get("forward_form") or ForwardForm(formdata=None)
+    may_forward = (
+        lead.claimed_by_org_id == mine
+        and handoff is None
+        and current_user.organization.kind == OrgKind.distributor
+        and lead.status.value in forwarding.FORWARDABLE
+    )
+    if may_forward:
+        forward_form.reseller.choices = _reseller_choices(mine)
+    pending = handoff is not None and handoff.outcome == HandoffOutcome.pending
+    return {
+        "custody": forwarding.chain_of_custody(db, lead),
+        "handoff": handoff,
+        "may_forward": may_forward and bool(forward_form.reseller.choices),
+        "hop_for_me": pending and handoff.to_org_id == mine,
+        "forward_form": forward_form,
+        "recall_form": forms.get("recall_form") or RecallForm(formdata=None),
+        "hop_accept_form": forms.get("hop_accept_form") or AcceptForm(formdata=None, prefix="hop"),
+        "hop_decline_form": forms.get("hop_decline_form")
+        or DeclineForm(formdata=None, prefix="hop"),
+    }
 
 
 def _moves(lead) -> list[LeadStatus]:
@@ -163,8 +203,9 @@ def detail(lead_id: int):
     return _detail_page(lead_id)
 
 
-def _work(lead_id: int, form, name: str, act, done: str):
-    """Validate a lifecycle form, call the service, or show the lead page again with 422."""
+def _work(lead_id: int, form, name: str, act, done: str, then: str = ""):
+    """Validate a lifecycle form, call the service, or show the lead page again with 422;
+    on success go to the lead's page, or to the ``then`` endpoint."""
     if form.validate_on_submit():
         try:
             lead = act(service_context())
@@ -173,7 +214,7 @@ def _work(lead_id: int, form, name: str, act, done: str):
             form.form_errors.append(str(error))
         else:
             flash(done.format(company=lead.company, status=lead.status.value), "success")
-            return redirect(url_for("leads.detail", lead_id=lead_id))
+            return redirect(url_for(then) if then else url_for("leads.detail", lead_id=lead_id))
     elif not form.is_submitted() or "csrf_token" in form.errors:
         return render_error(400)
     return _detail_page(lead_id, 422, **{name: form})
@@ -240,6 +281,61 @@ def mark_lost(lead_id: int):
         "lost_form",
         lambda ctx: service.advance_lead(ctx, lead_id, LeadStatus.lost, form.reason.data),
         "{company} is marked lost; the reason is on its timeline.",
+    )
+
+
+@bp.route("/<int:lead_id>/forward", methods=["POST"])
+@requires(Role.member, kinds=(OrgKind.distributor,))
+def forward(lead_id: int):
+    form = ForwardForm()
+    form.reseller.choices = _reseller_choices(current_user.organization_id)
+
+    def act(ctx):
+        forwarding.forward_lead(ctx, lead_id, form.reseller.data, form.note.data or "")
+        return sharing.get_lead(ctx.db, current_user, lead_id)
+
+    return _work(lead_id, form, "forward_form", act, "{company} is with your reseller now.")
+
+
+@bp.route("/<int:lead_id>/recall", methods=["POST"])
+@requires(Role.member, kinds=(OrgKind.distributor,))
+def recall(lead_id: int):
+    form = RecallForm()
+    return _work(
+        lead_id,
+        form,
+        "recall_form",
+        lambda ctx: forwarding.recall_lead(ctx, lead_id, form.reason.data or ""),
+        "You took {company} back from your reseller.",
+    )
+
+
+@bp.route("/<int:lead_id>/handoff/accept", methods=["POST"])
+@requires(Role.member, kinds=CLAIMERS)
+def accept_handoff(lead_id: int):
+    form = AcceptForm(prefix="hop")
+    return _work(
+        lead_id,
+        form,
+        "hop_accept_form",
+        lambda ctx: forwarding.accept_forward(
+            ctx, lead_id, ActivityKind(form.kind.data), form.body.data
+        ),
+        "You accepted {company} from your distributor.",
+    )
+
+
+@bp.route("/<int:lead_id>/handoff/decline", methods=["POST"])
+@requires(Role.member, kinds=CLAIMERS)
+def decline_handoff(lead_id: int):
+    form = DeclineForm(prefix="hop")
+    return _work(
+        lead_id,
+        form,
+        "hop_decline_form",
+        lambda ctx: forwarding.decline_forward(ctx, lead_id, form.reason.data),
+        "You declined {company}; it went back to your distributor.",
+        then="leads.mine",  # the lead is no longer ours to see
     )
 
 
