@@ -14,6 +14,7 @@ from partners.context import ServiceContext
 from partners.jobs import Periodic, Worker
 from partners.models import User
 from partners.sharing.shares import expire_shares
+from portal.deals.service import expire_protections
 from portal.leads.service import expire_claims
 
 logger = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ logger = logging.getLogger(__name__)
 MAINTENANCE = (
     Periodic("leads.expire_claims", expire_claims),
     Periodic("sharing.expire_shares", expire_shares),
+    Periodic("deals.expire_protections", expire_protections),
 )
 
 

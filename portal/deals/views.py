@@ -20,6 +20,8 @@ from partners.context import ServiceContext, ServiceError
 from partners.models import Organization
 from partners.roles import OrgKind, Role
 from partners.sharing import AccessLevel
+from partners.sharing.kinds import DEALS
+from partners.views.sharing import share_context
 from portal.deals import queries, service
 from portal.deals.forms import (
     ApproveForm,
@@ -111,6 +113,7 @@ def _detail_page(deal_id: int, status: int = 200, **forms: FlaskForm):
         approve_form=forms.get("approve_form")
         or ApproveForm(formdata=None, days=service.protection_days(db, deal.owner_org_id)),
         reject_form=forms.get("reject_form") or RejectForm(formdata=None),
+        **share_context(DEALS, deal),
     )
     return page, status
 

@@ -8,8 +8,16 @@ from partners.models import AuditEntry, Partnership
 from partners.roles import OrgKind, Role, Tier
 from partners.sharing.models import ExplicitShare, GranteeKind, ShareStatus
 from partners.sharing.rules import Grantee
+from portal.deals.service import DealDetails, create_deal
 
-from factories import create_lead, create_org, create_partnership, create_rule, create_user
+from factories import (
+    context,
+    create_lead,
+    create_org,
+    create_partnership,
+    create_rule,
+    create_user,
+)
 
 
 @pytest.fixture
@@ -135,3 +143,21 @@ def test_view_as_shows_what_the_partner_sees_of_our_records_only(client, db, wor
 def test_view_as_is_for_the_owners_admins(client, world):
     client.login(world["partner_admin"].email)
     assert client.get("/sharing/view-as").status_code in (403, 404)
+
+
+def test_share_a_deal_from_its_page(client, other_client, db, world):
+    deal = create_deal(context(db, world["admin"]), DealDetails(customer="Initrode"))
+    other_client.login(world["partner_user"].email)
+    assert other_client.get(f"/deals/{deal.id}").status_code == 404
+    client.login(world["admin"].email)
+    assert "Shared explicitly" in client.get(f"/deals/{deal.id}").get_data(as_text=True)
+    shared = client.post(
+        f"/sharing/deal/{deal.id}/share", {"target": f"org:{world['partner'].id}", "level": "1"}
+    )
+    assert shared.location.endswith(f"/deals/{deal.id}")
+    assert other_client.get(f"/deals/{deal.id}").status_code == 200
+    # Claim is not a level a deal share offers.
+    refused = client.post(
+        f"/sharing/deal/{deal.id}/share", {"target": f"org:{world['partner'].id}", "level": "2"}
+    )
+    assert "Not a valid choice" in client.get(refused.location).get_data(as_text=True)

@@ -441,7 +441,7 @@ def test_every_page_shows_exactly_what_the_reference_model_allows(db, client, sc
             expected = expected_records(scenario, records, who)
             if who[0] == "partner":
                 assert_lead_lists(client, records[LEADS], {i for k, i in expected if k is LEADS})
-            for kind, prefix in ((LEADS, "/leads/"),):
+            for kind, prefix in ((LEADS, "/leads/"), (DEALS, "/deals/")):
                 for record in records[kind]:
                     status = client.get(f"{prefix}{record.id}").status_code
                     assert status == (200 if (kind, record.id) in expected else 404), (who, record)
