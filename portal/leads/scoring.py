@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Integer
 
-from partners import audit
+from partners import audit, jobs
 from partners.context import NotFound, ServiceContext, ServiceError
 from partners.models import Organization, User
 from partners.roles import Role
@@ -294,11 +294,17 @@ def explain(db: Session, lead: Lead) -> ScoreExplanation:
 # Changing the rules --------------------------------------------------------------------------
 
 
+#: Above this many leads, a rule change re-scores them in a worker job, not in the request (a
+#: million leads take tens of seconds to rewrite).
+INLINE_RESCORE_LIMIT = 5000
+RESCORE_JOB = "leads.rescore"
+
+
 @dataclass(frozen=True)
 class ScoringChange:
     rule: LeadScoringRule
-    #: Leads whose score the change moved.
-    rescored: int
+    #: Leads whose score the change moved; ``None`` when a job re-scores them.
+    rescored: int | None
 
 
 def _manager(ctx: ServiceContext) -> User:
@@ -337,19 +343,41 @@ def _score_range_rules(db: Session, owner_org_id: int) -> list[SharingRule]:
     return [rule for rule in rules if {"score_min", "score_max"} & rule.criteria.keys()]
 
 
-def _change(ctx: ServiceContext, action: str, rule: LeadScoringRule, **audit_values) -> int:
+def _change(ctx: ServiceContext, action: str, rule: LeadScoringRule, **audit_values) -> int | None:
+    """Re-score the owner's leads now, or queue a job for it when they are many."""
     ctx.db.flush()
-    rescored = _rescore(ctx.db, rule.owner_org_id)
+    owner_id = rule.owner_org_id
+    many = select(Lead.id).where(Lead.owner_org_id == owner_id).limit(INLINE_RESCORE_LIMIT + 1)
+    if ctx.db.scalar(select(func.count()).select_from(many.subquery())) > INLINE_RESCORE_LIMIT:
+        jobs.enqueue(
+            ctx.db,
+            RESCORE_JOB,
+            {"owner_org_id": owner_id},
+            now=ctx.now(),
+            organization_id=owner_id,
+            created_by_id=ctx.actor.id if ctx.actor else None,
+            message="Waiting for a worker to re-score the leads.",
+        )
+        rescored, outcome = None, "leads are re-scored in the background"
+    else:
+        rescored = _rescore(ctx.db, owner_id)
+        outcome = f"{rescored} lead(s) re-scored"
     spec = ScoringRuleSpec.of(rule)
     audit.record(
         ctx,
         f"lead_scoring_rule.{action}",
         rule,
-        summary=f"Scoring rule “{spec.describe()}” ({spec.points:+d}) {action}; "
-        f"{rescored} lead(s) re-scored",
+        summary=f"Scoring rule “{spec.describe()}” ({spec.points:+d}) {action}; {outcome}",
         **audit_values,
     )
     return rescored
+
+
+@jobs.job_handler(RESCORE_JOB)
+def _rescore_job(ctx: ServiceContext, run: jobs.JobRun) -> str:
+    owner_id = run.payload["owner_org_id"]
+    _take_turn(ctx.db, owner_id, changing_rules=True)
+    return f"{_rescore(ctx.db, owner_id):,} lead(s) re-scored."
 
 
 def create_rule(ctx: ServiceContext, spec: ScoringRuleSpec) -> ScoringChange:

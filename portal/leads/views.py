@@ -567,10 +567,12 @@ def _save_scoring(form: ScoringRuleForm, save, page):
 
 def _scoring_message(done: str, change: scoring.ScoringChange) -> str:
     spec = scoring.ScoringRuleSpec.of(change.rule)
-    return (
-        f"Scoring rule “{spec.describe()}” ({spec.points:+d}) {done}. "
-        f"{change.rescored} lead(s) re-scored."
+    rescored = (
+        "Your leads are being re-scored in the background."
+        if change.rescored is None
+        else f"{change.rescored} lead(s) re-scored."
     )
+    return f"Scoring rule “{spec.describe()}” ({spec.points:+d}) {done}. {rescored}"
 
 
 @bp.route("/scoring", methods=["GET", "POST"])

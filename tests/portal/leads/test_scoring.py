@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import insert, select, update
 
+from partners.jobs import Job, Worker
 from partners.models import AuditEntry
 from partners.roles import OrgKind, Role, Tier
 from partners.sharing import lead_inbox
@@ -329,3 +330,22 @@ def test_leads_of_other_owners_keep_their_scores(db, vendor):
     add_rules(db, vendor["manager"], SOFTWARE)
     db.expire_all()
     assert stored_score(db, theirs) == 12
+
+
+def test_many_leads_are_rescored_by_a_worker_job(db, vendor, session_factory, monkeypatch):
+    manager, partner = vendor["manager"], vendor["partner"]
+    add_rules(db, manager, SOFTWARE)
+    german = create_lead(db, manager, industry="Software", country="DE")
+    create_lead(db, manager, industry="Software", country="FR")
+    monkeypatch.setattr(scoring, "INLINE_RESCORE_LIMIT", 1)
+
+    change = scoring.create_rule(context(db, manager), GERMAN)
+    assert change.rescored is None  # queued, not done in the request
+    assert stored_score(db, german) == 40 and inbox_ids(db, partner) == set()
+    db.commit()  # the job runs in a transaction of its own, as the worker's would
+    worker = Worker(session_factory, lambda session, actor: context(session, actor))
+    assert worker.run_next() is not None
+    db.expire_all()
+    assert stored_score(db, german) == 60 and inbox_ids(db, partner) == {german.id}
+    job = db.scalars(select(Job).where(Job.kind == scoring.RESCORE_JOB)).one()
+    assert job.message == "1 lead(s) re-scored."
