@@ -60,7 +60,12 @@ def _fingerprint(mapping: Mapping) -> str:
     return hashlib.sha256(json.dumps(mapping, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def _mapping_page(lead_import: LeadImport, form: MappingForm, found=None, status: int = 200):
+def _mapping_page(
+    lead_import: LeadImport,
+    form: MappingForm,
+    found: imports.Check | None = None,
+    status: int = 200,
+):
     """The mapping form, and with a check the preview: counts, errors, duplicates, first rows."""
     mapping = form.mapping() if found else {}
     page = render_template(

@@ -16,7 +16,6 @@ too. Duplicates are left out, or imported and marked with ``duplicate_of_id``.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -37,7 +36,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from documents.storage import ObjectNotFound, TooLarge
 from partners import audit, jobs
@@ -101,17 +100,6 @@ def _chunks(stream: BinaryIO) -> Iterator[bytes]:
         yield chunk
 
 
-def _seekable(stream: BinaryIO) -> BinaryIO:
-    if stream.seekable():
-        return stream
-    spooled = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    while chunk := stream.read(READ_CHUNK):
-        spooled.write(chunk)
-        if spooled.tell() > MAX_IMPORT_BYTES:
-            break
-    return spooled  # type: ignore[return-value]
-
-
 def _size(stream: BinaryIO) -> int:
     size = stream.seek(0, 2)
     stream.seek(0)
@@ -124,9 +112,9 @@ def _display_name(filename: str) -> str:
 
 
 def upload(ctx: ServiceContext, filename: str, stream: BinaryIO) -> LeadImport:
-    """Check and store an uploaded CSV; the import starts as a draft with guessed columns."""
+    """Check and store an uploaded CSV (a seekable stream, as werkzeug's uploads are); the
+    import starts as a draft with guessed columns."""
     actor = _member(ctx)
-    stream = _seekable(stream)
     if _size(stream) > MAX_IMPORT_BYTES:
         raise ServiceError(_too_large())
     try:
@@ -172,6 +160,7 @@ def organization_imports(user: User) -> Select[tuple[LeadImport]]:
     return (
         select(LeadImport)
         .where(LeadImport.owner_org_id == user.organization_id)
+        .options(selectinload(LeadImport.job))
         .order_by(LeadImport.created_at.desc(), LeadImport.id.desc())
     )
 
