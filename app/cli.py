@@ -27,8 +27,8 @@ from partners.auth import find_user_by_email
 from partners.context import ServiceContext, ServiceError
 from partners.db import unit_of_work, utcnow
 from partners.roles import OrgKind, Role, Tier
-from portal.leads import imports as lead_imports
 from portal.deals import service as deal_service
+from portal.leads import imports as lead_imports
 from portal.leads import service as lead_service
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from partners.models import Organization, User
 from partners.roles import Role
 from partners.sharing import explain
+from partners.sharing.kinds import kind_for_record
 from partners.sharing.models import GrantSource, SharingRule
 from partners.sharing.records import Reason
 
@@ -45,11 +46,9 @@ def explanation(db: Session, reasons: list[Reason]) -> list[Explanation]:
     return sorted(grouped.values(), key=lambda entry: entry.organization.name)
 
 
-def source_names(
-    db: Session, reasons: list[Reason], participation: str = "claimed by {}"
-) -> dict[tuple[GrantSource, int], str]:
-    """A label for every rule and organization a reason names; ``participation`` words the
-    participant's part (a lead's claimant, a deal's partner)."""
+def source_names(db: Session, reasons: list[Reason], record) -> dict[tuple[GrantSource, int], str]:
+    """A label for every rule and organization a reason names; a participant's label says its
+    part in the record (a lead's claimant or reseller, a deal's partner or distributor)."""
     rule_ids = {r.source_id for r in reasons if r.source == GrantSource.rule}
     org_ids = {
         r.source_id
@@ -61,15 +60,21 @@ def source_names(
         names[(GrantSource.rule, rule.id)] = f"rule “{rule.name}”"
     for org in db.scalars(select(Organization).where(Organization.id.in_(org_ids))):
         names[(GrantSource.ownership, org.id)] = f"owned by {org.name}"
-        names[(GrantSource.participation, org.id)] = participation.format(org.name)
+        names[(GrantSource.participation, org.id)] = _part(record, org).format(org.name)
     return names
 
 
-def explainer_for(
-    db: Session, user: User, record, participation: str = "claimed by {}"
-) -> Explainer | None:
+def _part(record, org: Organization) -> str:
+    labels = kind_for_record(record).participant_labels
+    return next(
+        (label for column, label in labels.items() if getattr(record, column) == org.id),
+        "takes part: {}",
+    )
+
+
+def explainer_for(db: Session, user: User, record) -> Explainer | None:
     """The explainer for the owner's managers and admins; ``None`` for everybody else."""
     if record.owner_org_id != user.organization_id or user.role < Role.manager:
         return None
     reasons = explain(db, user, record)
-    return Explainer(explanation(db, reasons), source_names(db, reasons, participation))
+    return Explainer(explanation(db, reasons), source_names(db, reasons, record))

@@ -8,7 +8,7 @@ are written once against a :class:`SharedKind`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, true
@@ -37,6 +37,8 @@ class SharedKind:
     rule_scope: Callable[[], ColumnElement[bool]]
     #: Participants: organization column → the level it gets (the claimant, the registrant).
     participants: tuple[tuple[str, AccessLevel], ...]
+    #: How the explainer words each participant column ("claimed by {}").
+    participant_labels: dict[str, str] = field(default_factory=dict)
     #: Organizations a record of this kind is never offered to again (leads: exclusions).
     excluded: Callable[[int], ColumnElement[bool]] | None = None
 
@@ -82,6 +84,10 @@ LEADS = SharedKind(
         ("claimed_by_org_id", AccessLevel.edit),
         ("forwarded_to_org_id", AccessLevel.edit),
     ),
+    participant_labels={
+        "claimed_by_org_id": "claimed by {}",
+        "forwarded_to_org_id": "forwarded to {}",
+    },
     excluded=_lead_excluded,
 )
 
@@ -101,6 +107,10 @@ DEALS = SharedKind(
     score=None,
     rule_scope=true,
     participants=(("partner_org_id", AccessLevel.edit), ("distributor_org_id", AccessLevel.view)),
+    participant_labels={
+        "partner_org_id": "partner on the deal: {}",
+        "distributor_org_id": "distributor of the deal's partner: {}",
+    },
 )
 
 KINDS = {kind.record_type: kind for kind in (LEADS, DEALS)}

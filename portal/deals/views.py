@@ -41,7 +41,6 @@ bp = Blueprint("deals", __name__, template_folder="templates")
 OWNERS = (OrgKind.vendor, OrgKind.distributor)
 REGISTRANTS = (OrgKind.partner, OrgKind.distributor)
 #: How the explainer names a deal's participants (its partner, a two-tier distributor).
-PARTICIPATION = "partner on the deal: {}"
 EXPORT_COLUMNS = (
     "id",
     "name",
@@ -108,7 +107,7 @@ def _detail_page(deal_id: int, status: int = 200, **forms: FlaskForm):
         and level is not None
         and level >= AccessLevel.edit,
         competitors=queries.side_by_side(db, deal) if reviewing else [],
-        why=explainer_for(db, current_user, deal, PARTICIPATION),
+        why=explainer_for(db, current_user, deal),
         stage_form=forms.get("stage_form") or StageForm(formdata=None, stage=deal.stage.value),
         approve_form=forms.get("approve_form")
         or ApproveForm(formdata=None, days=service.protection_days(db, deal.owner_org_id)),

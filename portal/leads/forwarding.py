@@ -269,4 +269,4 @@ def chain_of_custody(db: Session, lead: Lead) -> list[CustodyStep]:
 
 
 def _join(*parts: str) -> str:
-    return "; ".join(part for part in parts if part)
+    return " · ".join(part for part in parts if part)
