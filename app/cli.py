@@ -17,6 +17,7 @@ from werkzeug.serving import is_running_from_reloader
 
 from app import create_app, demo
 from app.worker import start_in_process, worker_for
+from documents import queries as document_queries
 from documents.storage import sweep, verify_all
 from integrations.edi.cli import edi
 from integrations.edi_exchange import folder
@@ -280,7 +281,8 @@ def storage() -> None:
 
 def _referenced_blobs() -> set[str]:
     with unit_of_work(_database().factory) as session:
-        return stored_blobs(session) | lead_imports.stored_blobs(session, utcnow())
+        documents = document_queries.stored_blobs(session)
+        return stored_blobs(session) | lead_imports.stored_blobs(session, utcnow()) | documents
 
 
 @storage.command("sweep")

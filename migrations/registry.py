@@ -1,5 +1,6 @@
 """Every model module, imported so that the metadata Alembic compares against is complete."""
 
+from documents import models as document_models  # noqa: F401
 from integrations.edi_exchange import models as edi_models  # noqa: F401
 from partners import jobs as job_models  # noqa: F401
 from partners import models as partner_models  # noqa: F401

@@ -77,3 +77,5 @@ def _plain_lines(stream: BinaryIO, max_chars: int) -> Iterator[str]:
 
 
 _EXTRACTORS = {"docx": _docx_lines, "pdf": _pdf_lines, "text": _plain_lines}
+#: The kinds `extract_text` reads; others give "".
+EXTRACTABLE = frozenset(_EXTRACTORS)

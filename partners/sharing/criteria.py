@@ -16,7 +16,15 @@ if TYPE_CHECKING:
     from partners.sharing.kinds import SharedKind
 
 #: Criteria that list accepted values (each kind names the column it tests).
-LIST_CRITERIA = ("regions", "industries", "countries", "campaigns", "product_lines")
+LIST_CRITERIA = (
+    "regions",
+    "industries",
+    "countries",
+    "campaigns",
+    "product_lines",
+    "folders",
+    "tags",
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,10 @@ class Criteria:
     countries: tuple[str, ...] = ()
     campaigns: tuple[str, ...] = ()
     product_lines: tuple[str, ...] = ()
+    #: Documents: in one of these folders (exactly; not their subfolders) or with one of
+    #: these tags.
+    folders: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
     score_min: int | None = None
     score_max: int | None = None
     amount_min: Decimal | None = None
@@ -60,11 +72,12 @@ class Criteria:
 
 def criteria_clause(criteria: Criteria, kind: SharedKind) -> ColumnElement[bool]:
     """The criteria as a WHERE on the kind's records. A record without an amount fails any
-    amount bound; a score bound on a kind without scores matches nothing."""
+    amount bound; a score bound on a kind without scores, or a list criterion on a kind
+    without that attribute (a region on documents), matches nothing."""
     conditions: list[ColumnElement[bool]] = [
-        column.in_(getattr(criteria, name))
-        for name, column in kind.list_criteria.items()
-        if getattr(criteria, name)
+        kind.list_criteria[name].in_(values) if name in kind.list_criteria else false()
+        for name in LIST_CRITERIA
+        if (values := getattr(criteria, name))
     ]
     for bound, column in ((criteria.score_min, kind.score), (criteria.amount_min, kind.amount)):
         if bound is not None:

@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, exists, true
 
+from documents.models import Document, DocumentTag
 from partners.sharing.levels import AccessLevel
-from partners.sharing.models import DealGrant, LeadGrant, RecordType
+from partners.sharing.models import DealGrant, DocumentGrant, LeadGrant, RecordType
 from portal.deals.models import Deal
 from portal.leads.models import Lead, LeadExclusion, LeadStatus
 
@@ -41,6 +42,8 @@ class SharedKind:
     participant_labels: dict[str, str] = field(default_factory=dict)
     #: Organizations a record of this kind is never offered to again (leads: exclusions).
     excluded: Callable[[int], ColumnElement[bool]] | None = None
+    #: Records of other kinds these records can be attached to (documents: leads, deals).
+    attachments: Attachments | None = None
 
     @property
     def noun(self) -> str:
@@ -57,6 +60,30 @@ class SharedKind:
 
     def in_pool(self, record: Any) -> bool:
         return record.status == LeadStatus.available
+
+
+@dataclass(frozen=True, eq=False)
+class Attachments:
+    """Whoever sees a record of a parent kind may view what is attached to it (documents on a
+    lead or deal). Not a grant: it follows the parent's own grants as they change, in the one
+    predicate (``records.record_filter``)."""
+
+    #: The attached record's columns naming the parent: its kind's noun and its id.
+    type_column: Any
+    id_column: Any
+    parents: tuple[SharedKind, ...]
+
+    def parent_of(self, record: Any) -> SharedKind | None:
+        noun = getattr(record, self.type_column.key)
+        return next((kind for kind in self.parents if kind.noun == noun), None)
+
+
+class _TagCriterion:
+    """A rule's ``tags`` criterion: the document carries one of the tags. Tags are rows, not a
+    column, so this stands in for a column in ``SharedKind.list_criteria``."""
+
+    def in_(self, tags: tuple[str, ...]) -> ColumnElement[bool]:
+        return exists().where(DocumentTag.document_id == Document.id, DocumentTag.tag.in_(tags))
 
 
 def _lead_excluded(org_id: int) -> ColumnElement[bool]:
@@ -113,7 +140,22 @@ DEALS = SharedKind(
     },
 )
 
-KINDS = {kind.record_type: kind for kind in (LEADS, DEALS)}
+DOCUMENTS = SharedKind(
+    record_type=RecordType.document,
+    model=Document,
+    grant=DocumentGrant,
+    grant_record=DocumentGrant.document_id,
+    list_criteria={"folders": Document.folder, "tags": _TagCriterion()},
+    amount=None,
+    score=None,
+    rule_scope=true,
+    #: An order's other party (a participation grant: an order's parties never change).
+    participants=(("party_org_id", AccessLevel.view),),
+    participant_labels={"party_org_id": "party to the attached order: {}"},
+    attachments=Attachments(Document.attached_type, Document.attached_id, (LEADS, DEALS)),
+)
+
+KINDS = {kind.record_type: kind for kind in (LEADS, DEALS, DOCUMENTS)}
 
 
 def kind_of(record_type: RecordType | str) -> SharedKind:

@@ -37,6 +37,7 @@ class Audience(Base):
 class RecordType(StrEnum):
     lead = "lead"
     deal = "deal"
+    document = "document"
 
     @property
     def label(self) -> str:
@@ -80,7 +81,8 @@ class ShareStatus(StrEnum):
 
 
 class ExplicitShare(Base):
-    """One record shared with one organization or one team."""
+    """One record shared with one organization, one team, the owner's partners of a tier and
+    above, or all of the owner's partners."""
 
     __tablename__ = "explicit_share"
     __table_args__ = (Index("ix_explicit_share_record", "record_type", "record_id"),)
@@ -93,6 +95,10 @@ class ExplicitShare(Base):
     record_id: Mapped[int] = mapped_column()
     grantee_org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
     grantee_team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    #: Shared with the owner's partners of this tier and above.
+    grantee_tier: Mapped[Tier | None] = mapped_column(string_enum(Tier))
+    #: Shared with all of the owner's partners.
+    to_all_partners: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     audience_id: Mapped[int] = mapped_column(ForeignKey("audience.id"))
     level: Mapped[AccessLevel] = mapped_column(IntEnumType(AccessLevel))
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -117,6 +123,9 @@ class GrantSource(IntEnum):
     participation = 2
     rule = 3
     share = 4
+    #: Never stored: the explainer's reason for a document attached to a record the person
+    #: sees (``source_id`` names that record).
+    attachment = 5
 
 
 class GrantColumns:
@@ -171,4 +180,19 @@ class DealGrant(GrantColumns, Base):
 
     deal_id: Mapped[int] = mapped_column(
         ForeignKey("deal.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class DocumentGrant(GrantColumns, Base):
+    """Materialised access to a document, as :class:`LeadGrant` is to a lead (no pool)."""
+
+    __tablename__ = "document_grant"
+    __table_args__ = (
+        Index("ix_document_grant_document_audience", "document_id", "audience_id", "level"),
+        Index("ix_document_grant_source", "source_kind", "source_id"),
+        Index("ix_document_grant_audience", "audience_id", "document_id"),
+    )
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
     )

@@ -72,9 +72,30 @@ def grant_reaches(
 def record_filter(
     kind: SharedKind, viewer: Viewer, min_level: AccessLevel = AccessLevel.view
 ) -> ColumnElement[bool]:
-    """A WHERE clause on the kind's table: the viewer reaches the record at ``min_level``."""
-    return exists().where(
+    """A WHERE clause on the kind's table: the viewer reaches the record at ``min_level``
+    (for view, also by seeing the record it is attached to)."""
+    granted = exists().where(
         kind.grant_record == kind.model.id, grant_reaches(viewer, min_level, kind)
+    )
+    if kind.attachments is None or min_level > AccessLevel.view:
+        return granted
+    return or_(granted, attachment_reaches(kind, viewer))
+
+
+def attachment_reaches(kind: SharedKind, viewer: Viewer) -> ColumnElement[bool]:
+    """The record is attached to a record of a parent kind that the viewer sees."""
+    attachments = kind.attachments
+    assert attachments is not None
+    return or_(
+        *(
+            and_(
+                attachments.type_column == parent.noun,
+                exists().where(
+                    parent.model.id == attachments.id_column, record_filter(parent, viewer)
+                ),
+            )
+            for parent in attachments.parents
+        )
     )
 
 
@@ -264,9 +285,15 @@ def _reaching_grants(db: Session, viewer: Viewer, kind: SharedKind, record_id: i
 
 
 def access_level(db: Session, user: User, record: Any) -> AccessLevel | None:
-    """The highest level any grant gives the user on the record; ``None`` if they cannot see it."""
-    grants = _reaching_grants(db, viewer_for(db, user), kind_for_record(record), record.id)
-    return max((grant.level for grant in grants), default=None)
+    """The highest level any grant gives the user on the record (view, if only the record it
+    is attached to reaches them); ``None`` if they cannot see it."""
+    viewer, kind = viewer_for(db, user), kind_for_record(record)
+    grants = _reaching_grants(db, viewer, kind, record.id)
+    level = max((grant.level for grant in grants), default=None)
+    if level is None and kind.attachments is not None:
+        reached = exists().where(kind.model.id == record.id, attachment_reaches(kind, viewer))
+        level = AccessLevel.view if db.scalar(select(reached)) else None
+    return level
 
 
 @dataclass(frozen=True)
@@ -294,7 +321,20 @@ def explain(db: Session, owner_user: User, record: Any) -> list[Reason]:
                     user.organization_id, user.id, grant.source_kind, grant.source_id, grant.level
                 )
             )
-    return reasons
+    return reasons + _attachment_reasons(db, kind, record)
+
+
+def _attachment_reasons(db: Session, kind: SharedKind, record: Any) -> list[Reason]:
+    """Everyone who sees the record this one is attached to may view it."""
+    parent = kind.attachments.parent_of(record) if kind.attachments else None
+    if parent is None:
+        return []
+    parent_id = getattr(record, kind.attachments.id_column.key)
+    return [
+        Reason(user.organization_id, user.id, GrantSource.attachment, parent_id, AccessLevel.view)
+        for user in db.scalars(_candidate_users(parent, parent_id))
+        if _reaching_grants(db, viewer_for(db, user), parent, parent_id)
+    ]
 
 
 def _candidate_users(kind: SharedKind, record_id: int) -> Select[tuple[User]]:

@@ -1,4 +1,5 @@
-"""Explicit shares: the owner gives one record to one organization or team, maybe for a while."""
+"""Explicit shares: the owner gives one record to one organization or team (or its partners of a
+tier, or all of them), maybe for a while."""
 
 from __future__ import annotations
 
@@ -10,9 +11,16 @@ from sqlalchemy.orm import Session
 from partners import audit
 from partners.context import NotFound, ServiceContext, ServiceError
 from partners.models import Organization, Team, User
-from partners.roles import Role
+from partners.roles import Role, Tier
 from partners.sharing import grants
-from partners.sharing.audiences import audience_id, organization_audience, team_audience
+from partners.sharing.audiences import (
+    AudienceRef,
+    audience_id,
+    organization_audience,
+    partners_audience,
+    team_audience,
+    tier_audience,
+)
 from partners.sharing.kinds import LEADS, SharedKind
 from partners.sharing.levels import AccessLevel
 from partners.sharing.models import ExplicitShare, ShareStatus
@@ -34,28 +42,35 @@ def share_record(
     *,
     organization: Organization | None = None,
     team: Team | None = None,
+    tier: Tier | None = None,
+    all_partners: bool = False,
     level: AccessLevel = AccessLevel.view,
     expires_at: datetime | None = None,
     reason: str = "",
 ) -> ExplicitShare:
-    """Share one record with one organization or one team; needs manage access to it."""
+    """Share one record with one organization, one team, the owner's partners of ``tier`` and
+    above, or ``all_partners`` of the owner; needs manage access to it (and, for the last two,
+    to be of the owner: they are the owner's partners)."""
     actor = _acting_member(ctx)
     record = get_record(ctx.db, actor, kind, record_id, AccessLevel.manage)
-    if (organization is None) == (team is None):
-        raise ServiceError("Share with either an organization or a team.")
+    chosen = [organization is not None, team is not None, tier is not None, all_partners]
+    if chosen.count(True) != 1:
+        raise ServiceError(
+            "Share with either an organization or a team (or a tier, or all partners)."
+        )
+    if (tier is not None or all_partners) and actor.organization_id != record.owner_org_id:
+        raise ServiceError("Only the owner shares with its partners by tier.")
     if expires_at is not None and expires_at <= ctx.now():
         raise ServiceError("The expiry must be in the future.")
-    audience = (
-        organization_audience(organization.id)
-        if organization is not None
-        else team_audience(team.id, team.organization_id)  # type: ignore[union-attr]
-    )
+    audience = _audience(record.owner_org_id, organization, team, tier)
     share = ExplicitShare(
         owner_org_id=record.owner_org_id,
         record_type=kind.record_type,
         record_id=record.id,
         grantee_org_id=organization.id if organization else None,
         grantee_team_id=team.id if team else None,
+        grantee_tier=tier,
+        to_all_partners=all_partners,
         audience_id=audience_id(ctx.db, audience),
         level=level,
         expires_at=expires_at,
@@ -95,6 +110,18 @@ def record_shares(
     )
 
 
+def _audience(
+    owner_id: int, organization: Organization | None, team: Team | None, tier: Tier | None
+) -> AudienceRef:
+    if organization is not None:
+        return organization_audience(organization.id)
+    if team is not None:
+        return team_audience(team.id, team.organization_id)
+    if tier is not None:
+        return tier_audience(owner_id, tier)
+    return partners_audience(owner_id)
+
+
 def share_lead(ctx: ServiceContext, lead_id: int, **how) -> ExplicitShare:
     """:func:`share_record` for a lead (``organization=`` or ``team=``, ``level=`` …)."""
     return share_record(ctx, LEADS, lead_id, **how)
@@ -120,6 +147,20 @@ def unshare(ctx: ServiceContext, share_id: int) -> None:
         raise NotFound()
     if share.status == ShareStatus.active:
         _end(ctx, share, ShareStatus.revoked)
+
+
+def end_record_shares(ctx: ServiceContext, kind: SharedKind, record_id: int) -> int:
+    """Revoke the record's active shares (it is being deleted); returns how many."""
+    active = ctx.db.scalars(
+        select(ExplicitShare).where(
+            ExplicitShare.record_type == kind.record_type,
+            ExplicitShare.record_id == record_id,
+            ExplicitShare.status == ShareStatus.active,
+        )
+    ).all()
+    for share in active:
+        _end(ctx, share, ShareStatus.revoked)
+    return len(active)
 
 
 def expire_shares(ctx: ServiceContext) -> int:

@@ -1,13 +1,19 @@
 import io
+import sys
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from documents.storage import Storage, open_storage
 
 MIB = 1024 * 1024
+
+# The suite runs with --import-mode=importlib, which puts no test folder on sys.path; the
+# document tests share sample files from document_samples.py next to this file.
+sys.path.append(str(Path(__file__).resolve().parent))
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import struct
 import zipfile
 
 import pytest
+from document_samples import add_zeros
 
 from documents.content import RejectedUpload, check_upload
 from documents.content.ooxml import ZipLimits
@@ -40,21 +41,6 @@ def declare_size(archive: bytes, name: str, size: int) -> bytes:
             struct.pack_into("<L", patched, entry + 24, size)
             return bytes(patched)
         entry += 46 + name_size + extra_size + comment_size
-
-
-def add_zeros(original: bytes, name: str, size: int) -> bytes:
-    """Copy a zip and add a member of `size` zero bytes, compressed as it is written."""
-    buffer = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(original)) as source,
-        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            target.writestr(info, source.read(info))
-        with target.open(name, "w") as member:
-            for _ in range(size // MIB):
-                member.write(bytes(MIB))
-    return buffer.getvalue()
 
 
 def test_accepts_a_pdf_and_rewinds_the_stream():

@@ -1,0 +1,181 @@
+"""Read side of the library, built on partners.sharing's scoped selects: the list and its search,
+folders and tags, attachments of a record, the access log, and what storage must keep."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from documents.models import (
+    AccessAction,
+    AttachedTo,
+    Document,
+    DocumentAccess,
+    DocumentTag,
+    DocumentTemplate,
+    DocumentText,
+    DocumentVersion,
+)
+from partners.models import Organization, User
+from partners.sharing import visible_records
+from partners.sharing.kinds import DOCUMENTS
+
+SORTS: dict[str, tuple[Any, ...]] = {
+    "newest": (Document.updated_at.desc(), Document.id.desc()),
+    "title": (func.lower(Document.title), Document.id),
+    "downloads": (Document.download_count.desc(), Document.id.desc()),
+}
+OWNERSHIP = ("", "ours", "shared")
+
+
+@dataclass(frozen=True)
+class LibraryFilters:
+    """What the library's filter bar asks for; empty values do not filter."""
+
+    search: str = ""
+    folder: str = ""
+    tag: str = ""
+    #: ``ours`` (owned by the viewer's organization), ``shared`` (shared with it), or both.
+    owner: str = ""
+    sort: str = "newest"
+
+    def apply(self, query: Select, user: User) -> Select:
+        if self.search.strip():
+            query = query.where(matches(self.search.strip()))
+        if self.folder.strip():
+            folder = self.folder.strip().strip("/")
+            query = query.where(
+                (Document.folder == folder)
+                | Document.folder.startswith(folder + "/", autoescape=True)
+            )
+        if self.tag.strip():
+            query = query.where(_tagged(self.tag.strip().lower()))
+        if self.owner == "ours":
+            query = query.where(Document.owner_org_id == user.organization_id)
+        elif self.owner == "shared":
+            query = query.where(Document.owner_org_id != user.organization_id)
+        return query.order_by(*SORTS.get(self.sort, SORTS["newest"]))
+
+
+def _tagged(tag: str):
+    return exists().where(DocumentTag.document_id == Document.id, DocumentTag.tag == tag)
+
+
+def matches(term: str):
+    """Title, a tag, or the text of the current version contains ``term`` (case-insensitive)."""
+    in_text = exists().where(
+        DocumentText.document_id == Document.id,
+        DocumentText.version_id == DocumentVersion.id,
+        DocumentVersion.document_id == Document.id,
+        DocumentVersion.number == Document.current_number,
+        DocumentText.body.icontains(term, autoescape=True),
+    )
+    in_tags = exists().where(
+        DocumentTag.document_id == Document.id,
+        DocumentTag.tag.icontains(term.lower(), autoescape=True),
+    )
+    return or_(Document.title.icontains(term, autoescape=True), in_tags, in_text)
+
+
+def library(user: User, filters: LibraryFilters) -> Select[tuple[Document]]:
+    """The documents the user may see, filtered and sorted: the page, its count, the API."""
+    return filters.apply(visible_records(DOCUMENTS, user), user)
+
+
+def folders(db: Session, user: User) -> list[str]:
+    """Every folder (and parent folder) of a document the user sees, sorted."""
+    visible = visible_records(DOCUMENTS, user).with_only_columns(Document.folder).distinct()
+    paths: set[str] = set()
+    for folder in db.scalars(visible):
+        parts = folder.split("/") if folder else []
+        paths.update("/".join(parts[: n + 1]) for n in range(len(parts)))
+    return sorted(paths, key=str.lower)
+
+
+def tags(db: Session, user: User) -> list[tuple[str, int]]:
+    """The tags of documents the user sees, with how many carry each, most used first."""
+    visible = visible_records(DOCUMENTS, user).with_only_columns(Document.id).subquery()
+    count = func.count().label("n")
+    return [
+        (tag, n)
+        for tag, n in db.execute(
+            select(DocumentTag.tag, count)
+            .where(DocumentTag.document_id.in_(select(visible.c.id)))
+            .group_by(DocumentTag.tag)
+            .order_by(count.desc(), DocumentTag.tag)
+        )
+    ]
+
+
+def attachments(user: User, kind: AttachedTo, record_id: int) -> Select[tuple[Document]]:
+    """The documents attached to a record, as far as the user sees them."""
+    return (
+        visible_records(DOCUMENTS, user)
+        .where(Document.attached_type == kind, Document.attached_id == record_id)
+        .order_by(func.lower(Document.title), Document.id)
+    )
+
+
+def versions(db: Session, document: Document) -> list[tuple[DocumentVersion, User | None]]:
+    """The document's versions, newest first, with who uploaded each."""
+    return list(
+        db.execute(
+            select(DocumentVersion, User)
+            .outerjoin(User, User.id == DocumentVersion.uploaded_by_id)
+            .where(DocumentVersion.document_id == document.id)
+            .order_by(DocumentVersion.number.desc())
+        ).tuples()
+    )
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    access: DocumentAccess
+    user: User | None
+    organization: Organization
+    version: int
+
+
+def access_log(document: Document) -> Select:
+    """Who opened the document, newest first: (access, user, organization, version number).
+    Only for those who manage the document; the caller checks."""
+    return (
+        select(DocumentAccess, User, Organization, DocumentVersion.number)
+        .join(Organization, Organization.id == DocumentAccess.organization_id)
+        .join(DocumentVersion, DocumentVersion.id == DocumentAccess.version_id)
+        .outerjoin(User, User.id == DocumentAccess.user_id)
+        .where(DocumentAccess.document_id == document.id)
+        .order_by(DocumentAccess.at.desc(), DocumentAccess.id.desc())
+    )
+
+
+def access_entries(db: Session, query: Select) -> list[AccessEntry]:
+    return [AccessEntry(*row) for row in db.execute(query)]
+
+
+def downloads_by_organization(db: Session, document: Document) -> list[tuple[str, int]]:
+    """How many downloads each organization made, most first."""
+    count = func.count().label("n")
+    return [
+        (name, n)
+        for name, n in db.execute(
+            select(Organization.name, count)
+            .join(DocumentAccess, DocumentAccess.organization_id == Organization.id)
+            .where(
+                DocumentAccess.document_id == document.id,
+                DocumentAccess.action == AccessAction.download,
+            )
+            .group_by(Organization.name)
+            .order_by(count.desc(), Organization.name)
+        )
+    ]
+
+
+def stored_blobs(db: Session) -> set[str]:
+    """Every storage key a version or a replacement template refers to (sweeper, verifier)."""
+    versions_ = select(DocumentVersion.sha256)
+    templates = select(DocumentTemplate.sha256)
+    return set(db.scalars(versions_.union(templates)))
