@@ -104,6 +104,8 @@ def _init_login(app: Flask, settings: Settings) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     import integrations.edi_exchange.outbound  # noqa: F401 - outbound EDI follows order events
+    from documents import generated_views
+    from documents import views as documents
     from integrations.api import v1 as api
     from integrations.edi_exchange import views as edi
     from partners.views import account, admin, partnerships, sharing
@@ -124,6 +126,8 @@ def _register_blueprints(app: Flask) -> None:
         orders.bp,
         edi.bp,
         leads.bp,
+        documents.bp,
+        generated_views.bp,
         deals.bp,
         api.bp,
     ):

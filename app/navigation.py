@@ -39,6 +39,7 @@ def navigation() -> list[NavItem]:
     )
     items.append(NavItem("Deals", "deals.index", "deals."))
     items.append(NavItem("Orders", "orders.index", "orders."))
+    items.append(NavItem("Documents", "documents.index", "documents."))
     if kind in (OrgKind.vendor, OrgKind.distributor):
         items.append(NavItem("EDI", "edi.index", "edi."))
     if current_user.role >= Role.admin:

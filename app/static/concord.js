@@ -43,3 +43,29 @@ document.addEventListener("submit", (event) => {
   };
   window.setTimeout(poll, 1000);
 })();
+
+// Upload forms: drop a file anywhere on the form's drop zone to choose it.
+document.querySelectorAll("[data-dropzone-area]").forEach((area) => {
+  const input = area.querySelector("input[type=file]");
+  const hint = area.querySelector("[data-dropzone-hint]");
+  if (!input || !window.DataTransfer) {
+    return;
+  }
+  if (hint) {
+    hint.hidden = false;
+  }
+  const dragging = (on) => area.classList.toggle("dragging", on);
+  area.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    dragging(true);
+  });
+  area.addEventListener("dragleave", () => dragging(false));
+  area.addEventListener("drop", (event) => {
+    event.preventDefault();
+    dragging(false);
+    if (event.dataTransfer && event.dataTransfer.files.length) {
+      input.files = event.dataTransfer.files;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
+});

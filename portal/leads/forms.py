@@ -27,7 +27,7 @@ from wtforms.validators import (
 from wtforms.widgets import TextInput
 
 from partners.roles import OrgKind, Tier
-from partners.sharing.criteria import Criteria
+from partners.sharing.criteria import LIST_CRITERIA, Criteria
 from partners.sharing.levels import AccessLevel
 from partners.sharing.models import GranteeKind, RecordType
 from partners.sharing.rules import Grantee, RuleSpec
@@ -143,6 +143,8 @@ class RuleForm(FlaskForm):
     product_lines = StringField(
         "Product lines", description=LIST_HELP, validators=[Length(max=300)]
     )
+    folders = StringField("Folders", description=LIST_HELP, validators=[Length(max=300)])
+    tags = StringField("Tags", description=LIST_HELP, validators=[Length(max=300)])
     score_min = IntegerField("Score from", validators=[Optional(), SCORE], **NUMBER)
     score_max = IntegerField("Score to", validators=[Optional(), SCORE], **NUMBER)
     amount_min = DecimalField("Amount from", validators=[Optional(), NumberRange(min=0)], **NUMBER)
@@ -183,6 +185,8 @@ class RuleForm(FlaskForm):
             countries=tuple(c.upper() for c in _values(self.countries.data)),
             campaigns=_values(self.campaigns.data),
             product_lines=_values(self.product_lines.data),
+            folders=tuple(folder.strip("/") for folder in _values(self.folders.data)),
+            tags=tuple(tag.lower() for tag in _values(self.tags.data)),
             score_min=self.score_min.data,
             score_max=self.score_max.data,
             amount_min=self.amount_min.data,
@@ -208,7 +212,7 @@ class RuleForm(FlaskForm):
     def fill(self, spec: RuleSpec, active: bool) -> None:
         """Show a saved rule in the form."""
         criteria = spec.criteria
-        for name in ("regions", "industries", "countries", "campaigns", "product_lines"):
+        for name in LIST_CRITERIA:
             getattr(self, name).data = ", ".join(getattr(criteria, name))
         for name in ("score_min", "score_max", "amount_min", "amount_max"):
             getattr(self, name).data = getattr(criteria, name)

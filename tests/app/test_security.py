@@ -163,6 +163,9 @@ def world(db):
         "rule_id": 999999,
         "scoring_rule_id": 999999,
         "token": "not-a-token",
+        "document_id": 999999,
+        "number": 1,
+        "kind": "partner_agreement",
     }
 
 

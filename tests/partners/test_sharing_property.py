@@ -1,6 +1,6 @@
 """Property: the sharing predicate, single-record loads, the explainer and every page agree with
-a plain reference model of the rules, for random organizations, people, rules, shares, leads and
-deals."""
+a plain reference model of the rules, for random organizations, people, rules, shares, leads,
+deals and documents (which whoever sees the lead they are attached to may also view)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from documents import service as document_service
+from documents.models import AttachedTo
+from documents.storage import open_storage
 from partners.context import NotFound
 from partners.roles import OrgKind, OrgStatus, Role, Tier
 from partners.sharing import (
@@ -28,7 +31,7 @@ from partners.sharing import (
 from partners.sharing import rules as sharing_rules
 from partners.sharing.criteria import Criteria
 from partners.sharing.grants import refresh_record
-from partners.sharing.kinds import DEALS, LEADS, SharedKind
+from partners.sharing.kinds import DEALS, DOCUMENTS, LEADS, SharedKind
 from partners.sharing.models import GranteeKind, RecordType
 from partners.sharing.rules import Grantee, RuleSpec
 from portal.deals import service as deal_service
@@ -44,6 +47,8 @@ from factories import (
 )
 
 REGIONS = ["EMEA", "NA"]
+FOLDERS = ["Sales", "Legal"]
+TAGS = ["pricing", "datasheet"]
 INDUSTRIES = ["retail", "health", "energy"]
 STATUSES = [LeadStatus.new, LeadStatus.available, LeadStatus.available, LeadStatus.working]
 VENDORS, PARTNERS = 2, 3
@@ -57,6 +62,8 @@ class RuleDraft:
     vendor: int
     regions: tuple[str, ...]
     industries: tuple[str, ...]
+    folders: tuple[str, ...]
+    tags: tuple[str, ...]
     score_min: int | None
     amount_min: int | None
     grantee: tuple  # ("organization", partner) | ("tier", Tier) | ("kind", OrgKind) | ("all",)
@@ -104,8 +111,22 @@ class DealDraft:
 
 
 @dataclass(frozen=True)
+class DocumentDraft:
+    vendor: int
+    folder: str
+    tags: tuple[str, ...]
+    lead: int | None  # attached to this lead (an index), if it is the vendor's
+    participant = None
+    assignee = None
+    team_assigned = False
+    score = None
+    amount = None
+    rules_apply = True
+
+
+@dataclass(frozen=True)
 class ShareDraft:
-    deal: bool
+    kind: str  # "lead", "deal" or "document"
     lead: int
     partner: int
     to_team: bool
@@ -125,6 +146,8 @@ rule_drafts = st.builds(
     vendor=st.integers(0, VENDORS - 1),
     regions=st.lists(st.sampled_from(REGIONS), max_size=1, unique=True).map(tuple),
     industries=st.lists(st.sampled_from(INDUSTRIES), max_size=2, unique=True).map(tuple),
+    folders=st.lists(st.sampled_from(FOLDERS), max_size=1, unique=True).map(tuple),
+    tags=st.lists(st.sampled_from(TAGS), max_size=1, unique=True).map(tuple),
     score_min=st.one_of(st.none(), st.integers(0, 100)),
     grantee=grantees,
     level=levels,
@@ -152,9 +175,16 @@ deal_drafts = st.builds(
     assignee=st.one_of(st.none(), st.integers(0, 1)),
     team_assigned=st.booleans(),
 )
+document_drafts = st.builds(
+    DocumentDraft,
+    vendor=st.integers(0, VENDORS - 1),
+    folder=st.sampled_from(FOLDERS),
+    tags=st.lists(st.sampled_from(TAGS), max_size=2, unique=True).map(tuple),
+    lead=st.one_of(st.none(), st.integers(0, 99)),
+)
 share_drafts = st.builds(
     ShareDraft,
-    deal=st.booleans(),
+    kind=st.sampled_from(["lead", "deal", "document"]),
     lead=st.integers(0, 99),
     partner=st.integers(0, PARTNERS - 1),
     to_team=st.booleans(),
@@ -180,6 +210,7 @@ scenarios = st.fixed_dictionaries(
         "rules": st.lists(rule_drafts, max_size=4),
         "leads": st.lists(lead_drafts, max_size=7),
         "deals": st.lists(deal_drafts, max_size=4),
+        "documents": st.lists(document_drafts, max_size=3),
         "shares": st.lists(share_drafts, max_size=3),
     }
 )
@@ -188,11 +219,24 @@ scenarios = st.fixed_dictionaries(
 # The reference model ---------------------------------------------------------------------------
 
 
-def matches(rule: RuleDraft, record: LeadDraft | DealDraft) -> bool:
+def listed(values: tuple[str, ...], record: object, attribute: str) -> bool:
+    """A list criterion holds when empty, or when the record has the attribute (documents have
+    no region, leads no folder) and its value is listed."""
+    if not values:
+        return True
+    value = getattr(record, attribute, None)
+    if attribute == "tags":
+        return value is not None and bool(set(value) & set(values))
+    return value is not None and value in values
+
+
+def matches(rule: RuleDraft, record: LeadDraft | DealDraft | DocumentDraft) -> bool:
     """A score bound matches no deal (deals have no score), an amount bound no lead."""
     return (
-        (not rule.regions or record.region in rule.regions)
-        and (not rule.industries or record.industry in rule.industries)
+        listed(rule.regions, record, "region")
+        and listed(rule.industries, record, "industry")
+        and listed(rule.folders, record, "folder")
+        and listed(rule.tags, record, "tags")
         and (
             rule.score_min is None or (record.score is not None and record.score >= rule.score_min)
         )
@@ -218,7 +262,15 @@ def in_grantee(scenario: dict, rule: RuleDraft, partner: int) -> bool:
 
 
 def records_of(scenario: dict, kind: SharedKind) -> list:
-    return scenario["leads" if kind is LEADS else "deals"]
+    return scenario[{LEADS: "leads", DEALS: "deals", DOCUMENTS: "documents"}[kind]]
+
+
+def attached_lead(scenario: dict, draft: DocumentDraft) -> int | None:
+    """The index of the lead the document is attached to: one of its vendor's, if any."""
+    if draft.lead is None:
+        return None
+    own = [i for i, lead in enumerate(scenario["leads"]) if lead.vendor == draft.vendor]
+    return own[draft.lead % len(own)] if own else None
 
 
 def expected_level(scenario: dict, who: tuple, kind: SharedKind, index: int) -> AccessLevel | None:
@@ -254,17 +306,21 @@ def expected_level(scenario: dict, who: tuple, kind: SharedKind, index: int) -> 
             record.assignee == user_index or (record.team_assigned and setup["in_team"][user_index])
         )
         company = company if mine else []
+    if kind is DOCUMENTS:
+        lead = attached_lead(scenario, record)
+        if lead is not None and expected_level(scenario, who, LEADS, lead) is not None:
+            company.append(AccessLevel.view)  # whoever sees the lead views what is attached
     return max(company + team, default=None)
 
 
 def shares_of(scenario: dict, kind: SharedKind) -> list[ShareDraft]:
-    return [share for share in scenario["shares"] if share.deal == (kind is DEALS)]
+    return [share for share in scenario["shares"] if share.kind == kind.noun]
 
 
 # Building the scenario through the services -------------------------------------------------------
 
 
-def build(db, scenario: dict):
+def build(db, scenario: dict, storage):
     vendors = [create_org(db, OrgKind.vendor) for _ in range(VENDORS)]
     owners = [create_user(db, vendor, Role.admin) for vendor in vendors]
     orgs, people, teams = [], [], []
@@ -293,13 +349,20 @@ def build(db, scenario: dict):
             "all": lambda: Grantee(GranteeKind.all_partners),
         }[kind]()
         owner = context(db, owners[draft.vendor])
-        criteria = Criteria(regions=draft.regions, industries=draft.industries)
+        criteria = Criteria(
+            regions=draft.regions,
+            industries=draft.industries,
+            folders=draft.folders,
+            tags=draft.tags,
+        )
         spec = RuleSpec("Rule", criteria, grantee, draft.level, draft.record_type)
         rule = sharing_rules.create_rule(owner, spec)
         if draft.score_min is not None or draft.amount_min is not None:
             narrower = Criteria(
                 regions=draft.regions,
                 industries=draft.industries,
+                folders=draft.folders,
+                tags=draft.tags,
                 score_min=draft.score_min,
                 amount_min=draft.amount_min,
             )
@@ -328,7 +391,7 @@ def build(db, scenario: dict):
     for draft in scenario["rules"]:
         if draft.before_leads:
             make_rule(draft)
-    records: dict[SharedKind, list] = {LEADS: [], DEALS: []}
+    records: dict[SharedKind, list] = {LEADS: [], DEALS: [], DOCUMENTS: []}
     for draft in scenario["leads"]:
         lead = create_lead(
             db,
@@ -350,11 +413,23 @@ def build(db, scenario: dict):
         deal = deal_service.create_deal(context(db, owners[draft.vendor]), details)
         take_part(DEALS, deal, draft)
         records[DEALS].append(deal)
+    for n, draft in enumerate(scenario["documents"]):
+        lead = attached_lead(scenario, draft)
+        upload = document_service.Upload(io.BytesIO(b"doc %d" % n), "doc.txt", max_bytes=1000)
+        document = document_service.upload_document(
+            context(db, owners[draft.vendor], storage),
+            upload,
+            document_service.Details(f"Document {n}", draft.folder, draft.tags),
+            attach=document_service.Attachment(AttachedTo.lead, records[LEADS][lead].id)
+            if lead is not None
+            else None,
+        )
+        records[DOCUMENTS].append(document)
     for draft in scenario["rules"]:
         if not draft.before_leads:
             make_rule(draft)
     for draft in scenario["shares"]:
-        kind = DEALS if draft.deal else LEADS
+        kind = {"lead": LEADS, "deal": DEALS, "document": DOCUMENTS}[draft.kind]
         if not records[kind]:
             continue
         index = draft.lead % len(records[kind])
@@ -374,6 +449,10 @@ def build(db, scenario: dict):
     return owners, records, everyone
 
 
+def local_storage(tmp_path):
+    return open_storage(f"file://{tmp_path / 'documents'}")
+
+
 def expected_records(scenario: dict, records: dict, who: tuple) -> dict:
     """(kind, record id) → the level the reference model gives ``who``."""
     return {
@@ -390,10 +469,10 @@ def expected_records(scenario: dict, records: dict, who: tuple) -> dict:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(scenario=scenarios)
-def test_enforcement_and_explainer_match_the_reference_model(db, scenario):
+def test_enforcement_and_explainer_match_the_reference_model(db, tmp_path, scenario):
     savepoint = db.begin_nested()
     try:
-        owners, records, everyone = build(db, scenario)
+        owners, records, everyone = build(db, scenario, local_storage(tmp_path))
         explained = _explained_levels(db, owners, records, scenario)
         for who, user in everyone:
             expected = expected_records(scenario, records, who)
@@ -429,11 +508,11 @@ LEAD_LINK = re.compile(r'href="/leads/(\d+)"')
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(scenario=scenarios)
-def test_every_page_shows_exactly_what_the_reference_model_allows(db, client, scenario):
+def test_every_page_shows_exactly_what_the_reference_model_allows(db, client, tmp_path, scenario):
     """List page, its count, search, CSV export and record pages, through HTTP."""
     savepoint = db.begin_nested()
     try:
-        _owners, records, everyone = build(db, scenario)
+        _owners, records, everyone = build(db, scenario, local_storage(tmp_path))
         db.flush()
         for who, user in everyone:
             if client.login(user.email).status_code != 302:
@@ -441,7 +520,8 @@ def test_every_page_shows_exactly_what_the_reference_model_allows(db, client, sc
             expected = expected_records(scenario, records, who)
             if who[0] == "partner":
                 assert_lead_lists(client, records[LEADS], {i for k, i in expected if k is LEADS})
-            for kind, prefix in ((LEADS, "/leads/"), (DEALS, "/deals/")):
+            pages = ((LEADS, "/leads/"), (DEALS, "/deals/"), (DOCUMENTS, "/documents/"))
+            for kind, prefix in pages:
                 for record in records[kind]:
                     status = client.get(f"{prefix}{record.id}").status_code
                     assert status == (200 if (kind, record.id) in expected else 404), (who, record)
