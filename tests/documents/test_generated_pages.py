@@ -12,6 +12,7 @@ from documents.generate.defaults import BUILDERS
 from documents.models import Document, DocumentTemplate
 from partners.roles import OrgKind, Role, Tier
 from partners.sharing import AccessLevel, shares
+from portal.deals import service as deals
 from portal.leads.service import claim_lead
 
 from factories import context, create_lead, create_org, create_partnership, create_user
@@ -136,3 +137,25 @@ def test_the_templates_page_shows_each_problem_and_replaces_and_resets(
 def test_partners_have_no_templates_page(other_client, world):
     other_client.login(world["partner_user"].email)
     assert other_client.get("/documents/templates").status_code == 404
+
+
+def test_a_deal_page_lists_attachments_and_generates_the_confirmation(
+    client, other_client, app, db, world
+):
+    partner_user = world["partner_user"]
+    details = deals.DealDetails(customer="Globex", products=(deals.ProductLine("Router", 2),))
+    deal = deals.register_deal(context(db, partner_user), world["partnership"].parent_id, details)
+    client.login(world["admin"].email)
+    page = client.get(f"/deals/{deal.id}").get_data(as_text=True)
+    assert f"/documents/upload?attach=deal:{deal.id}" in page
+    assert "Generate the registration confirmation" not in page  # not approved yet
+    deals.approve_registration(context(db, world["admin"]), deal.id)
+    page = client.get(f"/deals/{deal.id}").get_data(as_text=True)
+    assert "Generate the registration confirmation" in page
+    assert client.post(f"/documents/generate/deal/{deal.id}").status_code == 302
+    confirmation = db.scalars(select(Document)).one()
+    assert confirmation.title == "Registration Globex" and "Dear Contoso" in text_of(
+        app, confirmation
+    )
+    other_client.login(partner_user.email)
+    assert other_client.get(f"/documents/{confirmation.id}").status_code == 200
