@@ -2,6 +2,7 @@
 is protected; the vendor's channel manager compares them side by side and decides."""
 
 from flask import current_app  # noqa: F401 - keeps Flask's import order stable under Playwright
+from playwright.sync_api import expect
 
 from partners.roles import OrgKind, Role, Tier
 
@@ -53,7 +54,7 @@ def test_a_conflict_is_reviewed_side_by_side(browser, live_app, base_url, shots)
     _register(first, "Northwind GmbH", "buyer@northwind.example")
     shots(first, "01-register-form")
     first.get_by_role("button", name="Register deal").click()
-    assert first.get_by_text("the vendor will review it").is_visible()
+    expect(first.get_by_text("the vendor will review it")).to_be_visible()
     shots(first, "02-registered")
 
     manager = browser.new_context().new_page()
@@ -63,7 +64,7 @@ def test_a_conflict_is_reviewed_side_by_side(browser, live_app, base_url, shots)
     manager.get_by_role("link", name="Northwind GmbH").click()
     manager.get_by_label("Protect for (days)").fill("60")
     manager.get_by_role("button", name="Approve registration").click()
-    assert manager.get_by_text("protected until").first.is_visible()
+    expect(manager.get_by_text("protected until").first).to_be_visible()
 
     second = browser.new_context().new_page()
     _sign_in(second, base_url, people["Cobalt Systems"])
@@ -85,10 +86,10 @@ def test_a_conflict_is_reviewed_side_by_side(browser, live_app, base_url, shots)
     shots(manager, "05-side-by-side")
     manager.get_by_label("Why it is rejected").fill("An earlier registration holds this customer.")
     manager.get_by_role("button", name="Reject registration").click()
-    assert manager.get_by_text("the partner is told why").is_visible()
+    expect(manager.get_by_text("the partner is told why")).to_be_visible()
     _open_deals(manager)
     shots(manager, "06-vendor-deal-list")
 
     second.reload()
-    assert second.get_by_text("Rejected because").is_visible()
+    expect(second.get_by_text("Rejected because")).to_be_visible()
     shots(second, "07-rejected")

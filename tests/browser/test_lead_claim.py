@@ -1,6 +1,7 @@
 """In Chromium: a partner claims a lead from the pool; another partner's inbox loses it."""
 
 from flask import current_app  # noqa: F401 - keeps Flask's import order stable under Playwright
+from playwright.sync_api import expect
 
 from partners.roles import OrgKind, Role, Tier
 from partners.sharing.models import GranteeKind
@@ -55,7 +56,7 @@ def test_partner_claims_a_lead_and_it_leaves_the_other_partners_inbox(
     for page, name in ((first, "Bluebird Solutions"), (second, "Cobalt Systems")):
         _sign_in(page, base_url, people[name])
         page.get_by_role("link", name="Leads").click()
-        assert page.get_by_role("link", name="Northwind Retail").is_visible()
+        expect(page.get_by_role("link", name="Northwind Retail")).to_be_visible()
     shots(first, "01-inbox")
 
     first.get_by_label("Search company or contact").fill("northwind")
@@ -63,14 +64,14 @@ def test_partner_claims_a_lead_and_it_leaves_the_other_partners_inbox(
     assert first.get_by_role("link", name="Globex Health").count() == 0
     row = first.get_by_role("row").filter(has_text="Northwind Retail")
     row.get_by_role("button", name="Claim").click()
-    assert first.get_by_text("You claimed Northwind Retail").is_visible()
+    expect(first.get_by_text("You claimed Northwind Retail")).to_be_visible()
     shots(first, "02-claimed")
     first.get_by_role("link", name="Leads").first.click()
     first.get_by_role("link", name="My leads").click()
-    assert first.get_by_role("link", name="Northwind Retail").is_visible()
+    expect(first.get_by_role("link", name="Northwind Retail")).to_be_visible()
     shots(first, "03-my-leads")
 
     second.reload()
-    assert second.get_by_role("link", name="Globex Health").is_visible()
+    expect(second.get_by_role("link", name="Globex Health")).to_be_visible()
     assert second.get_by_role("link", name="Northwind Retail").count() == 0
     shots(second, "04-other-inbox")

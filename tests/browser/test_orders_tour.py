@@ -1,5 +1,7 @@
 """Orders by EDI in Chromium: the distributor sends a file, the vendor answers line by line."""
 
+from playwright.sync_api import expect
+
 from app.demo import DEMO_PASSWORD
 from app.demo_edi import interchange
 
@@ -26,7 +28,7 @@ def test_distributor_sends_edi_and_vendor_acknowledges(browser, demo, base_url, 
     delta = browser.new_context().new_page()
     _sign_in(delta, base_url, "admin@delta.example")
     _nav(delta, "Orders").click()
-    assert delta.get_by_role("link", name="PO-10001").is_visible()
+    expect(delta.get_by_role("link", name="PO-10001")).to_be_visible()
     shots(delta, "01-distributor-orders")
 
     good = tmp_path / "po-20001.edi"
@@ -35,7 +37,7 @@ def test_distributor_sends_edi_and_vendor_acknowledges(browser, demo, base_url, 
     delta.get_by_role("link", name="Upload a file").click()
     delta.get_by_label("EDI file").set_input_files(str(good))
     delta.get_by_role("button", name="Send").click()
-    assert delta.get_by_text("1 order(s) created").is_visible()
+    expect(delta.get_by_text("1 order(s) created")).to_be_visible()
     shots(delta, "02-analyst-view")
 
     broken = tmp_path / "broken.edi"
@@ -46,8 +48,8 @@ def test_distributor_sends_edi_and_vendor_acknowledges(browser, demo, base_url, 
     delta.get_by_role("link", name="Upload a file").click()
     delta.get_by_label("EDI file").set_input_files(str(broken))
     delta.get_by_role("button", name="Send").click()
-    assert delta.locator("tr.has-errors").first.is_visible()
-    assert delta.get_by_text("BEG02").first.is_visible()
+    expect(delta.locator("tr.has-errors").first).to_be_visible()
+    expect(delta.get_by_text("BEG02").first).to_be_visible()
     shots(delta, "03-analyst-view-errors")
 
     acme = browser.new_context().new_page()
@@ -57,14 +59,14 @@ def test_distributor_sends_edi_and_vendor_acknowledges(browser, demo, base_url, 
     acme.get_by_label("Decision for line 2").select_option("rejected")
     shots(acme, "04-acknowledge")
     acme.get_by_role("button", name="Acknowledge order").click()
-    assert acme.get_by_text("Order PO-20001 is acknowledged").is_visible()
-    assert acme.get_by_role("link", name="Purchase order ack").is_visible()
+    expect(acme.get_by_text("Order PO-20001 is acknowledged")).to_be_visible()
+    expect(acme.get_by_role("link", name="Purchase order ack")).to_be_visible()
     acme.get_by_label("Tracking number").fill("1Z999AA10123456784")
     acme.get_by_role("button", name="Mark as shipped").click()
-    assert acme.get_by_text("Order PO-20001 is shipped").is_visible()
+    expect(acme.get_by_text("Order PO-20001 is shipped")).to_be_visible()
     shots(acme, "05-shipped")
 
     delta.goto(f"{base_url}/orders/")
     delta.get_by_role("link", name="PO-20001").click()
-    assert delta.get_by_role("link", name="Ship notice").is_visible()
+    expect(delta.get_by_role("link", name="Ship notice")).to_be_visible()
     shots(delta, "06-distributor-sees-answers")

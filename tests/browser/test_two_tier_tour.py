@@ -2,6 +2,7 @@
 distributor and the vendor see the chain of custody; the vendor views the portal as a partner."""
 
 from flask import current_app  # noqa: F401 - keeps Flask's import order stable under Playwright
+from playwright.sync_api import expect
 
 from app.demo import DEMO_PASSWORD
 
@@ -19,32 +20,32 @@ def test_a_forwarded_lead_down_the_two_tiers_and_view_as(browser, demo, base_url
     echo.get_by_role("link", name="Leads").click()
     echo.get_by_role("link", name="All shared with us").click()
     echo.get_by_role("link", name="Northwind Retail").click()
-    assert echo.get_by_role("heading", name="Forwarded to you").is_visible()
+    expect(echo.get_by_role("heading", name="Forwarded to you")).to_be_visible()
     shots(echo, "01-reseller-forwarded")
     hop = echo.locator("form.accept")
     hop.get_by_label("First contact or qualification data").fill("Visited the Lyon store.")
     hop.get_by_role("button", name="Accept lead").click()
-    assert echo.get_by_text("You accepted Northwind Retail from your distributor.").is_visible()
+    expect(echo.get_by_text("You accepted Northwind Retail from your distributor.")).to_be_visible()
 
     delta = browser.new_context().new_page()
     _sign_in(delta, base_url, "admin@delta.example")
     delta.goto(echo.url)
     custody = delta.locator("section", has=delta.get_by_role("heading", name="Chain of custody"))
-    assert custody.get_by_text("Echo IT").first.is_visible()
-    assert delta.get_by_text("Visited the Lyon store.").is_visible()
+    expect(custody.get_by_text("Echo IT").first).to_be_visible()
+    expect(delta.get_by_text("Visited the Lyon store.")).to_be_visible()
     shots(delta, "02-distributor-custody")
 
     acme = browser.new_context().new_page()
     _sign_in(acme, base_url, "admin@acme.example")
     acme.goto(echo.url)
-    assert acme.get_by_role("heading", name="Chain of custody").is_visible()
-    assert acme.get_by_role("heading", name="Shared explicitly").is_visible()
+    expect(acme.get_by_role("heading", name="Chain of custody")).to_be_visible()
+    expect(acme.get_by_role("heading", name="Shared explicitly")).to_be_visible()
     shots(acme, "03-vendor-lead")
     acme.get_by_role("link", name="Partners").click()
     acme.get_by_role("link", name="Bluebird Solutions").click()
     acme.get_by_role("link", name="View as Bluebird Solutions").click()
-    assert acme.get_by_text("Viewing as").is_visible()
-    assert acme.get_by_role("link", name="Initech Energy").is_visible()  # EMEA pool, gold
+    expect(acme.get_by_text("Viewing as")).to_be_visible()
+    expect(acme.get_by_role("link", name="Initech Energy")).to_be_visible()  # EMEA pool, gold
     acme.get_by_role("link", name="Deals they see").click()
-    assert acme.get_by_role("link", name="Wayne Enterprises").is_visible()
+    expect(acme.get_by_role("link", name="Wayne Enterprises")).to_be_visible()
     shots(acme, "04-view-as")
