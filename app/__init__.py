@@ -103,6 +103,7 @@ def _init_login(app: Flask, settings: Settings) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    import integrations.api.documents  # the document endpoints, on the API blueprint
     import integrations.edi_exchange.outbound  # noqa: F401 - outbound EDI follows order events
     from documents import generated_views
     from documents import views as documents
