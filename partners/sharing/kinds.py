@@ -86,6 +86,17 @@ class _TagCriterion:
         return exists().where(DocumentTag.document_id == Document.id, DocumentTag.tag.in_(tags))
 
 
+def _market_criteria(model: Any) -> dict[str, Any]:
+    """Leads and deals carry the same market attributes, so rules test them alike."""
+    return {
+        "regions": model.region,
+        "industries": model.industry,
+        "countries": model.country,
+        "campaigns": model.campaign,
+        "product_lines": model.product_line,
+    }
+
+
 def _lead_excluded(org_id: int) -> ColumnElement[bool]:
     return exists().where(
         LeadExclusion.lead_id == LeadGrant.lead_id, LeadExclusion.organization_id == org_id
@@ -97,13 +108,7 @@ LEADS = SharedKind(
     model=Lead,
     grant=LeadGrant,
     grant_record=LeadGrant.lead_id,
-    list_criteria={
-        "regions": Lead.region,
-        "industries": Lead.industry,
-        "countries": Lead.country,
-        "campaigns": Lead.campaign,
-        "product_lines": Lead.product_line,
-    },
+    list_criteria=_market_criteria(Lead),
     amount=Lead.amount,
     score=Lead.score,
     rule_scope=lambda: Lead.status == LeadStatus.available,
@@ -123,13 +128,7 @@ DEALS = SharedKind(
     model=Deal,
     grant=DealGrant,
     grant_record=DealGrant.deal_id,
-    list_criteria={
-        "regions": Deal.region,
-        "industries": Deal.industry,
-        "countries": Deal.country,
-        "campaigns": Deal.campaign,
-        "product_lines": Deal.product_line,
-    },
+    list_criteria=_market_criteria(Deal),
     amount=Deal.amount,
     score=None,
     rule_scope=true,
