@@ -22,7 +22,7 @@ from portal.leads.models import ActivityKind, LeadStatus
 from portal.leads.service import accept_lead, claim_lead
 
 from factories import context as base_context
-from factories import create_lead, create_org, create_partnership, create_user
+from factories import create_lead, create_org, create_partnership, create_user, deal_partners
 from factories import create_rule as lead_rule
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -30,19 +30,7 @@ NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 @pytest.fixture
 def world(db):
-    vendor = create_org(db, OrgKind.vendor, "Vendor Corp")
-    first = create_org(db, OrgKind.partner, "Alpha Resellers")
-    second = create_org(db, OrgKind.partner, "Beta Solutions")
-    for partner in (first, second):
-        create_partnership(db, vendor, partner, tier=Tier.gold)
-    return {
-        "vendor": vendor,
-        "first": first,
-        "second": second,
-        "manager": create_user(db, vendor, Role.manager, "channel@vendor.example"),
-        "alice": create_user(db, first, Role.member, "alice@alpha.example"),
-        "bob": create_user(db, second, Role.member, "bob@beta.example"),
-    }
+    return deal_partners(db)
 
 
 @pytest.fixture
