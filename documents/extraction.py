@@ -16,12 +16,12 @@ INLINE_BYTES = 2 * 1024 * 1024
 JOB_KIND = "documents.extract_text"
 
 
-def index_text(ctx: ServiceContext, version: DocumentVersion, stream: BinaryIO) -> None:
+def index_text(ctx: ServiceContext, version: DocumentVersion, stream: BinaryIO | None) -> None:
     """Make the version's text searchable: now from ``stream`` (its bytes, seekable) if it is
-    small, or from storage by a queued job."""
+    small, or from storage by a queued job (always, when the bytes were not kept at hand)."""
     if version.file_kind not in EXTRACTABLE:
         version.text_status = TextStatus.none
-    elif version.size <= INLINE_BYTES:
+    elif stream is not None and version.size <= INLINE_BYTES:
         _save(ctx, version, extract_text(stream, version.file_kind))
     else:
         version.text_status = TextStatus.pending

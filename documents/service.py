@@ -16,7 +16,14 @@ from typing import BinaryIO
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from documents.content import CheckedUpload, RejectedUpload, check_upload, sanitize_filename
+from documents.content import (
+    CheckedUpload,
+    OneWayUpload,
+    RejectedUpload,
+    check_head,
+    check_upload,
+    sanitize_filename,
+)
 from documents.extraction import index_text
 from documents.models import (
     AccessAction,
@@ -26,6 +33,7 @@ from documents.models import (
     DocumentTag,
     DocumentVersion,
 )
+from documents.storage import StoredBlob
 from partners import audit
 from partners.context import NotFound, ServiceContext, ServiceError
 from partners.models import Organization, Team, User
@@ -53,13 +61,21 @@ class UploadRefused(ServiceError):
 
 @dataclass(frozen=True)
 class Upload:
-    """A file on its way in: a seekable stream (a spooled request body) and the name sent."""
+    """A file on its way in and the name sent with it: a seekable stream (a spooled request
+    body), or a `OneWayUpload` of a kind its first bytes decide, stored as it arrives, with
+    its announced `size` and `sha256`."""
 
     stream: BinaryIO
     filename: str
     max_bytes: int
-    #: The SHA-256 if the caller hashed the bytes while spooling them (saves a pass on S3).
+    #: The SHA-256 if known before storing (hashed while spooling, or announced by the client):
+    #: S3 then uploads straight to the content key, and the bytes are checked against it.
     sha256: str | None = None
+    size: int | None = None
+
+    @property
+    def one_way(self) -> bool:
+        return isinstance(self.stream, OneWayUpload)
 
 
 @dataclass(frozen=True)
@@ -135,30 +151,48 @@ def _title(title: str, filename: str) -> str:
 # Upload and versions -----------------------------------------------------------------------------
 
 
-def _store(ctx: ServiceContext, upload: Upload) -> tuple[CheckedUpload, str]:
-    """Check the bytes, store them, return what was checked and the storage key."""
+def _store(ctx: ServiceContext, upload: Upload) -> tuple[CheckedUpload, StoredBlob]:
+    """Check the bytes, store them, return what was checked and what was stored."""
     if "/" in upload.filename or "\\" in upload.filename:
         # A client sending a path is confused about what it sends; browsers send the name only.
         raise UploadRefused(
             "Send the file's name only, without folders (no / or \\ in it)", "path_in_filename"
         )
     try:
-        checked = check_upload(upload.stream, upload.filename, max_bytes=upload.max_bytes)
-    except RejectedUpload as refused:
+        checked = _check(upload)
+        blob = ctx.files().put(
+            upload.stream, max_bytes=upload.max_bytes, expected_sha256=upload.sha256
+        )
+    except RejectedUpload as refused:  # the content, its size, or a checksum that differs
         raise UploadRefused(refused.message, refused.code) from None
-    blob = ctx.files().put(upload.stream, max_bytes=upload.max_bytes, expected_sha256=upload.sha256)
-    return checked, blob.sha256
+    return checked, blob
+
+
+def _check(upload: Upload) -> CheckedUpload:
+    if not upload.one_way:
+        return check_upload(upload.stream, upload.filename, max_bytes=upload.max_bytes)
+    if upload.sha256 is None or upload.size is None:
+        raise ValueError("a one-way upload needs its announced size and SHA-256")
+    checked = check_head(
+        upload.stream,  # type: ignore[arg-type]
+        upload.filename,
+        size=upload.size,
+        max_bytes=upload.max_bytes,
+    )
+    if checked is None:
+        raise ValueError("only kinds their first bytes decide can be stored as they arrive")
+    return checked
 
 
 def _add_version(
     ctx: ServiceContext, document: Document, upload: Upload, comment: str
 ) -> DocumentVersion:
     """Store the upload and make it the document's next (current) version."""
-    checked, sha256 = _store(ctx, upload)
+    checked, blob = _store(ctx, upload)
     version = DocumentVersion(
         number=document.current_number + 1 if document.id else 1,
-        sha256=sha256,
-        size=checked.size,
+        sha256=blob.sha256,
+        size=blob.size,
         file_kind=checked.kind.name,
         content_type=checked.kind.mime,
         filename=checked.filename,
@@ -171,7 +205,7 @@ def _add_version(
     document.updated_at = ctx.now()
     ctx.db.add(document)
     ctx.db.flush()
-    index_text(ctx, version, upload.stream)
+    index_text(ctx, version, None if upload.one_way else upload.stream)
     return version
 
 

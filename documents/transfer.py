@@ -1,7 +1,10 @@
 """Documents over HTTP, for the portal's views and the API alike.
 
-- In: a raw request body spooled to a temporary file while it is hashed, refused as soon as it
-  passes the limit, so a 1 GiB upload never sits in memory.
+- In: a raw request body whose SHA-256 the client announced, of a kind its first bytes decide
+  (videos, PDFs, images), goes to storage as it arrives: receiving and storing overlap. Any
+  other body is spooled to a temporary file while it is hashed (Office files and text are
+  inspected whole before anything stores them). Either way it is refused as soon as it passes
+  the limit, and a 1 GiB upload never sits in memory.
 - Out: a stored version streamed in chunks with single-range support (resumable downloads,
   video seeking), or a redirect to a short-lived presigned URL on S3. Callers load the version
   through partners.sharing first: the redirect is issued only once the access check passed, so
@@ -17,11 +20,11 @@ from typing import BinaryIO
 from flask import Response, redirect, request
 from werkzeug.datastructures import ContentRange
 
-from documents.content import content_disposition
+from documents.content import OneWayUpload, RejectedUpload, check_head, content_disposition
 from documents.content.errors import TooLarge
 from documents.models import AccessAction, DocumentVersion
-from documents.service import record_access
-from documents.storage import Storage
+from documents.service import Upload, record_access
+from documents.storage import HashMismatch, Storage
 from partners.context import ServiceContext
 
 #: Request bodies up to this size are spooled in memory, larger ones to a temporary file.
@@ -30,6 +33,30 @@ READ_SIZE = 1024 * 1024
 
 #: Served files never run in the portal's origin, even if a browser ignores the content type.
 FILE_SECURITY_POLICY = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
+
+
+def receive_body(
+    stream: BinaryIO, filename: str, *, size: int | None, sha256: str | None, max_bytes: int
+) -> Upload:
+    """A raw request body as an `Upload`: streamed to storage as it arrives when its `sha256`
+    and `size` are announced and its first bytes decide its kind, else spooled and hashed (and
+    refused with `HashMismatch` if it differs from an announced `sha256`). The caller closes
+    the upload's stream."""
+    body = OneWayUpload(stream)
+    if sha256 is not None and size is not None:
+        try:
+            decided = check_head(body, filename, size=size, max_bytes=max_bytes)
+        except TooLarge:
+            raise
+        except RejectedUpload:
+            decided = True  # refused from its first bytes: the service says why, reading no more
+        if decided:
+            return Upload(body, filename, max_bytes, sha256=sha256, size=size)
+    spooled, actual = spool_body(body, max_bytes)
+    if sha256 is not None and actual != sha256:
+        spooled.close()
+        raise HashMismatch(sha256, actual)
+    return Upload(spooled, filename, max_bytes, sha256=actual)
 
 
 def spool_body(stream: BinaryIO, max_bytes: int) -> tuple[BinaryIO, str]:

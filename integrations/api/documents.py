@@ -7,6 +7,9 @@ Everything goes through the library's own service and queries (``documents.servi
 
 from __future__ import annotations
 
+import base64
+import re
+
 from flask import current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -14,7 +17,7 @@ from flask_login import current_user
 from app.database import db_session
 from app.services import service_context
 from documents import queries, service, transfer
-from documents.content.errors import TooLarge
+from documents.content.errors import RejectedUpload, TooLarge
 from documents.models import AttachedTo, Document, DocumentVersion
 from integrations.api import documents_spec
 from integrations.api.auth import api_access
@@ -110,8 +113,31 @@ def _incoming() -> tuple[service.Upload, dict[str, str]]:
     filename = request.args.get("filename") or request.headers.get("X-Filename", "")
     if not filename:
         raise ServiceError("Name the file: `?filename=Price%20list.pdf` or `X-Filename`.")
-    body, sha256 = transfer.spool_body(request.stream, limit)
-    return service.Upload(body, filename, max_bytes=limit, sha256=sha256), request.args
+    upload = transfer.receive_body(
+        request.stream,
+        filename,
+        size=request.content_length,
+        sha256=_announced_sha256(),
+        max_bytes=limit,
+    )
+    return upload, request.args
+
+
+def _announced_sha256() -> str | None:
+    """The body's SHA-256 from ``Content-Digest: sha-256=:<base64>:`` (RFC 9530), if sent."""
+    header = request.headers.get("Content-Digest", "")
+    found = re.search(r"(?:^|,)\s*sha-256\s*=\s*:([A-Za-z0-9+/=]+):", header)
+    if header and not found:
+        raise ServiceError("Content-Digest must carry sha-256=:<base64 of the SHA-256>:.")
+    if not found:
+        return None
+    try:
+        digest = base64.b64decode(found.group(1), validate=True)
+    except ValueError:
+        digest = b""
+    if len(digest) != 32:
+        raise ServiceError("The sha-256 in Content-Digest is not a SHA-256 in base64.")
+    return digest.hex()
 
 
 def _attachment(value: str | None) -> service.Attachment | None:
@@ -130,6 +156,8 @@ def _receive(act) -> ResponseReturnValue:
         upload, fields = _incoming()
     except TooLarge as error:
         return problem(413, error.message, code=error.code)
+    except RejectedUpload as error:  # a body that does not match its Content-Digest
+        return problem(422, error.message, code=error.code)
     except ServiceError as error:
         return problem(422, str(error))
     try:

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from document_samples import add_zeros
 
-from documents.content import RejectedUpload, check_upload
+from documents.content import OneWayUpload, RejectedUpload, check_head, check_upload
 from documents.content.ooxml import ZipLimits
 
 MIB = 1024 * 1024
@@ -182,3 +182,17 @@ def test_plain_zip_is_refused():
 
 def test_random_bytes_named_docx():
     assert refusal(os.urandom(2000), "random.docx").code == "type_not_allowed"
+
+
+def test_a_one_way_body_is_decided_by_its_first_bytes_when_they_suffice(one_way_stream):
+    body = OneWayUpload(one_way_stream(PDF))
+    checked = check_head(body, "sheet.pdf", size=len(PDF), max_bytes=LIMIT)
+    assert (checked.kind.name, checked.filename, checked.size) == ("pdf", "sheet.pdf", len(PDF))
+    assert b"".join(iter(lambda: body.read(1000), b"")) == PDF  # the head is not lost
+    text = OneWayUpload(one_way_stream(b"plain text\n"))
+    assert check_head(text, "notes.txt", size=11, max_bytes=LIMIT) is None  # must be read whole
+    with pytest.raises(RejectedUpload, match="This file is a PNG image"):
+        check_head(OneWayUpload(one_way_stream(PNG)), "x.pdf", size=len(PNG), max_bytes=LIMIT)
+    with pytest.raises(RejectedUpload) as too_large:
+        check_head(OneWayUpload(one_way_stream(PDF)), "x.pdf", size=LIMIT + 1, max_bytes=LIMIT)
+    assert too_large.value.code == "too_large"

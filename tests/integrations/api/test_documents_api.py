@@ -1,13 +1,16 @@
 """Documents through /api/v1: list, one document, upload (multipart and raw body), new versions,
 content with ranges; another organization's token gets 404s; refusals are problem+json."""
 
+import base64
 import hashlib
 import io
 import os
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import select
 
+from documents.models import DocumentVersion, TextStatus
 from partners.api_tokens import create_token
 from partners.roles import OrgKind, Role, Tier
 
@@ -121,3 +124,60 @@ def test_the_openapi_spec_describes_the_document_endpoints(client):
     assert {"get", "post"} <= set(spec["paths"]["/documents"])
     assert "/documents/{document_id}/versions/{number}/content" in spec["paths"]
     assert "Document" in spec["components"]["schemas"]
+
+
+def _digest_header(data: bytes) -> dict:
+    return {
+        "Content-Digest": f"sha-256=:{base64.b64encode(hashlib.sha256(data).digest()).decode()}:"
+    }
+
+
+def test_a_body_with_its_digest_is_stored_as_it_arrives(client, world, db, app):
+    """A PDF (its kind decided by its first bytes) with Content-Digest is not spooled: its text
+    is indexed by the worker; a wrong digest stores nothing; Office files are still spooled."""
+    streamed = client.http.post(
+        "/api/v1/documents",
+        data=PDF,
+        query_string={"filename": "sheet.pdf"},
+        headers={**_auth(world["token"]), **_digest_header(PDF)},
+        content_type="application/octet-stream",
+    )
+    assert streamed.status_code == 201, streamed.get_json()
+    version = db.scalars(select(DocumentVersion)).one()
+    assert (version.sha256, version.text_status) == (
+        hashlib.sha256(PDF).hexdigest(),
+        TextStatus.pending,
+    )
+
+    other = PDF + b"tampered"
+    wrong = client.http.post(
+        "/api/v1/documents",
+        data=other,
+        query_string={"filename": "other.pdf"},
+        headers={**_auth(world["token"]), **_digest_header(PDF)},
+        content_type="application/octet-stream",
+    )
+    assert wrong.status_code == 422 and wrong.get_json()["code"] == "checksum_mismatch"
+    stored = [info.key for info in app.extensions["concord.storage"].iter_objects()]
+    assert stored == [version.sha256]
+
+    text = b"Partner price list\n"
+    spooled = client.http.post(
+        "/api/v1/documents",
+        data=text,
+        query_string={"filename": "notes.txt"},
+        headers={**_auth(world["token"]), **_digest_header(text)},
+        content_type="application/octet-stream",
+    )
+    assert spooled.status_code == 201
+    found = client.http.get("/api/v1/documents?q=price+list", headers=_auth(world["token"]))
+    assert [item["title"] for item in found.get_json()["items"]] == ["notes"]
+
+    bad = client.http.post(
+        "/api/v1/documents",
+        data=PDF,
+        query_string={"filename": "x.pdf"},
+        headers={**_auth(world["token"]), "Content-Digest": "md5=:abc:"},
+        content_type="application/octet-stream",
+    )
+    assert bad.status_code == 422 and "Content-Digest" in bad.get_json()["detail"]
