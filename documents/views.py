@@ -18,7 +18,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.access import requires
@@ -44,15 +43,14 @@ from documents.models import AccessAction, AttachedTo, Document, DocumentVersion
 from partners import sharing
 from partners.context import NotFound, ServiceError
 from partners.forms import ActionForm
-from partners.models import Organization, Team, User
+from partners.models import Organization, User
 from partners.roles import Role, Tier
 from partners.sharing import AccessLevel, shares
 from partners.sharing.kinds import DOCUMENTS
-from partners.sharing.models import ExplicitShare, GrantSource, ShareStatus
+from partners.sharing.models import ExplicitShare, GrantSource
 from portal.explainer import explainer_for
 
 bp = Blueprint("documents", __name__, url_prefix="/documents", template_folder="templates")
-#: How the explainer names an order's other party.
 #: Where each kind of record a document is attached to has its page.
 RECORD_PAGES = {
     AttachedTo.lead: ("leads.detail", "lead_id"),
@@ -159,7 +157,7 @@ def upload():
 # One document ----------------------------------------------------------------------------------
 
 
-def _share_targets(document: Document) -> list[tuple[str, str]]:
+def _share_targets() -> list[tuple[str, str]]:
     """Partners of the owner, its teams, its partners by tier, all of them (owners only)."""
     db = db_session()
     partners = db.scalars(sharing.managed_partnerships(current_user)).all()
@@ -171,32 +169,18 @@ def _share_targets(document: Document) -> list[tuple[str, str]]:
     return choices
 
 
-def _share_form(document: Document, formdata=None) -> DocumentShareForm:
-    form = DocumentShareForm(formdata=formdata) if formdata is not None else DocumentShareForm()
-    form.target.choices = _share_targets(document)
+def _share_form(submitted: bool = False) -> DocumentShareForm:
+    """The share form, its choices limited to the user's organization's partners and teams."""
+    form = DocumentShareForm() if submitted else DocumentShareForm(formdata=None)
+    form.target.choices = _share_targets()
     return form
 
 
-def _document_shares(document: Document) -> list[ExplicitShare]:
-    return list(
-        db_session().scalars(
-            select(ExplicitShare)
-            .where(
-                ExplicitShare.record_type == DOCUMENTS.record_type,
-                ExplicitShare.record_id == document.id,
-                ExplicitShare.status == ShareStatus.active,
-            )
-            .order_by(ExplicitShare.created_at, ExplicitShare.id)
-        )
-    )
-
-
 def _share_label(share: ExplicitShare) -> str:
-    db = db_session()
-    if share.grantee_org_id is not None:
-        return db.get_one(Organization, share.grantee_org_id).name
-    if share.grantee_team_id is not None:
-        return f"Team {db.get_one(Team, share.grantee_team_id).name}"
+    if share.grantee_organization is not None:
+        return share.grantee_organization.name
+    if share.grantee_team is not None:
+        return f"Team {share.grantee_team.name}"
     if share.grantee_tier is not None:
         return f"{share.grantee_tier.label} partners and above"
     return "All our partners"
@@ -218,7 +202,8 @@ def _detail_page(document_id: int, status: int = 200, **forms):
     is_owner = document.owner_org_id == current_user.organization_id
     may_edit = current_user.role >= Role.member and level is not None and level >= AccessLevel.edit
     manages = current_user.role >= Role.member and level == AccessLevel.manage
-    shares_ = _document_shares(document) if manages and is_owner else []
+    owned = manages and is_owner
+    shares_ = shares.record_shares(db, current_user, DOCUMENTS, document.id) if owned else []
     page = render_template(
         "documents/detail.html",
         document=document,
@@ -246,7 +231,7 @@ def _detail_page(document_id: int, status: int = 200, **forms):
             tags=", ".join(document.tags),
         ),
         lock_form=forms.get("lock_form") or LockForm(formdata=None),
-        share_form=forms.get("share_form") or _share_form(document, formdata={}),
+        share_form=forms.get("share_form") or _share_form(),
     )
     return page, status
 
@@ -368,8 +353,8 @@ def delete(document_id: int):
 @bp.route("/<int:document_id>/share", methods=["POST"])
 @requires(Role.member)
 def share(document_id: int):
-    document = service.get_document(db_session(), current_user, document_id, AccessLevel.manage)
-    form = _share_form(document)
+    service.get_document(db_session(), current_user, document_id, AccessLevel.manage)
+    form = _share_form(submitted=True)
     target_kind, _, target_id = (form.target.data or "").partition(":")
 
     def act(ctx):
@@ -437,30 +422,31 @@ def download(document_id: int, number: int):
 @bp.route("/<int:document_id>/versions/<int:number>/preview")
 @requires()
 def preview(document_id: int, number: int):
-    """A .docx as sanitised HTML, an image inline; anything else downloads."""
+    """A .docx as sanitised HTML, an image inline (its page embeds ``inline``, which logs the
+    preview); anything else downloads."""
     version = _version(document_id, number)
+    html, problem = None, ""
     if version.file_kind == "docx":
-        with local_copy(_storage(), version.sha256) as copy:
-            try:
-                html = docx_to_html(copy)
-            except RejectedUpload as refused:
-                html, problem = "", refused.message
-            else:
-                problem = ""
+        html, problem = _docx_html(version)
         service.record_access(service_context(), version, AccessAction.preview)
-        document = db_session().get_one(Document, document_id)
-        return render_template(
-            "documents/preview.html", document=document, version=version, html=html, problem=problem
-        )
-    if _is_image(version):
-        return render_template(
-            "documents/preview.html",
-            document=db_session().get_one(Document, document_id),
-            version=version,
-            html=None,
-            problem="",
-        )
-    return redirect(url_for("documents.download", document_id=document_id, number=number))
+    elif not _is_image(version):
+        return redirect(url_for("documents.download", document_id=document_id, number=number))
+    return render_template(
+        "documents/preview.html",
+        document=version.document,
+        version=version,
+        html=html,
+        problem=problem,
+    )
+
+
+def _docx_html(version: DocumentVersion) -> tuple[str, str]:
+    """The preview HTML, or why there is none (a stored file that fails inspection now)."""
+    with local_copy(_storage(), version.sha256) as copy:
+        try:
+            return docx_to_html(copy), ""
+        except RejectedUpload as refused:
+            return "", refused.message
 
 
 def _is_image(version: DocumentVersion) -> bool:
