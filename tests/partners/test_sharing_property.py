@@ -499,9 +499,6 @@ def test_enforcement_and_explainer_match_the_reference_model(db, tmp_path, scena
         savepoint.rollback()
 
 
-LEAD_LINK = re.compile(r'href="/leads/(\d+)"')
-
-
 @settings(
     max_examples=6,
     deadline=None,
@@ -519,7 +516,10 @@ def test_every_page_shows_exactly_what_the_reference_model_allows(db, client, tm
                 continue  # e.g. a partner whose every partnership is suspended
             expected = expected_records(scenario, records, who)
             if who[0] == "partner":
-                assert_lead_lists(client, records[LEADS], {i for k, i in expected if k is LEADS})
+                leads = {i for k, i in expected if k is LEADS}
+                assert_lists(client, "/leads/all", "lead", records[LEADS], leads, "company")
+            deals = {i for k, i in expected if k is DEALS}
+            assert_lists(client, "/deals/", "deal", records[DEALS], deals, "customer")
             pages = ((LEADS, "/leads/"), (DEALS, "/deals/"), (DOCUMENTS, "/documents/"))
             for kind, prefix in pages:
                 for record in records[kind]:
@@ -530,16 +530,17 @@ def test_every_page_shows_exactly_what_the_reference_model_allows(db, client, tm
         savepoint.rollback()
 
 
-def assert_lead_lists(client, leads: list, visible: set[int]) -> None:
-    page = client.get("/leads/all").get_data(as_text=True)
-    assert set(map(int, LEAD_LINK.findall(page))) == visible
-    count = f"{len(visible)} lead{'' if len(visible) == 1 else 's'}</p>"
-    assert count in page
-    export = client.get("/leads/all/export.csv").get_data(as_text=True)
+def assert_lists(client, url: str, noun: str, records: list, visible: set[int], name: str) -> None:
+    """The list page, its count, its CSV export and a search by name show exactly ``visible``."""
+    link = re.compile(rf'href="/{noun}s/(\d+)"')
+    page = client.get(url).get_data(as_text=True)
+    assert set(map(int, link.findall(page))) == visible, url
+    assert f"{len(visible)} {noun}{'' if len(visible) == 1 else 's'}</p>" in page
+    export = client.get(f"{url.rstrip('/')}/export.csv").get_data(as_text=True)
     assert {int(row["id"]) for row in csv.DictReader(io.StringIO(export))} == visible
-    for lead in leads[:3]:
-        found = client.get("/leads/all", query_string={"q": lead.company}).get_data(as_text=True)
-        assert (f'href="/leads/{lead.id}"' in found) == (lead.id in visible)
+    for record in records[:3]:
+        found = client.get(url, query_string={"q": getattr(record, name)}).get_data(as_text=True)
+        assert (f'href="/{noun}s/{record.id}"' in found) == (record.id in visible)
 
 
 def assert_inbox_shapes_agree(db, user, expected: set[int]) -> None:
