@@ -8,9 +8,21 @@ lets all its partners claim its pool); the clients get disjoint slices of vendor
 leads. In the same run, for the same time each:
 
 1. **service**: ``portal.leads.service.claim_lead`` then commit, one transaction per claim, as a
-   request does (audit entry and grant refresh included);
+   request does (audit entry and grant refresh included), in a session made by the app's own
+   factory (``make_session_factory``: objects are not expired at commit);
 2. **ceiling**: ``UPDATE lead SET status = 'claimed', … WHERE id = … AND status = 'available'
    RETURNING id`` on a raw psycopg connection in autocommit.
+
+``--floors`` adds two phases for the breakdown in ``docs/performance.md``: **one statement**,
+everything a claim writes (the cap count, the UPDATE, the grant rows, the audit row) as one
+hand-written SQL statement per transaction on a raw connection, i.e. the database's share of a
+claim with no Python work at all; and **through a session**, the same statement sent through a
+session of the app's factory (``exec_driver_sql``, then commit), i.e. the least any claim
+written against the session costs. Each phase reports the client process's CPU per claim (user
++ system: the 32 threads share one interpreter lock), and the service phase its statements.
+
+Autovacuum is off on the benchmark machine, so the run first vacuums ``lead`` and ``lead_grant``
+(earlier runs leave hundreds of thousands of dead row versions, which slowed every later run).
 
 Every claim must win exactly once: the run checks that the leads each phase reported as won
 are distinct, are claimed in the database by that client's organization, and that no lead has
@@ -22,6 +34,7 @@ run touched is put back (status, claimant, grant rows), so ``--reuse`` runs stay
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -43,6 +56,7 @@ from sqlalchemy import (  # noqa: E402
     any_,
     bindparam,
     delete,
+    event,
     select,
     update,
 )
@@ -50,7 +64,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from bench.sharing_http import BENCH_URL, PASSWORD, Gunicorn, _seed_password  # noqa: E402
 from partners.context import NotFound, ServiceContext, ServiceError  # noqa: E402
-from partners.db import make_engine  # noqa: E402
+from partners.db import make_engine, make_session_factory  # noqa: E402
 from partners.mail import Mailer  # noqa: E402
 from partners.models import User  # noqa: E402
 from partners.roles import Tier  # noqa: E402
@@ -61,10 +75,37 @@ from portal.leads import service  # noqa: E402
 from portal.leads.models import Lead, LeadStatus  # noqa: E402
 
 VENDOR = 1
-SERVICE_PER_CLIENT, BARE_PER_CLIENT, HTTP_PER_CLIENT = 400, 2000, 300
+#: Leads set aside per client and phase (vendor 1 has 100,000 in its pool).
+PER_CLIENT = {"service": 400, "bare": 1500, "floor": 400, "session": 400, "http": 300}
 CSRF = r'name="csrf_token"[^>]*value="([^"]+)"'
 BARE = """UPDATE lead SET status = 'claimed', claimed_by_org_id = %s, claimed_at = now(),
           updated_at = now() WHERE id = %s AND status = 'available' RETURNING id"""
+#: What a claim writes, by hand, in one statement: the cap count, the conditional UPDATE, the
+#: grants (rule and stale rows out, the rest out of the pool, the claimant's participation in)
+#: and the audit row. The floor of any implementation that keeps the claim's guarantees.
+ONE_STATEMENT = """
+WITH held AS (
+  SELECT count(*) FILTER (WHERE status = 'claimed') AS n FROM lead
+  WHERE claimed_by_org_id = %(org)s AND owner_org_id = %(owner)s),
+won AS (
+  UPDATE lead SET status = 'claimed', claimed_by_org_id = %(org)s, claimed_at = now(),
+         claim_via = 'pool', claim_expires_at = now() + interval '2 days', accepted_at = NULL,
+         updated_at = now()
+  WHERE id = %(lead)s AND status = 'available' AND (SELECT n FROM held) < 1000000
+  RETURNING id, company),
+stale AS (DELETE FROM lead_grant WHERE lead_id IN (SELECT id FROM won)
+          AND source_kind IN (2, 3)),
+pool AS (UPDATE lead_grant SET in_pool = false WHERE lead_id IN (SELECT id FROM won)
+         AND source_kind IN (1, 4)),
+party AS (INSERT INTO lead_grant (audience_id, lead_id, source_kind, source_id, level, in_pool)
+          SELECT a.id, won.id, 2, %(org)s, 3, false FROM won
+          JOIN audience a ON a.key = 'org:' || %(org)s),
+logged AS (INSERT INTO audit_entry (at, actor_user_id, actor_org_id, subject_org_id, action,
+                                    target_type, target_id, summary, before, after, ip)
+           SELECT now(), %(user)s, %(org)s, %(owner)s, 'lead.claimed', 'Lead', won.id::text,
+                  'claimed lead ' || won.company, '{"status": "available"}',
+                  '{"status": "claimed"}', '' FROM won)
+SELECT id FROM won"""
 
 
 def _uptime() -> str:
@@ -103,6 +144,11 @@ def _run(clients: int, seconds: float, work) -> list[list[int]]:
     return won
 
 
+def _cpu() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
 def _check(conn: psycopg.Connection, won: list[list[int]], orgs: list[int]) -> int:
     every = [lead for ids in won for lead in ids]
     assert len(every) == len(set(every)), "a lead was won twice"
@@ -121,6 +167,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--http", action="store_true", help="also claim through gunicorn")
+    parser.add_argument("--floors", action="store_true", help="also time the one-statement floors")
     parser.add_argument(
         "--restore", action="store_true", help="only put back every claimed lead of the vendor"
     )
@@ -131,29 +178,38 @@ def main() -> None:
         _restore([row[0] for row in conn.execute(claimed, (VENDOR,))])
         conn.execute("DELETE FROM lead_routing_settings WHERE owner_org_id = %s", (VENDOR,))
         return
+    conn.execute("VACUUM (ANALYZE) lead, lead_grant")
     users = _claimers(conn, args.clients)
     assert len(users) == args.clients, "not enough partners of the vendor"
     orgs = [
         conn.execute("SELECT organization_id FROM user_account WHERE id = %s", (u,)).fetchone()[0]
         for u in users
     ]
-    # Leads set aside per client: the service, the bare loop, HTTP (vendor 1 has 100,000).
-    sizes = [SERVICE_PER_CLIENT] * args.clients + [BARE_PER_CLIENT] * args.clients
-    sizes += [HTTP_PER_CLIENT] * (args.clients if args.http else 0)
+    phases = ["service", "bare"] + ["floor", "session"] * args.floors + ["http"] * args.http
     pool = [
         row[0]
         for row in conn.execute(
             "SELECT id FROM lead WHERE owner_org_id = %s AND status = 'available' "
             "ORDER BY id LIMIT %s",
-            (VENDOR, sum(sizes)),
+            (VENDOR, args.clients * sum(PER_CLIENT[phase] for phase in phases)),
         )
     ]
-    assert len(pool) == sum(sizes), "not enough available leads"
-    slices, first = [], 0
-    for size in sizes:
-        slices.append(pool[first : first + size])
-        first += size
+    slices: dict[str, list[list[int]]] = {}
+    first = 0
+    for phase in phases:
+        size = PER_CLIENT[phase]
+        slices[phase] = [
+            pool[first + i * size : first + (i + 1) * size] for i in range(args.clients)
+        ]
+        first += size * args.clients
+    assert first == len(pool), "not enough available leads"
     engine = make_engine(BENCH_URL, pool_size=args.clients, max_overflow=0)
+    statements = [0]
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(*_args) -> None:
+        statements[0] += 1
+
     # The owner's open-claim caps (3-20 per partner by default) would stop each client after a
     # few claims: lift them for the run (the cap check itself still runs on every claim).
     lifted = conn.execute(
@@ -165,12 +221,25 @@ def main() -> None:
     assert lifted is not None, "vendor 1 has routing settings already; remove them first"
     print(_uptime())
     try:
+
+        def timed(phase: str, work) -> tuple[float, float, int]:
+            """Claims/s, client CPU ms per claim and claims of one phase, its claims checked."""
+            started, cpu = time.perf_counter(), _cpu()
+            won = _run(args.clients, args.seconds, work)
+            elapsed, cpu = time.perf_counter() - started, _cpu() - cpu
+            count = _check(conn, won, orgs)
+            if any(len(ids) == PER_CLIENT[phase] for ids in won):
+                print(f"  warning: a {phase} client ran out of leads; raise PER_CLIENT")
+            return count / elapsed, cpu * 1000 / max(count, 1), count
+
         # 1. claim_lead, one transaction per claim.
+        factory = make_session_factory(engine)
+
         def claim(i: int, deadline: float, won: list[int]) -> None:
-            with Session(engine) as db:
+            with factory() as db:
                 actor = db.get_one(User, users[i])
                 ctx = ServiceContext(db=db, actor=actor, mailer=Mailer("log://", "x"), base_url="")
-                for lead_id in slices[i]:
+                for lead_id in slices["service"][i]:
                     if time.monotonic() > deadline:
                         return
                     try:
@@ -182,10 +251,10 @@ def main() -> None:
                         refused.append(str(error))
 
         refused: list[str] = []
-        started = time.perf_counter()
-        won = _run(args.clients, args.seconds, claim)
+        counted = statements[0]
+        service_rate, service_cpu, claims = timed("service", claim)
         assert not refused, f"{len(refused)} claims refused, e.g. {refused[0]}"
-        service_rate = _check(conn, won, orgs) / (time.perf_counter() - started)
+        per_claim = (statements[0] - counted) / claims
         double = conn.execute(
             "SELECT count(*) FROM (SELECT lead_id FROM lead_grant WHERE lead_id = ANY(%s) "
             "AND source_kind = 2 GROUP BY lead_id HAVING count(*) > 1) d",
@@ -196,24 +265,61 @@ def main() -> None:
         # 2. the bare UPDATE loop, same clients, the next slices.
         def bare(i: int, deadline: float, won: list[int]) -> None:
             with psycopg.connect(BENCH_URL, autocommit=True) as raw:
-                for lead_id in slices[args.clients + i]:
+                for lead_id in slices["bare"][i]:
                     if time.monotonic() > deadline:
                         return
                     if raw.execute(BARE, (orgs[i], lead_id)).fetchone() is not None:
                         won.append(lead_id)
 
-        started = time.perf_counter()
-        won = _run(args.clients, args.seconds, bare)
-        bare_rate = _check(conn, won, orgs) / (time.perf_counter() - started)
+        bare_rate, bare_cpu, _ = timed("bare", bare)
         print(f"{args.clients} clients, {args.seconds:.0f} s each, no double claims:")
-        print(f"  claim_lead + commit: {service_rate:7.0f} claims/s")
-        print(f"  bare UPDATE … RETURNING: {bare_rate:7.0f} claims/s")
-        print(f"  ratio: {service_rate / bare_rate:.0%}")
+        print(
+            f"  claim_lead + commit: {service_rate:7.0f} claims/s, client CPU "
+            f"{service_cpu:.2f} ms/claim, {per_claim:.1f} statements/claim (+ ping, BEGIN, COMMIT)"
+        )
+        print(f"  bare UPDATE … RETURNING: {bare_rate:7.0f} claims/s, client CPU {bare_cpu:.2f} ms")
+        print(f"  ratio: {service_rate / bare_rate:.1%}")
+        if args.floors:
+
+            def floor(i: int, deadline: float, won: list[int]) -> None:
+                params = {"org": orgs[i], "owner": VENDOR, "user": users[i]}
+                with psycopg.connect(BENCH_URL) as raw:
+                    for lead_id in slices["floor"][i]:
+                        if time.monotonic() > deadline:
+                            return
+                        row = raw.execute(ONE_STATEMENT, {**params, "lead": lead_id}).fetchone()
+                        raw.commit()
+                        if row is not None:
+                            won.append(lead_id)
+
+            def through_session(i: int, deadline: float, won: list[int]) -> None:
+                params = {"org": orgs[i], "owner": VENDOR, "user": users[i]}
+                with factory() as db:
+                    for lead_id in slices["session"][i]:
+                        if time.monotonic() > deadline:
+                            return
+                        result = db.connection().exec_driver_sql(
+                            ONE_STATEMENT, {**params, "lead": lead_id}
+                        )
+                        row = result.first()
+                        db.commit()
+                        if row is not None:
+                            won.append(lead_id)
+
+            for phase, work, label in (
+                ("floor", floor, "one statement (raw psycopg, BEGIN … COMMIT)"),
+                ("session", through_session, "one statement through a session + commit"),
+            ):
+                rate, cpu, _ = timed(phase, work)
+                print(
+                    f"  {label}: {rate:7.0f} claims/s, {rate / bare_rate:.1%} of the bare loop, "
+                    f"client CPU {cpu:.2f} ms/claim"
+                )
         if args.http:
-            http_rate = claim_http(args, users, slices[2 * args.clients :])
+            http_rate = claim_http(args, users, slices["http"])
             print(
                 f"  through HTTP (gunicorn, 2 workers, wrk): {http_rate:7.0f} claims/s, "
-                f"{http_rate / bare_rate:.0%} of the bare UPDATE loop"
+                f"{http_rate / bare_rate:.1%} of the bare UPDATE loop"
             )
         print(_uptime())
     finally:

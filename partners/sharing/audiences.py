@@ -6,10 +6,10 @@ suspensions take effect on the next request without touching a single grant row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import event, select
+from sqlalchemy import CompoundSelect, bindparam, event, null, select, union_all
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from partners.models import Organization, Partnership, Team, TeamMembership, User
@@ -47,17 +47,21 @@ def partners_audience(owner_id: int) -> AudienceRef:
 
 def organization_keys(db: Session, org: Organization) -> list[str]:
     """Every audience key the organization belongs to (not its teams)."""
-    keys = [organization_audience(org.id).key]
-    active = db.scalars(
-        select(Partnership).where(
+    active = db.execute(
+        select(Partnership.parent_id, Partnership.tier).where(
             Partnership.child_id == org.id, Partnership.status == OrgStatus.active
         )
     )
-    for partnership in active:
-        owner = partnership.parent_id
+    return _company_keys(org, active)
+
+
+def _company_keys(org: Organization, partnerships: Iterable[tuple[int, Tier]]) -> list[str]:
+    """The organization's audience keys, given its active partnerships (owner, tier)."""
+    keys = [organization_audience(org.id).key]
+    for owner, tier in partnerships:
         keys.append(partners_audience(owner).key)
         keys.append(kind_audience(owner, org.kind).key)
-        keys += [tier_audience(owner, tier).key for tier in Tier if tier <= partnership.tier]
+        keys += [tier_audience(owner, below).key for below in list(Tier)[: tier.rank + 1]]
     return keys
 
 
@@ -66,6 +70,20 @@ def audience_id(db: Session, ref: AudienceRef) -> int:
     existing = db.scalar(select(Audience.id).where(Audience.key == ref.key))
     if existing is not None:
         return existing
+    return _create(db, ref)
+
+
+def audience_ids(db: Session, refs: list[AudienceRef]) -> list[int]:
+    """The audiences' ids in the order given, looked up in one round trip; any missing one is
+    created, as :func:`audience_id` does."""
+    found = dict(db.execute(_AUDIENCE_IDS, {"keys": list({ref.key for ref in refs})}).all())
+    for ref in refs:
+        if ref.key not in found:
+            found[ref.key] = _create(db, ref)
+    return [found[ref.key] for ref in refs]
+
+
+def _create(db: Session, ref: AudienceRef) -> int:
     audience = Audience(
         key=ref.key,
         organization_id=ref.organization_id,
@@ -133,39 +151,57 @@ def viewer_for(db: Session, user: User) -> Viewer:
 
 def _user_viewer(db: Session, user: User) -> Viewer:
     org = user.organization
-    team_query = select(Team.id).where(Team.organization_id == org.id)
-    if user.role < Role.manager:
-        team_query = team_query.join(TeamMembership).where(TeamMembership.user_id == user.id)
-    restricted = not org.members_see_all_records and user.role < Role.manager
-    return _viewer(db, org, user.id, tuple(db.scalars(team_query)), restricted)
+    member = user.role < Role.manager
+    restricted = not org.members_see_all_records and member
+    return _viewer(db, org, user.id, member, restricted)
 
 
 def organization_viewer(db: Session, org: Organization) -> Viewer:
     """What the company as a whole reaches: what its managers see."""
-    team_ids = tuple(db.scalars(select(Team.id).where(Team.organization_id == org.id)))
-    return _viewer(db, org, None, team_ids, restricted=False)
+    return _viewer(db, org, None, member=False, restricted=False)
+
+
+def _memberships(member: bool) -> CompoundSelect:
+    """The organization's active partnerships ``(owner, tier, NULL)`` and its teams ``(NULL,
+    NULL, team)`` (those of ``:user_id`` only, for a member) in one round trip."""
+    partnerships = select(Partnership.parent_id, Partnership.tier, null()).where(
+        Partnership.child_id == bindparam("org_id"), Partnership.status == OrgStatus.active
+    )
+    teams = select(null(), null(), Team.id).where(Team.organization_id == bindparam("org_id"))
+    if member:
+        teams = teams.join(TeamMembership).where(TeamMembership.user_id == bindparam("user_id"))
+    return union_all(partnerships, teams)
+
+
+# Built once: resolving a viewer runs on every request, and building a statement costs more
+# than running a prebuilt one.
+_MEMBERSHIPS = {member: _memberships(member) for member in (False, True)}
+_AUDIENCE_IDS = select(Audience.key, Audience.id).where(
+    Audience.key.in_(bindparam("keys", expanding=True))
+)
 
 
 def _viewer(
-    db: Session,
-    org: Organization,
-    user_id: int | None,
-    team_ids: tuple[int, ...],
-    restricted: bool,
+    db: Session, org: Organization, user_id: int | None, member: bool, restricted: bool
 ) -> Viewer:
-    company_keys = organization_keys(db, org)
+    """Two round trips: the memberships (a member's own teams, or all), then the ids of every
+    audience key they imply."""
+    params = {"org_id": org.id, "user_id": user_id} if member else {"org_id": org.id}
+    partnerships, team_ids = [], []
+    for owner, tier, team_id in db.execute(_MEMBERSHIPS[member], params):
+        if team_id is None:
+            partnerships.append((owner, tier))
+        else:
+            team_ids.append(team_id)
+    company_keys = _company_keys(org, partnerships)
     team_keys = [team_audience(team_id, org.id).key for team_id in team_ids]
     # Both kinds of key in one round trip; a key without a row yet has no grants.
-    ids = dict(
-        db.execute(
-            select(Audience.key, Audience.id).where(Audience.key.in_(company_keys + team_keys))
-        ).all()
-    )
+    ids = dict(db.execute(_AUDIENCE_IDS, {"keys": company_keys + team_keys}).all())
     return Viewer(
         organization_id=org.id,
         user_id=user_id,
         company_audience_ids=tuple(dict.fromkeys(ids[k] for k in company_keys if k in ids)),
         team_audience_ids=tuple(dict.fromkeys(ids[k] for k in team_keys if k in ids)),
-        team_ids=team_ids,
+        team_ids=tuple(team_ids),
         restricted=restricted,
     )

@@ -3,16 +3,37 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from functools import cache
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, delete, insert, literal, select, true, update
+from sqlalchemy import (
+    ARRAY,
+    Boolean,
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    Table,
+    Update,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from partners.sharing.audiences import audience_id, organization_audience
+from partners.sharing.audiences import audience_id, audience_ids, organization_audience
 from partners.sharing.criteria import Criteria, criteria_clause
 from partners.sharing.kinds import LEADS, SharedKind, kind_of
 from partners.sharing.levels import AccessLevel
-from partners.sharing.models import ExplicitShare, GrantSource, SharingRule
+from partners.sharing.models import Audience, ExplicitShare, GrantSource, SharingRule
 from portal.leads.models import Lead, LeadExclusion, LeadStatus
 
 
@@ -123,35 +144,123 @@ def refresh_record(db: Session, kind: SharedKind, record: Any) -> None:
     """Re-derive the record's ownership, participation and rule grants; shares stay as they
     are (for leads, they follow the lead in and out of the pool).
 
-    Called whenever a record is created or its attributes, status or participants change.
+    Called whenever a record is created or its attributes, status or participants change. The
+    party rows (owner, participants) are upserted and every other non-share row is deleted, so
+    rows that stay are not rewritten. On PostgreSQL that, the shares' pool flag and the lookup
+    of the parties' audiences are one prebuilt statement (its parts touch disjoint rows). Rule
+    rows are then re-applied while the record is in the pool.
     """
     db.flush()
-    grant = kind.grant
-    of_record = kind.grant_record == record.id
-    db.execute(
-        delete(grant)
-        .where(of_record, grant.source_kind != GrantSource.share)
-        .execution_options(synchronize_session=False)
-    )
-    if kind.pooled:
-        db.execute(
-            update(grant)
-            .where(of_record)
-            .values(in_pool=kind.in_pool(record))
-            .execution_options(synchronize_session=False)
-        )
     parties = [(record.owner_org_id, GrantSource.ownership, AccessLevel.manage)]
     for column, level in kind.participants:
         org_id = getattr(record, column)
         if org_id is not None and org_id != record.owner_org_id:
             parties.append((org_id, GrantSource.participation, level))
-    rows = [
-        _row(kind, audience_id(db, organization_audience(org_id)), record, source, org_id, level)
-        for org_id, source, level in parties
-    ]
-    db.execute(insert(grant), rows)
+    audiences = [organization_audience(org_id) for org_id, _, _ in parties]
+    if db.get_bind().dialect.name == "postgresql":
+        params: dict[str, Any] = {
+            "record_id": record.id,
+            "keys": [audience.key for audience in audiences],
+            "source_kinds": [int(source) for _, source, _ in parties],
+            "source_ids": [org_id for org_id, _, _ in parties],
+            "levels": [int(level) for _, _, level in parties],
+        }
+        if kind.pooled:
+            params["in_pool"] = kind.in_pool(record)
+        if db.scalar(_refresh_statement(kind), params) < len(parties):
+            # An organization's first grant: create its audience, then run it again (the
+            # statement is idempotent, and the rows of a missing audience cannot exist).
+            audience_ids(db, audiences)
+            db.execute(_refresh_statement(kind), params)
+    else:  # SQLite has no data-modifying CTEs nor arrays: the same steps, one by one
+        rows = [
+            _row(kind, audience, record, source, org_id, level)
+            for audience, (org_id, source, level) in zip(
+                audience_ids(db, audiences), parties, strict=True
+            )
+        ]
+        table = kind.grant.__table__
+        of_record = table.c[kind.grant_record.key] == record.id
+        kept = [(row["audience_id"], int(row["source_kind"]), row["source_id"]) for row in rows]
+        db.execute(
+            delete(table).where(
+                of_record,
+                table.c.source_kind != GrantSource.share,
+                tuple_(table.c.audience_id, table.c.source_kind, table.c.source_id).not_in(kept),
+            )
+        )
+        if kind.pooled:
+            db.execute(_shares_to_pool(table, of_record), {"in_pool": kind.in_pool(record)})
+        db.execute(_upsert(kind, sqlite.insert(table)), rows)
     if not kind.pooled or kind.in_pool(record):
         apply_owner_rules(db, kind, record.owner_org_id, kind.model.id == record.id)
+
+
+_Upsert = TypeVar("_Upsert", postgresql.Insert, sqlite.Insert)
+
+
+def _shares_to_pool(table: Table, of_record: ColumnElement[bool]) -> Update:
+    """Share rows take the record's pool flag (``:in_pool``) where it changed."""
+    return (
+        update(table)
+        .where(
+            of_record,
+            table.c.source_kind == GrantSource.share,
+            table.c.in_pool != bindparam("in_pool"),
+        )
+        .values(in_pool=bindparam("in_pool"))
+    )
+
+
+def _upsert(kind: SharedKind, statement: _Upsert) -> _Upsert:
+    """Where a party row exists already, update its level (and pool flag) only if they differ,
+    so an unchanged row is not rewritten."""
+    table = kind.grant.__table__
+    changed = ["level", "in_pool"] if kind.pooled else ["level"]
+    return statement.on_conflict_do_update(
+        index_elements=list(table.primary_key.columns),
+        set_={name: statement.excluded[name] for name in changed},
+        where=or_(*(table.c[name] != statement.excluded[name] for name in changed)),
+    )
+
+
+@cache
+def _refresh_statement(kind: SharedKind) -> Select[tuple[int]]:
+    """PostgreSQL: delete the record's stale non-share rows, move its shares in or out of the
+    pool, upsert its party rows. The parties come as arrays (audience keys, sources, levels);
+    the statement returns how many of their audiences exist."""
+    table = kind.grant.__table__
+    record_id = bindparam("record_id", type_=Integer)
+    of_record = table.c[kind.grant_record.key] == record_id
+    given = (
+        func.unnest(
+            bindparam("keys", type_=ARRAY(String)),
+            *(
+                bindparam(name, type_=ARRAY(Integer))
+                for name in ("source_kinds", "source_ids", "levels")
+            ),
+        )
+        .table_valued("key", "source_kind", "source_id", "level")
+        .render_derived()
+    )
+    parties = (
+        select(Audience.id.label("audience_id"), *list(given.c)[1:])
+        .join_from(given, Audience, Audience.key == given.c.key)
+        .cte("parties")
+    )
+    key = (parties.c.audience_id, parties.c.source_kind, parties.c.source_id)
+    stale = delete(table).where(
+        of_record,
+        table.c.source_kind != GrantSource.share,
+        tuple_(table.c.audience_id, table.c.source_kind, table.c.source_id).not_in(select(*key)),
+    )
+    changes = [stale.cte("stale")]
+    rows = select(parties.c.audience_id, record_id, *key[1:], parties.c.level)
+    if kind.pooled:
+        changes.append(_shares_to_pool(table, of_record).cte("pool"))
+        rows = rows.add_columns(bindparam("in_pool", type_=Boolean))
+    upsert = _upsert(kind, postgresql.insert(table).from_select(kind.grant_columns(), rows))
+    return select(func.count()).select_from(parties).add_cte(*changes, upsert.cte("upsert"))
 
 
 def refresh_lead(db: Session, lead: Lead) -> None:

@@ -13,7 +13,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from partners import audit
 from partners.context import NotFound, ServiceContext, ServiceError
@@ -119,11 +120,27 @@ def publish_lead(ctx: ServiceContext, lead_id: int) -> Lead:
     return lead
 
 
+#: A claim's conditional UPDATE (its SET clause comes from the parameters); built once, as
+#: building a statement costs more CPU than running a prebuilt one.
+_CLAIM = (
+    update(Lead.__table__)
+    .where(
+        Lead.__table__.c.id == bindparam("lead_id"),
+        Lead.__table__.c.status == LeadStatus.available,
+    )
+    .returning(Lead.__table__.c.id)
+)
+_CAPPED_CLAIM = _CLAIM.where(policy.UNDER_CAP)
+
+
 def claim_lead(ctx: ServiceContext, lead_id: int) -> Lead:
     """Claim a lead from the pool for the actor's organization; exactly one claimant wins.
 
     The conditional UPDATE is the arbiter: of concurrent claimers, the first to update the row
     sees it available; the rest wait for its lock, then find it claimed and update nothing.
+    After the access check a claim is four statements: lock the partnership and read the
+    lease and cap; the UPDATE, whose condition also counts the open claims (after the lock, so
+    the cap holds); the grants; the audit entry. See ``docs/performance.md``, "Claims/s".
     """
     actor = _actor(ctx)
     try:
@@ -134,41 +151,39 @@ def claim_lead(ctx: ServiceContext, lead_id: int) -> Lead:
         raise ServiceError("Your organization owns this lead; assign it instead.")
     now = ctx.now()
     # Locking the partnership serialises one partner's claims on one owner, so the cap holds.
-    partnership = policy.partnership_between(
-        ctx.db, lead.owner_org_id, actor.organization_id, lock=True
-    )
-    policy.check_capacity(ctx.db, lead.owner_org_id, actor.organization_id, partnership)
-    lease = policy.lease(ctx.db, lead.owner_org_id, partnership, now)
-    won = ctx.db.execute(
-        update(Lead)
-        .where(Lead.id == lead.id, Lead.status == LeadStatus.available)
-        .values(
-            status=LeadStatus.claimed,
-            claimed_by_org_id=actor.organization_id,
-            claimed_at=now,
-            claim_via="pool",
-            claim_expires_at=lease.expires_at,
-            accepted_at=None,
-            updated_at=now,
-        )
-        .returning(Lead.id)
-        .execution_options(synchronize_session=False)
-    ).scalar()
+    terms = policy.claim_terms(ctx.db, lead.owner_org_id, actor.organization_id, now)
+    claimed = {
+        "status": LeadStatus.claimed,
+        "claimed_by_org_id": actor.organization_id,
+        "claimed_at": now,
+        "claim_via": "pool",
+        "claim_expires_at": terms.lease.expires_at,
+        "accepted_at": None,
+        "updated_at": now,
+    }
+    if terms.cap is None:
+        won = ctx.db.execute(_CLAIM, {"lead_id": lead.id, **claimed}).scalar()
+    else:
+        params = {"lead_id": lead.id, **claimed, **terms.cap_params()}
+        won = ctx.db.execute(_CAPPED_CLAIM, params).scalar()
     if won is None:
+        terms.refuse_over_cap(ctx.db)
         raise ServiceError(ALREADY_CLAIMED)
-    ctx.db.refresh(lead)
+    # The loaded lead now holds what the row holds, without reading it back.
+    for column, value in claimed.items():
+        set_committed_value(lead, column, value)
     refresh_lead_grants(ctx.db, lead)
     audit.record(
         ctx,
         "lead.claimed",
         lead,
-        subject_org=ctx.db.get(Organization, lead.owner_org_id),
+        subject_org_id=lead.owner_org_id,
         before={"status": LeadStatus.available.value},
         after={
             "status": lead.status.value,
             "claimed_by_org_id": actor.organization_id,
-            "expires_at": lease.expires_at.isoformat(),
-            "sla_business_hours": lease.hours,
+            "expires_at": terms.lease.expires_at.isoformat(),
+            "sla_business_hours": terms.lease.hours,
         },
         summary=f"{actor.organization.name} claimed lead {lead.company}",
     )
