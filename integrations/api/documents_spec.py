@@ -54,6 +54,13 @@ _UPLOAD_BODY = {
 }
 _RAW_PARAMETERS = [
     {"name": "filename", "in": "query", "schema": _TEXT, "description": "For a raw body"},
+    {
+        "name": "Content-Digest",
+        "in": "header",
+        "schema": _TEXT,
+        "description": "`sha-256=:<base64>:` (RFC 9530) of a raw body: a PDF, image or video "
+        "is then stored as it arrives; a body that differs is refused (`checksum_mismatch`)",
+    },
     *({"name": name, "in": "query", "schema": schema} for name, schema in _UPLOAD_FIELDS.items()),
 ]
 

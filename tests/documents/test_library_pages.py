@@ -21,6 +21,7 @@ from support.browser_client import PortalClient
 
 PDF = b"%PDF-1.7\n" + os.urandom(5000)
 PNG = b"\x89PNG\r\n\x1a\n" + os.urandom(300)
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>")
 VERSION_LINK = re.compile(r'href="(/documents/\d+/versions/(\d+)/download)"')
 
 
@@ -204,6 +205,8 @@ def test_previews_docx_as_html_images_inline_and_the_rest_downloads(client, db, 
     html = client.get(f"/documents/{word.id}/versions/1/preview").get_data(as_text=True)
     assert "<p>Joint campaign brief</p>" in html
     assert "<script>alert" not in html and "&lt;script&gt;" in html
+    for page in (html, client.get("/documents/").get_data(as_text=True)):
+        assert not INLINE_SCRIPT.search(page)  # the CSP forbids it; drag and drop is concord.js
     assert client.get(f"/documents/{image.id}/versions/1/preview").status_code == 200
     shown = client.get(f"/documents/{image.id}/versions/1/inline")
     assert shown.headers["Content-Type"] == "image/png" and shown.data == PNG
