@@ -3,6 +3,7 @@ files leave nothing behind, locks, attachments, sharing, search, and the access 
 
 import io
 import os
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -30,6 +31,7 @@ from partners.sharing.kinds import DOCUMENTS
 from partners.sharing.models import GranteeKind, GrantSource, RecordType
 from partners.sharing.rules import Grantee, RuleSpec
 from portal.leads.service import claim_lead
+from portal.orders.service import LineInput, OrderInput, place_order
 
 from factories import (
     context,
@@ -390,3 +392,28 @@ def test_folders_and_tags_of_what_the_user_sees(db, world):
     assert queries.folders(db, world.manager) == ["Legal", "Sales", "Sales/EMEA"]
     assert queries.tags(db, world.manager) == [("a", 2), ("b", 1)]
     assert queries.folders(db, world.partner_user) == []
+
+
+def test_a_document_attached_to_an_order_is_viewed_by_the_orders_other_party(db, world):
+    order = place_order(
+        context(db, world.partner_user),
+        vendor=world.vendor,
+        buyer=world.partner,
+        data=OrderInput("PO-1", None, [LineInput("1", Decimal(2))]),
+    )
+    invoice = service.upload_document(
+        ctx_for(db, world, world.manager),
+        upload(PDF),
+        attach=Attachment(AttachedTo.order, order.id),
+    )
+    assert invoice.party_org_id == world.partner.id
+    assert access_level(db, world.partner_user, invoice) == AccessLevel.view
+    assert access_level(db, world.silver_user, invoice) is None
+    with pytest.raises(NotFound):  # not a party to the order: nothing to attach to
+        service.upload_document(
+            ctx_for(db, world, world.silver_user),
+            upload(PDF),
+            attach=Attachment(AttachedTo.order, order.id),
+        )
+    service.attach_document(ctx_for(db, world, world.manager), invoice.id, None)
+    assert access_level(db, world.partner_user, invoice) is None
