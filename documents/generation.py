@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 from decimal import Decimal
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -254,7 +255,9 @@ def _activities(
 # Replacement templates -------------------------------------------------------------------------
 
 
-def upload_template(ctx: ServiceContext, kind_name: str, stream, filename: str) -> CheckedTemplate:
+def upload_template(
+    ctx: ServiceContext, kind_name: str, stream: BinaryIO, filename: str
+) -> CheckedTemplate:
     """Replace the organization's template of a kind (admins); raises TemplateRefused."""
     actor = _actor(ctx, Role.admin)
     kind = get_kind_or_404(kind_name)
