@@ -10,6 +10,7 @@ from sqlalchemy import (
     ARRAY,
     Boolean,
     ColumnElement,
+    Insert,
     Integer,
     Select,
     String,
@@ -70,8 +71,14 @@ def apply_rule(db: Session, rule: SharingRule, only: ColumnElement[bool] | None 
     if only is not None:
         matches = matches.where(only)
     rows = _rule_grant_rows(kind, matches, rule)
-    table = kind.grant.__table__  # Core, so the driver's row count comes back
-    return db.execute(insert(table).from_select(kind.grant_columns(), rows)).rowcount
+    statement = insert(kind.grant.__table__).from_select(kind.grant_columns(), rows)
+    return _count(db, statement)
+
+
+def _count(db: Session, statement: Insert) -> int:
+    """Run an INSERT … SELECT and return the rows it added: SQLAlchemy keeps an INSERT's row
+    count only when asked (without it PostgreSQL's answer comes back as -1)."""
+    return db.execute(statement.execution_options(preserve_rowcount=True)).rowcount
 
 
 def apply_owner_rules(db: Session, kind: SharedKind, owner_org_id: int, only: ColumnElement) -> int:
@@ -283,5 +290,5 @@ def grant_new_leads(db: Session, owner_org_id: int, lead_ids: Select[tuple[int]]
         new.c.status == LeadStatus.available,
     )
     table = LEADS.grant.__table__
-    added = db.execute(insert(table).from_select(LEADS.grant_columns(), ownership)).rowcount
+    added = _count(db, insert(table).from_select(LEADS.grant_columns(), ownership))
     return added + apply_owner_rules(db, LEADS, owner_org_id, Lead.id.in_(lead_ids))

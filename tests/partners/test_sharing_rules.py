@@ -103,3 +103,11 @@ def test_dry_run_numbers_equal_the_change_applying_makes(db, network, old, new):
     assert diff.gained or diff.lost
     actions = db.scalars(select(AuditEntry.action).where(AuditEntry.target_type == "SharingRule"))
     assert set(actions) >= {"sharing_rule.created"}
+
+
+def test_the_audit_entry_says_how_many_leads_a_rule_shares(db, network):
+    owner, _partners = network
+    spec = RuleSpec("EMEA", Criteria(regions=("EMEA",)), Grantee(GranteeKind.all_partners))
+    rule = rules.create_rule(context(db, owner), spec)
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "sharing_rule.created"))
+    assert entry.summary == f"Rule {rule.name!r} shares 6 leads"
