@@ -121,14 +121,13 @@ def attachments(user: User, kind: AttachedTo, record_id: int) -> Select[tuple[Do
 
 def versions(db: Session, document: Document) -> list[tuple[DocumentVersion, User | None]]:
     """The document's versions, newest first, with who uploaded each."""
-    return list(
-        db.execute(
-            select(DocumentVersion, User)
-            .outerjoin(User, User.id == DocumentVersion.uploaded_by_id)
-            .where(DocumentVersion.document_id == document.id)
-            .order_by(DocumentVersion.number.desc())
-        ).tuples()
+    rows = db.execute(
+        select(DocumentVersion, User)
+        .outerjoin(User, User.id == DocumentVersion.uploaded_by_id)
+        .where(DocumentVersion.document_id == document.id)
+        .order_by(DocumentVersion.number.desc())
     )
+    return [(version, user) for version, user in rows]
 
 
 @dataclass(frozen=True)
