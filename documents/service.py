@@ -10,8 +10,7 @@ storing: the sweeper removes those).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -36,8 +35,8 @@ from documents.models import (
 from documents.storage import StoredBlob
 from partners import audit
 from partners.context import NotFound, ServiceContext, ServiceError
-from partners.models import Organization, Team, User
-from partners.roles import Role, Tier
+from partners.models import User
+from partners.roles import Role
 from partners.sharing import AccessLevel, get_record, require_role, shares
 from partners.sharing.grants import refresh_record
 from partners.sharing.kinds import DEALS, DOCUMENTS, LEADS
@@ -431,30 +430,15 @@ def share_document(
     ctx: ServiceContext,
     document_id: int,
     *,
-    organization: Organization | None = None,
-    team: Team | None = None,
-    tier: Tier | None = None,
-    all_partners: bool = False,
     level: AccessLevel = AccessLevel.view,
-    expires_at: datetime | None = None,
-    reason: str = "",
+    **audience_and_terms: Any,
 ) -> ExplicitShare:
-    """Share with one organization, one team, the owner's partners of a tier and above, or
-    all its partners (campaign participants join when campaigns exist)."""
+    """:func:`partners.sharing.shares.share_record` for a document (``organization=``,
+    ``team=``, ``tier=`` or ``all_partners=True``; ``expires_at=``, ``reason=``), at view or
+    edit only (campaign participants join when campaigns exist)."""
     if level not in SHARE_LEVELS:
         raise ServiceError("A document is shared to view it, or to edit it (add versions).")
-    return shares.share_record(
-        ctx,
-        DOCUMENTS,
-        document_id,
-        organization=organization,
-        team=team,
-        tier=tier,
-        all_partners=all_partners,
-        level=level,
-        expires_at=expires_at,
-        reason=reason,
-    )
+    return shares.share_record(ctx, DOCUMENTS, document_id, level=level, **audience_and_terms)
 
 
 # Downloads and previews ------------------------------------------------------------------------
