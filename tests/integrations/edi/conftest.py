@@ -11,11 +11,9 @@ import pytest
 # test modules share helpers from edi_factories.py next to this file.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from edi_factories import SHARED_SAMPLES
+from edi_factories import CONFORMANCE_SAMPLES
 
 
 @pytest.fixture
 def shared_samples() -> Path:
-    if not SHARED_SAMPLES.is_dir():
-        pytest.skip(f"shared EDI conformance samples not found at {SHARED_SAMPLES}")
-    return SHARED_SAMPLES
+    return CONFORMANCE_SAMPLES
