@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from partners.context import Forbidden, NotFound
 from partners.models import Organization, Partnership, Team, User
@@ -36,6 +36,7 @@ def managed_partnerships(user: User) -> Select[tuple[Partnership]]:
     return (
         select(Partnership)
         .join(Partnership.child)
+        .options(contains_eager(Partnership.child))  # pages list the partners' names
         .where(Partnership.parent_id == user.organization_id)
         .order_by(Organization.name)
     )

@@ -16,7 +16,7 @@ from app.services import service_context
 from partners import sharing
 from partners.context import NotFound, ServiceError
 from partners.forms import ActionForm, ShareForm
-from partners.models import Organization
+from partners.models import Organization, Partnership
 from partners.roles import OrgKind, Role
 from partners.sharing import shares
 from partners.sharing.kinds import DEALS, KINDS, LEADS, SharedKind
@@ -154,14 +154,10 @@ def view_as_index():
 def view_as(organization_id: int):
     """Read-only: the owner's leads and deals exactly as one partner organization sees them."""
     db = db_session()
-    partnership = next(
-        (
-            p
-            for p in db.scalars(sharing.managed_partnerships(current_user))
-            if p.child_id == organization_id
-        ),
-        None,
+    query = sharing.managed_partnerships(current_user).where(
+        Partnership.child_id == organization_id
     )
+    partnership = db.scalar(query)
     if partnership is None:
         raise NotFound()
     partner = partnership.child
