@@ -13,6 +13,7 @@ import portal.leads.imports  # noqa: F401 - registers the leads.import job handl
 from partners.context import ServiceContext
 from partners.jobs import Periodic, Worker
 from partners.models import User
+from partners.sharing.grants import prune_pool_grants
 from partners.sharing.shares import expire_shares
 from portal.deals.service import expire_protections
 from portal.leads.service import expire_claims
@@ -24,6 +25,7 @@ MAINTENANCE = (
     Periodic("leads.expire_claims", expire_claims),
     Periodic("sharing.expire_shares", expire_shares),
     Periodic("deals.expire_protections", expire_protections),
+    Periodic("sharing.prune_pool_grants", prune_pool_grants),
 )
 
 

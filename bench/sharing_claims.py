@@ -81,8 +81,9 @@ CSRF = r'name="csrf_token"[^>]*value="([^"]+)"'
 BARE = """UPDATE lead SET status = 'claimed', claimed_by_org_id = %s, claimed_at = now(),
           updated_at = now() WHERE id = %s AND status = 'available' RETURNING id"""
 #: What a claim writes, by hand, in one statement: the cap count, the conditional UPDATE, the
-#: grants (rule and stale rows out, the rest out of the pool, the claimant's participation in)
-#: and the audit row. The floor of any implementation that keeps the claim's guarantees.
+#: claimant's participation grant and the audit row (rule rows and pool flags stay as they
+#: were: the predicate ignores them once the lead left the pool). The floor of any
+#: implementation that keeps the claim's guarantees.
 ONE_STATEMENT = """
 WITH held AS (
   SELECT count(*) FILTER (WHERE status = 'claimed') AS n FROM lead
@@ -93,10 +94,6 @@ won AS (
          updated_at = now()
   WHERE id = %(lead)s AND status = 'available' AND (SELECT n FROM held) < 1000000
   RETURNING id, company),
-stale AS (DELETE FROM lead_grant WHERE lead_id IN (SELECT id FROM won)
-          AND source_kind IN (2, 3)),
-pool AS (UPDATE lead_grant SET in_pool = false WHERE lead_id IN (SELECT id FROM won)
-         AND source_kind IN (1, 4)),
 party AS (INSERT INTO lead_grant (audience_id, lead_id, source_kind, source_id, level, in_pool)
           SELECT a.id, won.id, 2, %(org)s, 3, false FROM won
           JOIN audience a ON a.key = 'org:' || %(org)s),
@@ -424,7 +421,7 @@ def _restore(pool: list[int]) -> None:
             )
         )
         db.execute(update(LeadGrant).where(LeadGrant.lead_id == any_(these)).values(in_pool=True))
-        # Rule rows exist only for leads in the pool: claim_lead removed them (not the bare loop).
+        # Rule rows of leads out of the pool may have been pruned by a worker meanwhile.
         has_rule_rows = select(LeadGrant.lead_id).where(
             LeadGrant.lead_id == Lead.id, LeadGrant.source_kind == GrantSource.rule
         )

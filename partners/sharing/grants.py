@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Update,
+    and_,
     bindparam,
     delete,
     func,
@@ -30,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from partners.context import ServiceContext
 from partners.sharing.audiences import audience_id, audience_ids, organization_audience
 from partners.sharing.criteria import Criteria, criteria_clause
 from partners.sharing.kinds import LEADS, SharedKind, kind_of
@@ -152,10 +154,10 @@ def refresh_record(db: Session, kind: SharedKind, record: Any) -> None:
     are (for leads, they follow the lead in and out of the pool).
 
     Called whenever a record is created or its attributes, status or participants change. The
-    party rows (owner, participants) are upserted and every other non-share row is deleted, so
-    rows that stay are not rewritten. On PostgreSQL that, the shares' pool flag and the lookup
-    of the parties' audiences are one prebuilt statement (its parts touch disjoint rows). Rule
-    rows are then re-applied while the record is in the pool.
+    party rows (owner, participants) are upserted and every other non-share row is deleted
+    (:func:`_stale`), so rows that stay are not rewritten. On PostgreSQL that, the shares' pool
+    flag and the lookup of the parties' audiences are one prebuilt statement (its parts touch
+    disjoint rows). Rule rows are then re-applied while the record is in the pool.
     """
     db.flush()
     parties = [(record.owner_org_id, GrantSource.ownership, AccessLevel.manage)]
@@ -189,45 +191,63 @@ def refresh_record(db: Session, kind: SharedKind, record: Any) -> None:
         table = kind.grant.__table__
         of_record = table.c[kind.grant_record.key] == record.id
         kept = [(row["audience_id"], int(row["source_kind"]), row["source_id"]) for row in rows]
-        db.execute(
-            delete(table).where(
-                of_record,
-                table.c.source_kind != GrantSource.share,
-                tuple_(table.c.audience_id, table.c.source_kind, table.c.source_id).not_in(kept),
-            )
-        )
+        stale = _stale(kind, of_record, kept)
+        pool = {"in_pool": kind.in_pool(record)} if kind.pooled else {}
+        db.execute(delete(table).where(stale), pool)
         if kind.pooled:
-            db.execute(_shares_to_pool(table, of_record), {"in_pool": kind.in_pool(record)})
+            db.execute(_shares_to_pool(table, of_record), pool)
         db.execute(_upsert(kind, sqlite.insert(table)), rows)
     if not kind.pooled or kind.in_pool(record):
         apply_owner_rules(db, kind, record.owner_org_id, kind.model.id == record.id)
 
 
 _Upsert = TypeVar("_Upsert", postgresql.Insert, sqlite.Insert)
+#: Whether the refreshed record is in the pool: one parameter object, as several parts of the
+#: refresh statement read it.
+_IN_POOL = bindparam("in_pool", type_=Boolean)
+
+
+def _stale(kind: SharedKind, of_record: ColumnElement[bool], parties: Any) -> ColumnElement[bool]:
+    """The record's rows that a refresh deletes: not a share, not a current party, and for a
+    lead out of the pool (``:in_pool`` false) not a rule row either: those stay, inert (the
+    predicate ignores rule rows of leads out of the pool), until :func:`prune_pool_grants`,
+    so that a claim does not delete a row per rule."""
+    table = kind.grant.__table__
+    source_kind = table.c.source_kind
+    not_a_party = tuple_(table.c.audience_id, source_kind, table.c.source_id).not_in(parties)
+    stale = and_(of_record, source_kind != GrantSource.share, not_a_party)
+    if kind.pooled:
+        return and_(stale, or_(_IN_POOL, source_kind != GrantSource.rule))
+    return stale
 
 
 def _shares_to_pool(table: Table, of_record: ColumnElement[bool]) -> Update:
-    """Share rows take the record's pool flag (``:in_pool``) where it changed."""
+    """Share rows of a record entering the pool (``:in_pool`` true) take the pool flag. Leaving
+    the pool clears nothing: the flag may linger until :func:`prune_pool_grants`."""
     return (
         update(table)
         .where(
             of_record,
             table.c.source_kind == GrantSource.share,
-            table.c.in_pool != bindparam("in_pool"),
+            _IN_POOL,
+            ~table.c.in_pool,
         )
-        .values(in_pool=bindparam("in_pool"))
+        .values(in_pool=true())
     )
 
 
 def _upsert(kind: SharedKind, statement: _Upsert) -> _Upsert:
-    """Where a party row exists already, update its level (and pool flag) only if they differ,
-    so an unchanged row is not rewritten."""
+    """Where a party row exists already, update its level (and raise its pool flag) only if
+    they differ, so an unchanged row is not rewritten."""
     table = kind.grant.__table__
-    changed = ["level", "in_pool"] if kind.pooled else ["level"]
+    new = statement.excluded
+    set_: dict[str, Any] = {"level": new.level}
+    changed = [table.c.level != new.level]
+    if kind.pooled:
+        set_["in_pool"] = or_(table.c.in_pool, new.in_pool)
+        changed.append(and_(new.in_pool, ~table.c.in_pool))
     return statement.on_conflict_do_update(
-        index_elements=list(table.primary_key.columns),
-        set_={name: statement.excluded[name] for name in changed},
-        where=or_(*(table.c[name] != statement.excluded[name] for name in changed)),
+        index_elements=list(table.primary_key.columns), set_=set_, where=or_(*changed)
     )
 
 
@@ -256,16 +276,12 @@ def _refresh_statement(kind: SharedKind) -> Select[tuple[int]]:
         .cte("parties")
     )
     key = (parties.c.audience_id, parties.c.source_kind, parties.c.source_id)
-    stale = delete(table).where(
-        of_record,
-        table.c.source_kind != GrantSource.share,
-        tuple_(table.c.audience_id, table.c.source_kind, table.c.source_id).not_in(select(*key)),
-    )
+    stale = delete(table).where(_stale(kind, of_record, select(*key)))
     changes = [stale.cte("stale")]
     rows = select(parties.c.audience_id, record_id, *key[1:], parties.c.level)
     if kind.pooled:
         changes.append(_shares_to_pool(table, of_record).cte("pool"))
-        rows = rows.add_columns(bindparam("in_pool", type_=Boolean))
+        rows = rows.add_columns(_IN_POOL)
     upsert = _upsert(kind, postgresql.insert(table).from_select(kind.grant_columns(), rows))
     return select(func.count()).select_from(parties).add_cte(*changes, upsert.cte("upsert"))
 
@@ -292,3 +308,34 @@ def grant_new_leads(db: Session, owner_org_id: int, lead_ids: Select[tuple[int]]
     table = LEADS.grant.__table__
     added = _count(db, insert(table).from_select(LEADS.grant_columns(), ownership))
     return added + apply_owner_rules(db, LEADS, owner_org_id, Lead.id.in_(lead_ids))
+
+
+#: Rows tidied per statement (each statement's plan stays a bounded index walk).
+PRUNE_BATCH = 5000
+
+
+def prune_pool_grants(ctx: ServiceContext) -> int:
+    """Tidy the grant rows of leads that left the pool, which a claim leaves as they were so
+    that it writes three rows, not thirty: delete their rule rows and clear their pool flags
+    (the predicate and the inbox ignore both already). The worker runs this; returns rows
+    tidied."""
+    db, table = ctx.db, LEADS.grant.__table__
+    key = (table.c.lead_id, table.c.audience_id, table.c.source_kind, table.c.source_id)
+    rules = table.c.source_kind == GrantSource.rule
+    tidied = 0
+    for statement, rows in (
+        (delete(table), rules),
+        (update(table).values(in_pool=False), ~rules & table.c.in_pool),
+    ):
+        lingering = (
+            select(*key)
+            .join(Lead, Lead.id == table.c.lead_id)
+            .where(rows, ~LEADS.rule_scope())
+            .limit(PRUNE_BATCH)
+        )
+        while True:
+            done = db.execute(statement.where(tuple_(*key).in_(lingering))).rowcount
+            tidied += done
+            if done < PRUNE_BATCH:
+                break
+    return tidied

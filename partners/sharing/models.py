@@ -142,13 +142,15 @@ class LeadGrant(GrantColumns, Base):
 
     Every way of seeing a lead is a row here (ownership and claims too), so the visibility
     predicate is one EXISTS that PostgreSQL can drive either from the lead index or from here.
-    Rule rows exist only while the lead is available: claiming removes them.
+    Rule rows reach a lead only while it is available: a claim leaves them (and the pool flags)
+    as they were, and the worker tidies them (``grants.prune_pool_grants``).
     """
 
     __tablename__ = "lead_grant"
     __table_args__ = (
-        #: The probe when the inbox walks the lead index: answered from the index alone.
-        Index("ix_lead_grant_lead_audience", "lead_id", "audience_id", "level"),
+        #: The probe when the inbox walks the lead index: answered from the index alone (the
+        #: predicate reads the source too: rule rows count only while the lead is in the pool).
+        Index("ix_lead_grant_lead_audience", "lead_id", "audience_id", "level", "source_kind"),
         Index("ix_lead_grant_source", "source_kind", "source_id"),
         #: A viewer's grants on leads in the pool: counted to choose the inbox's plan, and the
         #: inbox's driving set when they are few.
@@ -164,7 +166,8 @@ class LeadGrant(GrantColumns, Base):
     lead_id: Mapped[int] = mapped_column(
         ForeignKey("lead.id", ondelete="CASCADE"), primary_key=True
     )
-    #: A copy of ``lead.status == available``, kept by :mod:`partners.sharing.grants`.
+    #: True for every row of a lead in the pool (set as it enters); after it leaves, the flag
+    #: may linger until the worker clears it, so the inbox treats it as a hint, not the truth.
     in_pool: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 

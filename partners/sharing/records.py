@@ -54,6 +54,11 @@ def grant_reaches(
         conditions.append(~kind.excluded(viewer.organization_id))
     if min_level > AccessLevel.view:
         conditions.append(grant.level >= min_level)
+    if kind.pooled:
+        # A rule reaches a lead only while it is in the pool. Leaving the pool (a claim) keeps
+        # the rule rows, so a claim writes three rows instead of thirty; they are inert here and
+        # ``grants.prune_pool_grants`` deletes them later.
+        conditions.append(or_(grant.source_kind != GrantSource.rule, kind.rule_scope()))
     if viewer.restricted:
         mine = or_(
             grant.source_kind == GrantSource.ownership,

@@ -30,7 +30,7 @@ from partners.sharing import (
 )
 from partners.sharing import rules as sharing_rules
 from partners.sharing.criteria import Criteria
-from partners.sharing.grants import refresh_record
+from partners.sharing.grants import prune_pool_grants, refresh_record
 from partners.sharing.kinds import DEALS, DOCUMENTS, LEADS, SharedKind
 from partners.sharing.models import GranteeKind, RecordType
 from partners.sharing.rules import Grantee, RuleSpec
@@ -212,6 +212,8 @@ scenarios = st.fixed_dictionaries(
         "deals": st.lists(deal_drafts, max_size=4),
         "documents": st.lists(document_drafts, max_size=3),
         "shares": st.lists(share_drafts, max_size=3),
+        # Whether the worker has tidied the rows leads leave behind when they leave the pool.
+        "pruned": st.booleans(),
     }
 )
 
@@ -443,6 +445,8 @@ def build(db, scenario: dict, storage):
             context(db, owner), kind, records[kind][index].id, level=draft.level, **target
         )
 
+    if scenario["pruned"]:
+        prune_pool_grants(context(db, owners[0]))
     everyone = [(("vendor", v, Role.admin), owners[v]) for v in range(VENDORS)]
     for p, users in enumerate(people):
         everyone += [(("partner", p, i, user.role), user) for i, user in enumerate(users)]

@@ -7,10 +7,17 @@ from partners.context import NotFound, ServiceError
 from partners.models import AuditEntry
 from partners.roles import OrgKind, Role, Tier
 from partners.sharing import AccessLevel, get_lead, lead_inbox
-from partners.sharing.models import GranteeKind
+from partners.sharing.grants import prune_pool_grants
+from partners.sharing.models import GranteeKind, GrantSource, LeadGrant
 from partners.sharing.rules import Grantee
 from portal.leads.models import LeadStatus
-from portal.leads.service import ALREADY_CLAIMED, claim_lead
+from portal.leads.service import (
+    ALREADY_CLAIMED,
+    LeadDetails,
+    claim_lead,
+    decline_lead,
+    update_lead,
+)
 
 from factories import (
     context,
@@ -87,3 +94,51 @@ def test_owner_cannot_claim_its_own_lead(db, pool):
     lead = create_lead(db, owner)
     with pytest.raises(ServiceError, match="owns this lead"):
         claim_lead(context(db, owner), lead.id)
+
+
+def grant_rows(db, lead, source=None):
+    query = select(LeadGrant).where(LeadGrant.lead_id == lead.id)
+    if source is not None:
+        query = query.where(LeadGrant.source_kind == source)
+    return list(db.scalars(query))
+
+
+def test_a_claim_leaves_the_rule_rows_inert_until_the_worker_tidies_them(db, pool):
+    owner, alice, bob = pool
+    lead = create_lead(db, owner)
+    claim_lead(context(db, alice), lead.id)
+    # The claim wrote no row per rule: the rule's rows stay, and reach no one.
+    assert grant_rows(db, lead, GrantSource.rule)
+    with pytest.raises(NotFound):
+        get_lead(db, bob, lead.id)
+    assert lead.id not in inbox_ids(db, bob)
+
+    assert prune_pool_grants(context(db, owner)) > 0
+    assert not grant_rows(db, lead, GrantSource.rule)
+    assert not any(row.in_pool for row in grant_rows(db, lead))
+    with pytest.raises(NotFound):
+        get_lead(db, bob, lead.id)
+    assert get_lead(db, alice, lead.id, AccessLevel.edit) == lead
+    assert prune_pool_grants(context(db, owner)) == 0
+
+
+def test_a_lead_back_in_the_pool_is_offered_by_the_rules_that_match_it_now(db):
+    """Rule rows a claim left behind must not outlive a change that unmatches the lead."""
+    vendor = create_org(db, OrgKind.vendor)
+    owner = create_user(db, vendor, Role.manager)
+    emea, other_emea, apac = create_org(db), create_org(db), create_org(db)
+    for partner, region in ((emea, "EMEA"), (other_emea, "EMEA"), (apac, "APAC")):
+        create_partnership(db, vendor, partner)
+        create_rule(db, owner, Grantee(GranteeKind.organization, partner.id), regions=(region,))
+    alice, carol, dave = (create_user(db, org) for org in (emea, other_emea, apac))
+    lead = create_lead(db, owner, region="EMEA")
+    assert lead.id in inbox_ids(db, carol)
+    claim_lead(context(db, alice), lead.id)
+    update_lead(context(db, owner), lead.id, LeadDetails(company=lead.company, region="APAC"))
+    decline_lead(context(db, alice), lead.id, "Not our region any more")
+
+    assert lead.status == LeadStatus.available
+    assert inbox_ids(db, dave) == {lead.id}
+    assert inbox_ids(db, carol) == set()
+    with pytest.raises(NotFound):
+        get_lead(db, carol, lead.id)
