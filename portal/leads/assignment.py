@@ -134,6 +134,10 @@ def assign_leads(ctx: ServiceContext, lead_ids: list[int] | None = None) -> Assi
     db, now = ctx.db, ctx.now()
     owner_id = actor.organization_id
     settings = policy.ensure_settings(db, owner_id, now)
+    peers = [c for c in candidates(db, owner_id) if c.weight > 0 and c.tier >= settings.min_tier]
+    # The partners' turns first (as a claim takes its turn before it touches a lead), then
+    # their open claims can be counted: no claim adds to them until this commits.
+    policy.lock_claims(db, owner_id, [c.organization_id for c in peers])
     query = select(Lead).where(Lead.owner_org_id == owner_id).order_by(Lead.id)
     if lead_ids is None:
         query = query.where(Lead.status.in_(UNROUTED))
@@ -142,7 +146,6 @@ def assign_leads(ctx: ServiceContext, lead_ids: list[int] | None = None) -> Assi
     leads = list(db.scalars(query.with_for_update()))
     result = AssignmentResult()
     result.unassigned += sorted(set(lead_ids or ()) - {lead.id for lead in leads})
-    peers = [c for c in candidates(db, owner_id) if c.weight > 0 and c.tier >= settings.min_tier]
     held = policy.open_claims(db, owner_id, [c.organization_id for c in peers])
     excluded = _exclusions(db, [lead.id for lead in leads])
     cursor = {key: int(value) for key, value in (settings.cursor or {}).items()}

@@ -10,7 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, ScalarSelect, bindparam, func, select
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    ColumnElement,
+    ScalarSelect,
+    bindparam,
+    column,
+    func,
+    select,
+)
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from partners import audit
@@ -130,14 +139,14 @@ _HELD = select(_held()).where(
     Lead.claimed_by_org_id == bindparam("cap_org_id"),
 )
 #: A claim UPDATE's condition for the cap, bound by :meth:`ClaimTerms.cap_params`. It counts
-#: with the UPDATE's snapshot, taken after :func:`claim_terms` locked the partnership, so it
+#: with the UPDATE's snapshot, taken after :func:`claim_terms` took the partner's turn, so it
 #: sees every claim this partner committed before.
 UNDER_CAP = _HELD.scalar_subquery() < bindparam("cap")
 
 
 @dataclass(frozen=True)
 class ClaimTerms:
-    """A claimant's standing with a lead's owner, read with their partnership row locked."""
+    """A claimant's standing with a lead's owner, read on the claimant's turn."""
 
     owner_id: int
     org_id: int
@@ -169,37 +178,68 @@ def _saved(column: InstrumentedAttribute[dict]) -> ScalarSelect[dict]:
     )
 
 
-#: The partnership, locked, and the owner's settings; built once, as every claim runs it.
-_CLAIM_TERMS = (
-    select(
-        Partnership.tier,
-        Partnership.timezone,
-        _saved(LeadRoutingSettings.sla_hours),
-        _saved(LeadRoutingSettings.max_open_claims),
+def _partnership(column: InstrumentedAttribute) -> ScalarSelect:
+    return (
+        select(column)
+        .where(
+            Partnership.parent_id == bindparam("owner_id"),
+            Partnership.child_id == bindparam("org_id"),
+        )
+        .scalar_subquery()
     )
-    .where(
-        Partnership.parent_id == bindparam("owner_id"), Partnership.child_id == bindparam("org_id")
-    )
-    .with_for_update(of=Partnership)
+
+
+#: The claimant's tier and timezone with the owner (none: reached by an explicit share only)
+#: and the owner's settings; built once, as every claim runs it.
+_CLAIM_TERMS = select(
+    _partnership(Partnership.tier),
+    _partnership(Partnership.timezone),
+    _saved(LeadRoutingSettings.sla_hours),
+    _saved(LeadRoutingSettings.max_open_claims),
 )
 
 
-def claim_terms(db: Session, owner_id: int, org_id: int, now: datetime) -> ClaimTerms:
-    """Lock the claimant's partnership with the owner and read the claim's lease and cap.
+#: The same, taking the claimant's turn (PostgreSQL).
+_CLAIM_TERMS_LOCKED = _CLAIM_TERMS.add_columns(
+    func.pg_advisory_xact_lock(bindparam("key", type_=BigInteger))
+)
 
-    One round trip reads the partnership (locked until commit, so one partner's claims on one
-    owner count their open claims one at a time) and the owner's settings. A claimant without a
-    partnership (reached through an explicit share) gets the registered tier's terms, counted in
-    UTC, as :func:`lease` gives; it has no row to lock, so its concurrent claims are not
-    serialised against its cap.
+
+#: Turns for several organizations at once, in the order given.
+_LOCK_CLAIMS = select(func.pg_advisory_xact_lock(column("key"))).select_from(
+    func.unnest(bindparam("keys", type_=ARRAY(BigInteger))).table_valued("key").render_derived()
+)
+
+
+def _claims_lock(owner_id: int, org_id: int) -> int:
+    """The advisory lock key of one organization's claims on one owner's leads (the one-key
+    form: PostgreSQL keeps it apart from two-key locks such as the lead import's)."""
+    return owner_id << 32 | org_id
+
+
+def lock_claims(db: Session, owner_id: int, org_ids: list[int]) -> None:
+    """Until commit, take turns with every other claim or assignment that could add to these
+    organizations' open claims on this owner's leads, so caps hold. In increasing order, so
+    two callers never wait for each other crosswise. SQLite has one writer at a time anyway."""
+    if org_ids and db.get_bind().dialect.name == "postgresql":
+        keys = [_claims_lock(owner_id, org_id) for org_id in sorted(set(org_ids))]
+        db.execute(_LOCK_CLAIMS, {"keys": keys})
+
+
+def claim_terms(db: Session, owner_id: int, org_id: int, now: datetime) -> ClaimTerms:
+    """Take the claimant's turn on the owner's leads (:func:`lock_claims`) and read the claim's
+    lease and cap, in one round trip on PostgreSQL.
+
+    A claimant without a partnership (reached through an explicit share) gets the registered
+    tier's terms, counted in UTC, as :func:`lease` gives.
     """
-    row = db.execute(_CLAIM_TERMS, {"owner_id": owner_id, "org_id": org_id}).one_or_none()
-    if row is None:
-        settings = settings_for(db, owner_id)
-        tier, timezone = Tier.registered, "UTC"
-        sla, caps = (settings.sla_hours, settings.max_open_claims) if settings else (None, None)
-    else:
-        tier, timezone, sla, caps = row
+    params = {"owner_id": owner_id, "org_id": org_id}
+    statement = _CLAIM_TERMS
+    if db.get_bind().dialect.name == "postgresql":
+        statement = _CLAIM_TERMS_LOCKED
+        params["key"] = _claims_lock(owner_id, org_id)
+    tier, timezone, sla, caps = db.execute(statement, params).one()[:4]
+    tier, timezone = tier or Tier.registered, timezone or "UTC"
     hours = tier_value(sla or {}, tier, DEFAULT_SLA_HOURS)
     lease = Lease(hours, timezone, add_business_hours(now, hours, timezone))
     cap = None if caps is None else tier_value(caps, tier, DEFAULT_MAX_OPEN_CLAIMS)

@@ -138,7 +138,7 @@ def claim_lead(ctx: ServiceContext, lead_id: int) -> Lead:
 
     The conditional UPDATE is the arbiter: of concurrent claimers, the first to update the row
     sees it available; the rest wait for its lock, then find it claimed and update nothing.
-    After the access check a claim is four statements: lock the partnership and read the
+    After the access check a claim is four statements: take the claimant's turn and read the
     lease and cap; the UPDATE, whose condition also counts the open claims (after the lock, so
     the cap holds); the grants; the audit entry. See ``docs/performance.md``, "Claims/s".
     """
@@ -150,7 +150,7 @@ def claim_lead(ctx: ServiceContext, lead_id: int) -> Lead:
     if lead.owner_org_id == actor.organization_id:
         raise ServiceError("Your organization owns this lead; assign it instead.")
     now = ctx.now()
-    # Locking the partnership serialises one partner's claims on one owner, so the cap holds.
+    # One partner's claims on one owner take turns from here to commit, so the cap holds.
     terms = policy.claim_terms(ctx.db, lead.owner_org_id, actor.organization_id, now)
     claimed = {
         "status": LeadStatus.claimed,
