@@ -139,4 +139,6 @@ def _register_template_helpers(app: Flask) -> None:
     from app import navigation
 
     app.context_processor(navigation.template_context)
+    # A global too: the pager macro is imported without the page's context.
+    app.add_template_global(navigation.page_url, "page_url")
     app.add_template_filter(navigation.format_datetime, "datetime")
