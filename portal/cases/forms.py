@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
+from partners.forms import FilterForm
 from portal.cases.models import CasePriority, CaseStatus, NoteVisibility
 from portal.cases.queries import SORTS, CaseFilters
 from portal.cases.service import MAX_NOTE_LENGTH, CaseDetails
@@ -17,10 +18,7 @@ SORT_LABELS = {"newest": "Newest first", "updated": "Recently updated", "priorit
 RECORD_ID = {"widget": TextInput(), "render_kw": {"inputmode": "numeric"}}
 
 
-class CaseFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class CaseFilterForm(FilterForm):
     q = StringField("Search subject, number or notes", validators=[Optional(), Length(max=100)])
     #: Unknown statuses, priorities and sorts are ignored by :func:`queries.case_list`.
     status = SelectField(
@@ -38,17 +36,12 @@ class CaseFilterForm(FlaskForm):
     )
 
     def filters(self) -> CaseFilters:
-        """What was asked for; a value that does not validate is ignored rather than refused."""
-        self.validate()
-
-        def valid(field) -> str:
-            return "" if field.errors else field.data or ""
-
+        valid = self.valid_data()
         return CaseFilters(
-            search=valid(self.q),
-            status=valid(self.status),
-            priority=valid(self.priority),
-            sort=valid(self.sort) or "newest",
+            search=valid["q"] or "",
+            status=valid["status"] or "",
+            priority=valid["priority"] or "",
+            sort=valid["sort"] or "newest",
         )
 
 
