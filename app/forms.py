@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask import flash, redirect, url_for
 from flask_wtf import FlaskForm
 
 from app.database import db_session
@@ -30,3 +31,14 @@ def submit_form(
         else:
             return success(result)
     return page(422 if form.is_submitted() else 200)
+
+
+def show_record(endpoint: str, parameter: str, message: Callable[[Any], str]):
+    """A ``success`` for :func:`submit_form`: flash what happened to the record and show its
+    page (``endpoint``, which takes the record's id as ``parameter``)."""
+
+    def done(record: Any):
+        flash(message(record), "success")
+        return redirect(url_for(endpoint, **{parameter: record.id}))
+
+    return done

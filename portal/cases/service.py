@@ -121,7 +121,7 @@ def _check_links(db: Session, actor: User, owner_id: int, details: CaseDetails) 
     """A case may name a deal or order of its owner that the actor sees; nothing else (the
     same answer for one that does not exist)."""
     try:
-        owners = set()
+        owners: set[int] = set()
         if details.deal_id is not None:
             owners.add(get_record(db, actor, DEALS, details.deal_id).owner_org_id)
         if details.order_id is not None:

@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.access import requires
 from app.database import db_session
-from app.forms import submit_form
+from app.forms import show_record, submit_form
 from app.pagination import paginate
 from partners import sharing
 from partners.roles import OrgKind, OrgStatus, Role
@@ -66,7 +66,7 @@ def index():
 # One case --------------------------------------------------------------------------------------
 
 
-def _note_form(case: Case, submitted: bool = True) -> NoteForm:
+def _note_form(case: Case, submitted: bool = False) -> NoteForm:
     """Who a note can be for. The vendor's people write internally unless they choose
     otherwise; everyone else writes to everyone on the case."""
     form = NoteForm() if submitted else NoteForm(formdata=None)
@@ -81,8 +81,9 @@ def _note_form(case: Case, submitted: bool = True) -> NoteForm:
     return form
 
 
-def _triage_form(case: Case, formdata=None) -> TriageForm:
-    form = TriageForm(formdata=formdata) if formdata is not None else TriageForm()
+def _triage_form(case: Case, submitted: bool = False) -> TriageForm:
+    """The vendor's triage: its active people and its teams; the case's values unless posted."""
+    form = TriageForm() if submitted else TriageForm(formdata=None)
     db = db_session()
     form.assigned_user.choices = [SelectChoice(0, "Nobody")] + [
         SelectChoice(person.id, person.display_name)
@@ -92,7 +93,7 @@ def _triage_form(case: Case, formdata=None) -> TriageForm:
     form.assigned_team.choices = [SelectChoice(0, "No team")] + [
         SelectChoice(team.id, team.name) for team in db.scalars(sharing.teams(current_user))
     ]
-    if formdata is None:
+    if not submitted:
         form.priority.data = case.priority.value
         form.assigned_user.data = case.assigned_user_id or 0
         form.assigned_team.data = case.assigned_team_id or 0
@@ -124,15 +125,22 @@ def _detail_page(case_id: int, status: int = 200, **forms: FlaskForm):
         ]
         if may_edit
         else [],
-        status_errors=forms["status_form"].form_errors if "status_form" in forms else [],
-        note_form=forms.get("note_form") or _note_form(case, submitted=False),
-        triage_form=forms.get("triage_form") or _triage_form(case)
+        status_errors=_errors(forms.get("status_form")),
+        note_form=forms.get("note_form") or _note_form(case),
+        triage_form=(forms.get("triage_form") or _triage_form(case))
         if is_owner and may_edit
         else None,
         why=explainer_for(db, current_user, case),
         **share_context(CASES, case),
     )
     return page, status
+
+
+def _errors(form: FlaskForm | None) -> list[str]:
+    """A button form's refusals: the service's and its (hidden) fields'."""
+    if form is None:
+        return []
+    return [error for errors in form.errors.values() for error in errors]  # form_errors too
 
 
 @bp.route("/cases/<int:case_id>")
@@ -142,11 +150,8 @@ def detail(case_id: int):
 
 
 def _to_case(message: Callable[[Case], str]):
-    def done(case: Case):
-        flash(message(case), "success")
-        return redirect(url_for("cases.detail", case_id=case.id))
-
-    return done
+    """After a change: flash what happened and show the case."""
+    return show_record("cases.detail", "case_id", message)
 
 
 def _on_case(case_id: int, form: FlaskForm, name: str, act, message: Callable[[Case], str]):
@@ -176,7 +181,7 @@ def change_status(case_id: int):
 @requires(Role.member)
 def add_note(case_id: int):
     case = sharing.get_record(db_session(), current_user, CASES, case_id)
-    form = _note_form(case)
+    form = _note_form(case, submitted=True)
 
     def act(ctx):
         visibility, team_id = form.visibility()
@@ -195,7 +200,7 @@ def add_note(case_id: int):
 @requires(Role.member, kinds=OWNERS)
 def triage(case_id: int):
     case = sharing.get_record(db_session(), current_user, CASES, case_id)
-    form = _triage_form(case, formdata=request.form)
+    form = _triage_form(case, submitted=True)
     return _on_case(
         case_id,
         form,

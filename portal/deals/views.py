@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from app.access import requires
 from app.csv_export import csv_response
 from app.database import db_session
-from app.forms import submit_form
+from app.forms import show_record, submit_form
 from app.pagination import paginate
 from app.services import service_context
 from partners import sharing
@@ -122,14 +122,9 @@ def detail(deal_id: int):
     return _detail_page(deal_id)
 
 
-def _to_deal(message: Callable[[Deal], str], category: str = "success"):
+def _to_deal(message: Callable[[Deal], str]):
     """After a change: flash what happened and show the deal."""
-
-    def done(deal: Deal):
-        flash(message(deal), category)
-        return redirect(url_for("deals.detail", deal_id=deal.id))
-
-    return done
+    return show_record("deals.detail", "deal_id", message)
 
 
 def _on_deal(deal_id: int, form: FlaskForm, name: str, act, message: Callable[[Deal], str]):

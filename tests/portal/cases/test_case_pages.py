@@ -303,6 +303,7 @@ def test_the_vendor_shares_a_case_and_triages_it(client, other_client, db, world
     assert shared.status_code == 302
     owner_view = page(client, f"/cases/{case.id}")
     assert "Shared explicitly" in owner_view and "Why can they see this?" in owner_view
+    assert f'value="team:{world["team"].id}"' in owner_view  # or with one of its own teams
     assert "partner on the case: Bluebird Solutions" in owner_view
 
     triaged = client.post(
