@@ -1,6 +1,6 @@
 """Demo data for `make run`: a vendor, partners, a distributor with its reseller, leads (one
 forwarded down the two tiers), deal registrations (one protected, one in conflict), EDI orders,
-and logins."""
+cases (one with shared and internal notes and an attached document), and logins."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.demo_edi import interchange
+from documents import service as documents
+from documents.models import AttachedTo
 from documents.storage import Storage
 from integrations.edi_exchange.ingest import ingest
 from integrations.edi_exchange.models import TradingPartner
@@ -24,7 +26,10 @@ from partners.sharing import rules
 from partners.sharing.criteria import Criteria
 from partners.sharing.levels import AccessLevel
 from partners.sharing.models import GranteeKind
+from portal.cases import service as cases
+from portal.cases.models import CasePriority, CaseStatus, NoteVisibility
 from portal.deals import service as deals
+from portal.deals.models import Deal
 from portal.deals.service import DealDetails, ProductLine
 from portal.leads import forwarding
 from portal.leads.models import ActivityKind, Lead
@@ -120,6 +125,7 @@ def seed(db: Session, mailer: Mailer, storage: Storage) -> list[DemoLogin]:
     _seed_leads(ctx)
     _seed_two_tier(ctx, reseller)
     _seed_deals(ctx)
+    _seed_cases(ctx)
     return logins
 
 
@@ -205,6 +211,60 @@ def _seed_deals(ctx: ServiceContext) -> None:
     deals.create_deal(
         _as(ctx, "channel@acme.example"),
         DealDetails(customer="Stark Industries", region="NA", amount=Decimal("250000")),
+    )
+
+
+CRASH_LOG = b"""2026-11-20 09:14:02 edge-x2 kernel: watchdog: BUG: soft lockup - CPU#2 stuck
+2026-11-20 09:14:05 edge-x2 kernel: rebooting in 3 seconds
+2026-11-20 09:14:41 edge-x2 bootd: firmware 4.2.1 up, uplink ge-0/0/1 flapping
+"""
+
+
+def _seed_cases(ctx: ServiceContext) -> None:
+    """Bluebird's case about routers that reboot (notes both ways, one internal to Acme, and
+    its crash log attached), and a licence question Acme opened for Cobalt."""
+    vendor = ctx.db.scalar(select(Organization).where(Organization.name == "Acme Networks"))
+    cobalt = ctx.db.scalar(select(Organization).where(Organization.name == "Cobalt Systems"))
+    assert vendor is not None and cobalt is not None
+    bea, chris = _as(ctx, "sales@bluebird.example"), _as(ctx, "channel@acme.example")
+    wayne = ctx.db.scalar(select(Deal.id).where(Deal.customer == "Wayne Enterprises"))
+    reboots = cases.open_case_with_vendor(
+        bea,
+        vendor.id,
+        cases.CaseDetails(
+            "Edge Router X2 reboots under load",
+            "Two of the twelve routers for Wayne Enterprises reboot every few hours.",
+            CasePriority.high,
+            deal_id=wayne,
+        ),
+    )
+    documents.upload_document(
+        bea,
+        documents.Upload(io.BytesIO(CRASH_LOG), "edge-x2-crash.txt", max_bytes=len(CRASH_LOG)),
+        documents.Details("Edge X2 crash log", "Support"),
+        attach=documents.Attachment(AttachedTo.case, reboots.id),
+    )
+    cases.change_status(chris, reboots.id, CaseStatus.in_progress)
+    cases.add_note(
+        chris,
+        reboots.id,
+        "Thanks, we have the log. Which firmware do the routers run?",
+        NoteVisibility.shared,
+    )
+    cases.add_note(
+        chris,
+        reboots.id,
+        "Same watchdog lockup as the 4.2.1 field issue; engineering has a fix in 4.2.2. "
+        "Offer an advance replacement if Bluebird pushes.",
+        NoteVisibility.internal,
+    )
+    cases.change_status(chris, reboots.id, CaseStatus.waiting_on_partner)
+    cases.add_note(bea, reboots.id, "All twelve run 4.2.1.", NoteVisibility.shared)
+    cases.open_case_for_partner(
+        chris,
+        cobalt.id,
+        cases.CaseDetails("Renew the Cobalt lab licences", "Three lab licences expire soon."),
+        assigned_user_id=chris.actor.id,
     )
 
 

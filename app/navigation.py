@@ -38,6 +38,7 @@ def navigation() -> list[NavItem]:
         NavItem("Leads", "leads.index" if kind != OrgKind.vendor else "leads.manage", "leads.")
     )
     items.append(NavItem("Deals", "deals.index", "deals."))
+    items.append(NavItem("Cases", "cases.index", "cases."))
     items.append(NavItem("Orders", "orders.index", "orders."))
     items.append(NavItem("Documents", "documents.index", "documents."))
     if kind in (OrgKind.vendor, OrgKind.distributor):

@@ -39,7 +39,7 @@ from partners.models import User
 from partners.roles import Role
 from partners.sharing import AccessLevel, get_record, require_role, shares
 from partners.sharing.grants import refresh_record
-from partners.sharing.kinds import DEALS, DOCUMENTS, LEADS
+from partners.sharing.kinds import DOCUMENTS, kind_of
 from partners.sharing.models import ExplicitShare
 from partners.sharing.orders import get_order
 
@@ -364,8 +364,8 @@ def _attachable(ctx: ServiceContext, actor: User, attach: Attachment) -> int | N
         order = get_order(ctx.db, actor, attach.record_id)
         parties = {order.owner_org_id, order.buyer_org_id} - {actor.organization_id}
         return parties.pop() if parties else None
-    kind = LEADS if attach.kind == AttachedTo.lead else DEALS
-    get_record(ctx.db, actor, kind, attach.record_id, AccessLevel.edit)
+    # Every other kind of record it attaches to is a shared kind of the same name.
+    get_record(ctx.db, actor, kind_of(attach.kind.value), attach.record_id, AccessLevel.edit)
     return None
 
 
@@ -376,9 +376,10 @@ def _set_attachment(document: Document, attach: Attachment | None, party: int | 
 
 
 def attach_document(ctx: ServiceContext, document_id: int, attach: Attachment | None) -> Document:
-    """Attach the document to a lead, deal or order the actor may edit (``None`` detaches).
+    """Attach the document to a lead, deal, case or order the actor may edit (``None``
+    detaches).
 
-    Whoever sees a lead or deal may then view the document; an order's other party may.
+    Whoever sees a lead, deal or case may then view the document; an order's other party may.
     """
     actor = _actor(ctx)
     document = get_document(ctx.db, actor, document_id, AccessLevel.manage)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
@@ -26,6 +27,19 @@ from partners.roles import OrgKind, Role, Tier
 ROLE_CHOICES = [SelectChoice(r.value, r.label) for r in reversed(Role)]
 TIER_CHOICES = [SelectChoice(t.value, t.label) for t in Tier]
 TIMEZONE_CHOICES = sorted(available_timezones())
+
+
+class FilterForm(FlaskForm):
+    """A list page's filter bar: read from the query string, no CSRF (it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    def valid_data(self) -> dict[str, Any]:
+        """Each field's value, ``None`` where it does not validate: a value that does not fit
+        is ignored rather than refused."""
+        self.validate()
+        return {name: None if field.errors else field.data for name, field in self._fields.items()}
 
 
 class LoginForm(FlaskForm):

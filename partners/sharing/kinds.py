@@ -15,7 +15,8 @@ from sqlalchemy import ColumnElement, exists, true
 
 from documents.models import Document, DocumentTag
 from partners.sharing.levels import AccessLevel
-from partners.sharing.models import DealGrant, DocumentGrant, LeadGrant, RecordType
+from partners.sharing.models import CaseGrant, DealGrant, DocumentGrant, LeadGrant, RecordType
+from portal.cases.models import Case
 from portal.deals.models import Deal
 from portal.leads.models import Lead, LeadExclusion, LeadStatus
 
@@ -139,6 +140,21 @@ DEALS = SharedKind(
     },
 )
 
+CASES = SharedKind(
+    record_type=RecordType.case,
+    model=Case,
+    grant=CaseGrant,
+    grant_record=CaseGrant.case_id,
+    #: Cases have none of the market attributes: a rule for cases selects all of the owner's
+    #: (criteria they do not have match nothing, as on documents).
+    list_criteria={},
+    amount=None,
+    score=None,
+    rule_scope=true,
+    participants=(("partner_org_id", AccessLevel.edit),),
+    participant_labels={"partner_org_id": "partner on the case: {}"},
+)
+
 DOCUMENTS = SharedKind(
     record_type=RecordType.document,
     model=Document,
@@ -151,10 +167,10 @@ DOCUMENTS = SharedKind(
     #: An order's other party (a participation grant: an order's parties never change).
     participants=(("party_org_id", AccessLevel.view),),
     participant_labels={"party_org_id": "party to the attached order: {}"},
-    attachments=Attachments(Document.attached_type, Document.attached_id, (LEADS, DEALS)),
+    attachments=Attachments(Document.attached_type, Document.attached_id, (LEADS, DEALS, CASES)),
 )
 
-KINDS = {kind.record_type: kind for kind in (LEADS, DEALS, DOCUMENTS)}
+KINDS = {kind.record_type: kind for kind in (LEADS, DEALS, CASES, DOCUMENTS)}
 
 
 def kind_of(record_type: RecordType | str) -> SharedKind:

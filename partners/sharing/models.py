@@ -38,6 +38,7 @@ class RecordType(StrEnum):
     lead = "lead"
     deal = "deal"
     document = "document"
+    case = "case"
 
     @property
     def label(self) -> str:
@@ -198,4 +199,19 @@ class DocumentGrant(GrantColumns, Base):
 
     document_id: Mapped[int] = mapped_column(
         ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class CaseGrant(GrantColumns, Base):
+    """Materialised access to a case, as :class:`LeadGrant` is to a lead (no pool)."""
+
+    __tablename__ = "case_grant"
+    __table_args__ = (
+        Index("ix_case_grant_case_audience", "case_id", "audience_id", "level"),
+        Index("ix_case_grant_source", "source_kind", "source_id"),
+        Index("ix_case_grant_audience", "audience_id", "case_id"),
+    )
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("support_case.id", ondelete="CASCADE"), primary_key=True
     )

@@ -28,6 +28,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import TextInput
 
+from partners.forms import FilterForm
 from portal.deals.models import DealStage, Registration
 from portal.deals.queries import SORTS, UNREGISTERED, DealFilters
 from portal.deals.service import MAX_PROTECTION_DAYS, DealDetails, ProductLine
@@ -51,10 +52,7 @@ SORT_LABELS = {
 }
 
 
-class DealFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class DealFilterForm(FilterForm):
     q = StringField("Search customer or deal", validators=[Optional(), Length(max=100)])
     #: Unknown stages, registrations and sorts are ignored by :class:`DealFilters`, not refused.
     stage = SelectField(
@@ -74,17 +72,12 @@ class DealFilterForm(FlaskForm):
     )
 
     def filters(self) -> DealFilters:
-        """What was asked for; a value that does not validate is ignored rather than refused."""
-        self.validate()
-
-        def valid(field) -> str:
-            return "" if field.errors else field.data or ""
-
+        valid = self.valid_data()
         return DealFilters(
-            search=valid(self.q),
-            stage=valid(self.stage),
-            registration=valid(self.registration),
-            sort=valid(self.sort) or "newest",
+            search=valid["q"] or "",
+            stage=valid["stage"] or "",
+            registration=valid["registration"] or "",
+            sort=valid["sort"] or "newest",
         )
 
 

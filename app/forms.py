@@ -1,0 +1,44 @@
+"""Running a page's form: validate it, make the one service call, answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import flash, redirect, url_for
+from flask_wtf import FlaskForm
+
+from app.database import db_session
+from app.services import service_context
+from partners.context import ServiceContext, ServiceError
+
+
+def submit_form(
+    form: FlaskForm,
+    act: Callable[[ServiceContext], Any],
+    page: Callable[[int], Any],
+    success: Callable[[Any], Any],
+):
+    """Validate ``form`` and run ``act`` (one service call), then answer ``success(result)``;
+    or show ``page`` again, with the form's errors and 422 if it was submitted. A refusal
+    (:class:`ServiceError`) rolls back and becomes one of the form's errors."""
+    if form.validate_on_submit():
+        try:
+            result = act(service_context())
+        except ServiceError as error:
+            db_session().rollback()
+            form.form_errors.append(str(error))
+        else:
+            return success(result)
+    return page(422 if form.is_submitted() else 200)
+
+
+def show_record(endpoint: str, parameter: str, message: Callable[[Any], str]):
+    """A ``success`` for :func:`submit_form`: flash what happened to the record and show its
+    page (``endpoint``, which takes the record's id as ``parameter``)."""
+
+    def done(record: Any):
+        flash(message(record), "success")
+        return redirect(url_for(endpoint, **{parameter: record.id}))
+
+    return done

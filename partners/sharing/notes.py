@@ -1,0 +1,47 @@
+"""Who reads which case note: the second half of seeing a case.
+
+A note is ``shared`` (everyone who can see the case reads it) or ``internal`` (the author's
+organization only, or only one of its teams when the author picked one). Lists, counts and
+searches of notes all filter with :func:`note_filter`, so a partner never learns of the
+vendor's internal notes, not even how many there are.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy.orm import Session
+
+from partners.models import Team, User
+from partners.sharing.audiences import Viewer, viewer_for
+from partners.sharing.kinds import CASES
+from partners.sharing.records import record_filter
+from portal.cases.models import Case, CaseNote, NoteVisibility
+
+
+def note_filter(viewer: Viewer) -> ColumnElement[bool]:
+    """A WHERE clause on ``case_note``: the viewer sees the note's case, and the note is shared,
+    or internal to the viewer's organization (and, if it names a team, to one of the viewer's
+    teams: a member's own, every team of the organization for its managers, as team grants
+    reach them)."""
+    own_internal = and_(
+        CaseNote.author_org_id == viewer.organization_id,
+        or_(CaseNote.team_id.is_(None), CaseNote.team_id.in_(viewer.team_ids)),
+    )
+    return and_(
+        or_(CaseNote.visibility == NoteVisibility.shared, own_internal),
+        exists().where(Case.id == CaseNote.case_id, record_filter(CASES, viewer)),
+    )
+
+
+def visible_notes(user: User, db: Session | None = None) -> Select[tuple[CaseNote]]:
+    """Every case note the user may read."""
+    session = db or Session.object_session(user)
+    assert session is not None, "the user must be attached to a session"
+    return select(CaseNote).where(note_filter(viewer_for(session, user)))
+
+
+def note_teams(db: Session, user: User) -> list[Team]:
+    """The teams the user may keep an internal note to: those whose notes :func:`note_filter`
+    lets them read."""
+    team_ids = viewer_for(db, user).team_ids
+    return list(db.scalars(select(Team).where(Team.id.in_(team_ids)).order_by(Team.name)))

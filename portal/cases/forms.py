@@ -1,0 +1,107 @@
+"""Forms for cases: the list's filters, opening a case, triage, status changes and notes."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import TextInput
+
+from partners.forms import FilterForm
+from portal.cases.models import CasePriority, CaseStatus, NoteVisibility
+from portal.cases.queries import SORTS, CaseFilters
+from portal.cases.service import MAX_NOTE_LENGTH, CaseDetails
+
+PRIORITY_CHOICES = [SelectChoice(p.value, p.label) for p in CasePriority]
+SORT_LABELS = {"newest": "Newest first", "updated": "Recently updated", "priority": "Most urgent"}
+RECORD_ID = {"widget": TextInput(), "render_kw": {"inputmode": "numeric"}}
+
+
+class CaseFilterForm(FilterForm):
+    q = StringField("Search subject, number or notes", validators=[Optional(), Length(max=100)])
+    #: Unknown statuses, priorities and sorts are ignored by :func:`queries.case_list`.
+    status = SelectField(
+        "Status",
+        choices=[SelectChoice("", "Any")] + [SelectChoice(s.value, s.label) for s in CaseStatus],
+        validate_choice=False,
+    )
+    priority = SelectField(
+        "Priority", choices=[SelectChoice("", "Any"), *PRIORITY_CHOICES], validate_choice=False
+    )
+    sort = SelectField(
+        "Sort",
+        choices=[SelectChoice(key, SORT_LABELS[key]) for key in SORTS],
+        validate_choice=False,
+    )
+
+    def filters(self) -> CaseFilters:
+        valid = self.valid_data()
+        return CaseFilters(
+            search=valid["q"] or "",
+            status=valid["status"] or "",
+            priority=valid["priority"] or "",
+            sort=valid["sort"] or "newest",
+        )
+
+
+class CaseForm(FlaskForm):
+    """Opening a case: with whom (a partner, or a vendor: the view sets the label and choices),
+    what about, and optionally which deal or order."""
+
+    counterpart = SelectField("Partner", coerce=int, validators=[DataRequired()])
+    subject = StringField("Subject", validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(
+        "Description",
+        description="What happened, what you expected, and how urgent it is.",
+        validators=[Optional(), Length(max=MAX_NOTE_LENGTH)],
+    )
+    priority = SelectField("Priority", choices=PRIORITY_CHOICES, default=CasePriority.normal.value)
+    deal_id = IntegerField(
+        "Deal number (optional)",
+        description="The number in the deal's address, /deals/12.",
+        validators=[Optional(), NumberRange(min=1)],
+        **RECORD_ID,
+    )
+    order_id = IntegerField(
+        "Order number (optional)",
+        description="The number in the order's address, /orders/7.",
+        validators=[Optional(), NumberRange(min=1)],
+        **RECORD_ID,
+    )
+
+    def details(self) -> CaseDetails:
+        return CaseDetails(
+            subject=self.subject.data or "",
+            description=self.description.data or "",
+            priority=CasePriority(self.priority.data),
+            deal_id=self.deal_id.data,
+            order_id=self.order_id.data,
+        )
+
+
+class TriageForm(FlaskForm):
+    """The vendor's priority and assignment; the view fills in its people and teams."""
+
+    priority = SelectField("Priority", choices=PRIORITY_CHOICES)
+    assigned_user = SelectField("Assigned to", coerce=int, validate_choice=False)
+    assigned_team = SelectField("Team", coerce=int, validate_choice=False)
+
+
+class StatusForm(FlaskForm):
+    """One status button: the status it moves the case to."""
+
+    status = HiddenField(validators=[AnyOf([status.value for status in CaseStatus])])
+
+
+class NoteForm(FlaskForm):
+    """A note and who may read it: ``shared``, ``internal`` or ``internal:<team id>`` (internal
+    to one of the author's teams); the view lists the author's teams."""
+
+    body = TextAreaField("Note", validators=[DataRequired(), Length(max=MAX_NOTE_LENGTH)])
+    #: Only the choices the view offers validate: a note is never shared by a typo.
+    audience = SelectField("Who can read it", validators=[DataRequired()])
+
+    def visibility(self) -> tuple[NoteVisibility, int | None]:
+        kind, _, team_id = (self.audience.data or "").partition(":")
+        return NoteVisibility(kind), int(team_id) if team_id else None

@@ -1,0 +1,160 @@
+"""The case: a partner's request the vendor owns and works, and its notes.
+
+A case is a shared record (``partners.sharing.kinds.CASES``): the vendor owns it, the partner on
+the case takes part with edit access. Its notes are append-only; who reads which note is
+decided by ``partners.sharing.notes``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from partners.db import Base, UTCDateTime, string_enum, utcnow
+
+if TYPE_CHECKING:
+    from partners.models import Team, User
+
+
+class CaseStatus(StrEnum):
+    open = "open"
+    in_progress = "in_progress"
+    waiting_on_partner = "waiting_on_partner"
+    resolved = "resolved"
+    closed = "closed"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def next(self) -> tuple[CaseStatus, ...]:
+        """Where a case may go from here: forward, or reopened once resolved or closed."""
+        return _NEXT[self]
+
+
+_NEXT = {
+    CaseStatus.open: (
+        CaseStatus.in_progress,
+        CaseStatus.waiting_on_partner,
+        CaseStatus.resolved,
+        CaseStatus.closed,
+    ),
+    CaseStatus.in_progress: (
+        CaseStatus.waiting_on_partner,
+        CaseStatus.resolved,
+        CaseStatus.closed,
+    ),
+    CaseStatus.waiting_on_partner: (
+        CaseStatus.in_progress,
+        CaseStatus.resolved,
+        CaseStatus.closed,
+    ),
+    CaseStatus.resolved: (CaseStatus.closed, CaseStatus.open),
+    CaseStatus.closed: (CaseStatus.open,),
+}
+
+
+class CasePriority(StrEnum):
+    low = "low"
+    normal = "normal"
+    high = "high"
+    urgent = "urgent"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    @property
+    def rank(self) -> int:
+        return list(CasePriority).index(self)
+
+
+class Case(Base):
+    # ``case`` is an SQL keyword; the table is named for what it holds.
+    __tablename__ = "support_case"
+    __table_args__ = (
+        UniqueConstraint("owner_org_id", "number"),
+        Index("ix_support_case_owner_status", "owner_org_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The vendor: it works the case and shares it by its rules.
+    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    #: The owner's own sequence (case 1, 2, … of this vendor), shown to people.
+    number: Mapped[int] = mapped_column(Integer)
+    #: The partner on the case (edit access by participation).
+    partner_org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[CaseStatus] = mapped_column(
+        string_enum(CaseStatus, length=24), default=CaseStatus.open
+    )
+    priority: Mapped[CasePriority] = mapped_column(
+        string_enum(CasePriority), default=CasePriority.normal
+    )
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deal.id", ondelete="SET NULL"))
+    order_id: Mapped[int | None] = mapped_column(
+        ForeignKey("purchase_order.id", ondelete="SET NULL")
+    )
+    #: Who of the owner works the case (a person, a team, or both).
+    assigned_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    assigned_team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def reference(self) -> str:
+        return f"Case {self.number}"
+
+    def __repr__(self) -> str:
+        return f"<Case {self.id} #{self.number} {self.status.value}>"
+
+
+class CaseSequence(Base):
+    """The last case number an owner gave out (bumped in one statement, so concurrent cases
+    of one owner never share a number)."""
+
+    __tablename__ = "case_sequence"
+
+    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class NoteVisibility(StrEnum):
+    #: The author's organization only (or, with ``team_id``, one of its teams).
+    internal = "internal"
+    #: Everyone who can see the case.
+    shared = "shared"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class CaseNote(Base):
+    """One entry of a case's timeline. Append-only: a note is never edited or deleted."""
+
+    __tablename__ = "case_note"
+    __table_args__ = (Index("ix_case_note_case_created", "case_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("support_case.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: The author's organization: its people read the note when it is internal.
+    author_org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    visibility: Mapped[NoteVisibility] = mapped_column(string_enum(NoteVisibility))
+    #: An internal note for one of the author's teams only.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship(viewonly=True)
+    team: Mapped[Team | None] = relationship(viewonly=True)

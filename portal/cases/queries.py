@@ -1,0 +1,101 @@
+"""Read-side helpers for the case pages, on top of partners.sharing's selects.
+
+Notes are read only through :func:`partners.sharing.notes.visible_notes`: the timeline, the
+counts on the list and the search all leave out the notes the user may not read.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy import case as when
+from sqlalchemy.orm import Session, selectinload
+
+from partners.context import NotFound
+from partners.models import Organization, User
+from partners.sharing import get_deal, visible_records
+from partners.sharing.kinds import CASES
+from partners.sharing.notes import visible_notes
+from partners.sharing.orders import get_order
+from portal.cases.models import Case, CaseNote, CasePriority, CaseStatus
+from portal.deals.models import Deal
+from portal.orders.models import Order
+
+#: Most urgent first: the priority's rank as a number SQL can sort by.
+_URGENCY = when({p: p.rank for p in CasePriority}, value=Case.priority)
+SORTS: dict[str, tuple[Any, ...]] = {
+    "newest": (Case.created_at.desc(), Case.id.desc()),
+    "updated": (Case.updated_at.desc(), Case.id.desc()),
+    "priority": (_URGENCY.desc(), Case.created_at.desc(), Case.id.desc()),
+}
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """What the case list's filter bar asks for; empty values do not filter."""
+
+    search: str = ""
+    status: str = ""
+    priority: str = ""
+    sort: str = "newest"
+
+
+def case_list(user: User, filters: CaseFilters) -> Select[tuple[Case]]:
+    """The cases the user may see, filtered and sorted. The search looks at the subject, the
+    number and the notes the user may read (never the others)."""
+    query = visible_records(CASES, user)
+    term = filters.search.strip()
+    if term:
+        noted = visible_notes(user).where(CaseNote.body.icontains(term, autoescape=True))
+        matches = Case.subject.icontains(term, autoescape=True) | Case.id.in_(
+            noted.with_only_columns(CaseNote.case_id)
+        )
+        if term.isdigit():
+            matches |= Case.number == int(term)
+        query = query.where(matches)
+    if filters.status in CaseStatus.__members__:
+        query = query.where(Case.status == CaseStatus(filters.status))
+    if filters.priority in CasePriority.__members__:
+        query = query.where(Case.priority == CasePriority(filters.priority))
+    return query.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
+
+
+def note_counts(db: Session, user: User, case_ids: list[int]) -> dict[int, int]:
+    """How many notes of each case the user may read."""
+    notes = visible_notes(user, db).where(CaseNote.case_id.in_(case_ids)).subquery()
+    rows = db.execute(select(notes.c.case_id, func.count()).group_by(notes.c.case_id))
+    return {case_id: count for case_id, count in rows}
+
+
+def timeline(db: Session, user: User, case: Case) -> list[CaseNote]:
+    """The case's notes the user may read, oldest first, with their authors and teams."""
+    return list(
+        db.scalars(
+            visible_notes(user, db)
+            .where(CaseNote.case_id == case.id)
+            .options(selectinload(CaseNote.author), selectinload(CaseNote.team))
+            .order_by(CaseNote.created_at, CaseNote.id)
+        )
+    )
+
+
+def linked_records(db: Session, user: User, case: Case) -> tuple[Deal | None, Order | None]:
+    """The deal and order the case is about, each only if the user may see it."""
+    deal = order = None
+    with suppress(NotFound):
+        deal = get_deal(db, user, case.deal_id) if case.deal_id else None
+    with suppress(NotFound):
+        order = get_order(db, user, case.order_id) if case.order_id else None
+    return deal, order
+
+
+def parties(db: Session, user: User, case: Case) -> tuple[Organization, Organization | None]:
+    """The vendor, and the partner on the case: named to the two of them only (as a deal's
+    partner is), not to an organization the case is shared with."""
+    vendor = db.get_one(Organization, case.owner_org_id)
+    involved = user.organization_id in (case.owner_org_id, case.partner_org_id)
+    partner = db.get(Organization, case.partner_org_id) if case.partner_org_id else None
+    return vendor, partner if involved else None

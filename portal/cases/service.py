@@ -1,0 +1,294 @@
+"""Cases and their notes: the one way each change to a case happens.
+
+A case belongs to the vendor (its owner); the partner on the case takes part with edit access.
+A vendor opens a case for one of its partners, or a partner opens one with a vendor it is an
+active partner of. Status changes follow :attr:`CaseStatus.next` and are audited; notes are
+append-only, and an internal note's audit entry names no other organization, so it never shows
+in the partner's audit trail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from partners import audit
+from partners.context import Forbidden, NotFound, ServiceContext, ServiceError
+from partners.models import User
+from partners.roles import OrgStatus, Role
+from partners.sharing import AccessLevel, get_colleague, get_record, get_team, require_role
+from partners.sharing.grants import refresh_record
+from partners.sharing.kinds import CASES, DEALS
+from partners.sharing.notes import note_teams
+from partners.sharing.orders import get_order
+from portal.cases.models import (
+    Case,
+    CaseNote,
+    CasePriority,
+    CaseSequence,
+    CaseStatus,
+    NoteVisibility,
+)
+from portal.leads.policy import partnership_between
+
+MAX_NOTE_LENGTH = 10_000
+
+
+@dataclass(frozen=True)
+class CaseDetails:
+    subject: str
+    description: str = ""
+    priority: CasePriority = CasePriority.normal
+    #: The deal or order the case is about, if any: one of the owner's that the actor sees.
+    deal_id: int | None = None
+    order_id: int | None = None
+
+
+def _actor(ctx: ServiceContext, role: Role = Role.member) -> User:
+    actor = ctx.actor
+    assert actor is not None
+    require_role(actor, role)
+    return actor
+
+
+def _active_partnership(db: Session, owner_id: int, partner_id: int) -> bool:
+    partnership = partnership_between(db, owner_id, partner_id)
+    return partnership is not None and partnership.status == OrgStatus.active
+
+
+def open_case_for_partner(
+    ctx: ServiceContext,
+    partner_id: int,
+    details: CaseDetails,
+    *,
+    assigned_user_id: int | None = None,
+    assigned_team_id: int | None = None,
+) -> Case:
+    """The vendor opens a case for one of its active partners (and may assign it at once)."""
+    actor = _actor(ctx)
+    if not _active_partnership(ctx.db, actor.organization_id, partner_id):
+        raise ServiceError("Choose one of your active partners.")
+    case = _new_case(ctx, actor, actor.organization_id, partner_id, details)
+    _assign(ctx.db, actor, case, assigned_user_id, assigned_team_id)
+    return case
+
+
+def open_case_with_vendor(ctx: ServiceContext, vendor_id: int, details: CaseDetails) -> Case:
+    """A partner opens a case with a vendor it is an active partner of; the vendor owns it."""
+    actor = _actor(ctx)
+    if not _active_partnership(ctx.db, vendor_id, actor.organization_id):
+        raise ServiceError("Choose a vendor you are an active partner of.")
+    return _new_case(ctx, actor, vendor_id, actor.organization_id, details)
+
+
+def _new_case(
+    ctx: ServiceContext, actor: User, owner_id: int, partner_id: int, details: CaseDetails
+) -> Case:
+    subject = details.subject.strip()
+    if not subject:
+        raise ServiceError("A case needs a subject.")
+    _check_links(ctx.db, actor, owner_id, details)
+    case = Case(
+        owner_org_id=owner_id,
+        number=_next_number(ctx.db, owner_id),
+        partner_org_id=partner_id,
+        subject=subject[:200],
+        description=details.description.strip(),
+        priority=details.priority,
+        status=CaseStatus.open,
+        deal_id=details.deal_id,
+        order_id=details.order_id,
+        opened_by_id=actor.id,
+        created_at=ctx.now(),
+        updated_at=ctx.now(),
+    )
+    ctx.db.add(case)
+    refresh_record(ctx.db, CASES, case)
+    audit.record(
+        ctx,
+        "case.opened",
+        case,
+        subject_org_id=_other_party(case, actor),
+        summary=f"Case {case.number} opened: {case.subject}",
+        after={"status": case.status.value, "priority": case.priority.value},
+    )
+    return case
+
+
+def _check_links(db: Session, actor: User, owner_id: int, details: CaseDetails) -> None:
+    """A case may name a deal or order of its owner that the actor sees; nothing else (the
+    same answer for one that does not exist)."""
+    try:
+        owners: set[int] = set()
+        if details.deal_id is not None:
+            owners.add(get_record(db, actor, DEALS, details.deal_id).owner_org_id)
+        if details.order_id is not None:
+            owners.add(get_order(db, actor, details.order_id).owner_org_id)
+        if owners - {owner_id}:
+            raise NotFound()
+    except NotFound:
+        raise ServiceError("Name a deal or order of this vendor that you can see.") from None
+
+
+def _next_number(db: Session, owner_id: int) -> int:
+    """The owner's next case number, counted up in one statement (an upsert that returns the
+    new value), so two cases opened at once never get the same one."""
+    insert = (postgresql if db.get_bind().dialect.name == "postgresql" else sqlite).insert
+    statement = insert(CaseSequence).values(owner_org_id=owner_id, last_number=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[CaseSequence.owner_org_id],
+        set_={"last_number": CaseSequence.last_number + 1},
+    ).returning(CaseSequence.last_number)
+    return db.execute(statement).scalar_one()
+
+
+def _other_party(case: Case, actor: User) -> int | None:
+    """The organization on the other side of the case from the actor (for the audit trail)."""
+    return case.partner_org_id if actor.organization_id == case.owner_org_id else case.owner_org_id
+
+
+# Status ----------------------------------------------------------------------------------------
+
+
+def change_status(ctx: ServiceContext, case_id: int, status: CaseStatus) -> Case:
+    """Move the case on (or reopen it); needs edit access, as the vendor and the partner have."""
+    actor = _actor(ctx)
+    case = get_record(ctx.db, actor, CASES, case_id, AccessLevel.edit)
+    if status == case.status:
+        return case
+    if status not in case.status.next:
+        raise ServiceError(f"A case that is {case.status.label.lower()} cannot move to that.")
+    _set_status(ctx, actor, case, status)
+    return case
+
+
+def _set_status(ctx: ServiceContext, actor: User, case: Case, status: CaseStatus) -> None:
+    before = case.status
+    case.status, case.updated_at = status, ctx.now()
+    if status == CaseStatus.open:  # reopened
+        case.resolved_at = case.closed_at = None
+    elif status == CaseStatus.resolved:
+        case.resolved_at = ctx.now()
+    elif status == CaseStatus.closed:
+        case.closed_at = ctx.now()
+    audit.record(
+        ctx,
+        "case.status_changed",
+        case,
+        subject_org_id=_other_party(case, actor),
+        before={"status": before.value},
+        after={"status": status.value},
+        summary=f"Case {case.number}: {before.label} → {status.label}",
+    )
+
+
+# Triage ----------------------------------------------------------------------------------------
+
+
+def triage_case(
+    ctx: ServiceContext,
+    case_id: int,
+    priority: CasePriority,
+    assigned_user_id: int | None,
+    assigned_team_id: int | None,
+) -> Case:
+    """The vendor sets the priority and who of its people works the case."""
+    actor = _actor(ctx)
+    case = get_record(ctx.db, actor, CASES, case_id, AccessLevel.edit)
+    if case.owner_org_id != actor.organization_id:
+        raise Forbidden("Only the vendor triages its cases.")
+    before = _triage(case)
+    case.priority = priority
+    _assign(ctx.db, actor, case, assigned_user_id, assigned_team_id)
+    after = _triage(case)
+    if after != before:
+        case.updated_at = ctx.now()
+        audit.record(
+            ctx,
+            "case.triaged",
+            case,
+            before=before,
+            after=after,
+            summary=f"Case {case.number}: priority {priority.label.lower()}",
+        )
+    return case
+
+
+def _triage(case: Case) -> dict:
+    return {
+        "priority": case.priority.value,
+        "assigned_user": case.assigned_user_id,
+        "assigned_team": case.assigned_team_id,
+    }
+
+
+def _assign(db: Session, actor: User, case: Case, user_id: int | None, team_id: int | None) -> None:
+    """Assign the case to people of the owner (the actor's organization) only."""
+    try:
+        case.assigned_user_id = get_colleague(db, actor, user_id).id if user_id else None
+        case.assigned_team_id = get_team(db, actor, team_id).id if team_id else None
+    except NotFound:
+        raise ServiceError("Assign the case to someone of your organization.") from None
+
+
+# Notes -----------------------------------------------------------------------------------------
+
+
+def add_note(
+    ctx: ServiceContext,
+    case_id: int,
+    body: str,
+    visibility: NoteVisibility,
+    team_id: int | None = None,
+) -> CaseNote:
+    """Append a note to the case's timeline; needs edit access to the case.
+
+    ``internal`` notes are read by the author's organization only, or with ``team_id`` by one
+    of the author's teams only. A shared note from the partner puts a case that waits on it
+    back in progress.
+    """
+    actor = _actor(ctx)
+    case = get_record(ctx.db, actor, CASES, case_id, AccessLevel.edit)
+    text = body.strip()
+    if not text:
+        raise ServiceError("Write the note first.")
+    if len(text) > MAX_NOTE_LENGTH:
+        raise ServiceError(f"A note has at most {MAX_NOTE_LENGTH:,} characters.")
+    if case.status == CaseStatus.closed:
+        raise ServiceError("The case is closed: reopen it to add a note.")
+    if team_id is not None and (
+        visibility != NoteVisibility.internal
+        or team_id not in {team.id for team in note_teams(ctx.db, actor)}
+    ):
+        raise ServiceError("An internal note can be kept to one of your own teams only.")
+    note = CaseNote(
+        case_id=case.id,
+        author_id=actor.id,
+        author_org_id=actor.organization_id,
+        visibility=visibility,
+        team_id=team_id,
+        body=text,
+        created_at=ctx.now(),
+    )
+    ctx.db.add(note)
+    ctx.db.flush()
+    case.updated_at = ctx.now()
+    shared = visibility == NoteVisibility.shared
+    audit.record(
+        ctx,
+        "case.note_added",
+        case,
+        # An internal note is nobody else's business, not even that it exists.
+        subject_org_id=_other_party(case, actor) if shared else None,
+        summary=f"{visibility.label} note on case {case.number}",
+        after={"note": note.id, "visibility": visibility.value, "team": team_id},
+    )
+    if (
+        shared
+        and case.status == CaseStatus.waiting_on_partner
+        and actor.organization_id == case.partner_org_id
+    ):
+        _set_status(ctx, actor, case, CaseStatus.in_progress)
+    return note

@@ -1,0 +1,256 @@
+"""Case pages: the list, a case with its notes, opening one, status, triage and notes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+
+from app.access import requires
+from app.database import db_session
+from app.forms import show_record, submit_form
+from app.pagination import paginate
+from partners import sharing
+from partners.roles import OrgKind, OrgStatus, Role
+from partners.sharing import AccessLevel
+from partners.sharing.kinds import CASES
+from partners.sharing.notes import note_teams
+from partners.views.sharing import share_context
+from portal.cases import queries, service
+from portal.cases.forms import CaseFilterForm, CaseForm, NoteForm, StatusForm, TriageForm
+from portal.cases.models import Case, CasePriority, CaseStatus
+from portal.deals.service import registration_vendors
+from portal.explainer import explainer_for
+from portal.leads.queries import organizations_by_id
+
+bp = Blueprint("cases", __name__, template_folder="templates")
+#: Organizations that own cases (and open them for their partners), and those that open cases
+#: with a vendor: a distributor does both.
+OWNERS = (OrgKind.vendor, OrgKind.distributor)
+REQUESTERS = (OrgKind.partner, OrgKind.distributor)
+#: The button that moves a case to each status.
+STATUS_ACTIONS = {
+    CaseStatus.in_progress: "Start work",
+    CaseStatus.waiting_on_partner: "Wait on the partner",
+    CaseStatus.resolved: "Mark resolved",
+    CaseStatus.closed: "Close",
+    CaseStatus.open: "Reopen",
+}
+
+
+@bp.route("/cases/")
+@requires()
+def index():
+    form = CaseFilterForm(request.args)
+    db = db_session()
+    page = paginate(db, queries.case_list(current_user, form.filters()))
+    ids = [case.id for case in page.items]
+    # Each case names the other side: its partner to the vendor, its vendor to everyone else.
+    mine = current_user.organization_id
+    others = {
+        c.id: c.partner_org_id if c.owner_org_id == mine else c.owner_org_id for c in page.items
+    }
+    return render_template(
+        "cases/list.html",
+        page=page,
+        form=form,
+        notes=queries.note_counts(db, current_user, ids),
+        others=others,
+        names=organizations_by_id(db, {org for org in others.values() if org}),
+    )
+
+
+# One case --------------------------------------------------------------------------------------
+
+
+def _note_form(case: Case, submitted: bool = False) -> NoteForm:
+    """Who a note can be for. The vendor's people write internally unless they choose
+    otherwise; everyone else writes to everyone on the case."""
+    form = NoteForm() if submitted else NoteForm(formdata=None)
+    org = current_user.organization
+    internal = [SelectChoice("internal", f"Internal: {org.name} only")] + [
+        SelectChoice(f"internal:{team.id}", f"Internal: team {team.name} only")
+        for team in note_teams(db_session(), current_user)
+    ]
+    shared = [SelectChoice("shared", "Shared: everyone who can see the case")]
+    owner = case.owner_org_id == org.id
+    form.audience.choices = internal + shared if owner else shared + internal
+    return form
+
+
+def _triage_form(case: Case, submitted: bool = False) -> TriageForm:
+    """The vendor's triage: its active people and its teams; the case's values unless posted."""
+    form = TriageForm() if submitted else TriageForm(formdata=None)
+    db = db_session()
+    form.assigned_user.choices = [SelectChoice(0, "Nobody")] + [
+        SelectChoice(person.id, person.display_name)
+        for person in db.scalars(sharing.colleagues(current_user))
+        if person.is_active
+    ]
+    form.assigned_team.choices = [SelectChoice(0, "No team")] + [
+        SelectChoice(team.id, team.name) for team in db.scalars(sharing.teams(current_user))
+    ]
+    if not submitted:
+        form.priority.data = case.priority.value
+        form.assigned_user.data = case.assigned_user_id or 0
+        form.assigned_team.data = case.assigned_team_id or 0
+    return form
+
+
+def _detail_page(case_id: int, status: int = 200, **forms: FlaskForm):
+    db = db_session()
+    case = sharing.get_record(db, current_user, CASES, case_id)
+    level = sharing.access_level(db, current_user, case)
+    is_owner = case.owner_org_id == current_user.organization_id
+    may_edit = current_user.role >= Role.member and level is not None and level >= AccessLevel.edit
+    vendor, partner = queries.parties(db, current_user, case)
+    deal, order = queries.linked_records(db, current_user, case)
+    page = render_template(
+        "cases/detail.html",
+        case=case,
+        level=level,
+        is_owner=is_owner,
+        may_edit=may_edit,
+        vendor=vendor,
+        partner=partner,
+        deal=deal,
+        order=order,
+        notes=queries.timeline(db, current_user, case),
+        status_forms=[
+            (STATUS_ACTIONS[next_status], StatusForm(formdata=None, status=next_status.value))
+            for next_status in case.status.next
+        ]
+        if may_edit
+        else [],
+        status_errors=_errors(forms.get("status_form")),
+        note_form=forms.get("note_form") or _note_form(case),
+        triage_form=(forms.get("triage_form") or _triage_form(case))
+        if is_owner and may_edit
+        else None,
+        why=explainer_for(db, current_user, case),
+        **share_context(CASES, case),
+    )
+    return page, status
+
+
+def _errors(form: FlaskForm | None) -> list[str]:
+    """A button form's refusals: the service's and its (hidden) fields'."""
+    if form is None:
+        return []
+    return [error for errors in form.errors.values() for error in errors]  # form_errors too
+
+
+@bp.route("/cases/<int:case_id>")
+@requires()
+def detail(case_id: int):
+    return _detail_page(case_id)
+
+
+def _to_case(message: Callable[[Case], str]):
+    """After a change: flash what happened and show the case."""
+    return show_record("cases.detail", "case_id", message)
+
+
+def _on_case(case_id: int, form: FlaskForm, name: str, act, message: Callable[[Case], str]):
+    """A form posted from the case page: on refusal the case page again, with its errors."""
+    return submit_form(
+        form,
+        act,
+        lambda status: _detail_page(case_id, status, **{name: form}),
+        _to_case(message),
+    )
+
+
+@bp.route("/cases/<int:case_id>/status", methods=["POST"])
+@requires(Role.member)
+def change_status(case_id: int):
+    form = StatusForm()
+    return _on_case(
+        case_id,
+        form,
+        "status_form",
+        lambda ctx: service.change_status(ctx, case_id, CaseStatus(form.status.data)),
+        lambda case: f"{case.reference} is {case.status.label.lower()} now.",
+    )
+
+
+@bp.route("/cases/<int:case_id>/notes", methods=["POST"])
+@requires(Role.member)
+def add_note(case_id: int):
+    case = sharing.get_record(db_session(), current_user, CASES, case_id)
+    form = _note_form(case, submitted=True)
+
+    def act(ctx):
+        visibility, team_id = form.visibility()
+        return service.add_note(ctx, case_id, form.body.data, visibility, team_id)
+
+    def added(note):
+        flash("Your note is on the case.", "success")
+        return redirect(url_for("cases.detail", case_id=note.case_id, _anchor="notes"))
+
+    return submit_form(
+        form, act, lambda status: _detail_page(case_id, status, note_form=form), added
+    )
+
+
+@bp.route("/cases/<int:case_id>/triage", methods=["POST"])
+@requires(Role.member, kinds=OWNERS)
+def triage(case_id: int):
+    case = sharing.get_record(db_session(), current_user, CASES, case_id)
+    form = _triage_form(case, submitted=True)
+    return _on_case(
+        case_id,
+        form,
+        "triage_form",
+        lambda ctx: service.triage_case(
+            ctx,
+            case_id,
+            CasePriority(form.priority.data),
+            form.assigned_user.data or None,
+            form.assigned_team.data or None,
+        ),
+        lambda saved: f"{saved.reference} is triaged.",
+    )
+
+
+# Opening a case --------------------------------------------------------------------------------
+
+
+def _open_page(form: CaseForm, heading: str):
+    return lambda status: (render_template("cases/new.html", form=form, heading=heading), status)
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@requires(Role.member, kinds=OWNERS)
+def create():
+    """The vendor opens a case for one of its partners."""
+    form = CaseForm()
+    partnerships = db_session().scalars(sharing.managed_partnerships(current_user))
+    form.counterpart.choices = [
+        SelectChoice(p.child_id, p.child.name) for p in partnerships if p.status == OrgStatus.active
+    ]
+    return submit_form(
+        form,
+        lambda ctx: service.open_case_for_partner(ctx, form.counterpart.data, form.details()),
+        _open_page(form, "Open a case for a partner"),
+        _to_case(lambda case: f"{case.reference} is open."),
+    )
+
+
+@bp.route("/cases/open", methods=["GET", "POST"])
+@requires(Role.member, kinds=REQUESTERS)
+def request_case():
+    """A partner opens a case with one of its vendors."""
+    form = CaseForm()
+    form.counterpart.label.text = "Vendor"
+    vendors = registration_vendors(db_session(), current_user)
+    form.counterpart.choices = [SelectChoice(vendor.id, vendor.name) for vendor in vendors]
+    return submit_form(
+        form,
+        lambda ctx: service.open_case_with_vendor(ctx, form.counterpart.data, form.details()),
+        _open_page(form, "Open a case with a vendor"),
+        _to_case(lambda case: f"{case.reference} is open; the vendor will pick it up."),
+    )
