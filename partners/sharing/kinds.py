@@ -45,6 +45,9 @@ class SharedKind:
     excluded: Callable[[int], ColumnElement[bool]] | None = None
     #: Records of other kinds these records can be attached to (documents: leads, deals).
     attachments: Attachments | None = None
+    #: Columns naming a user whose record it is: a member who sees only their own records
+    #: sees those (a case also belongs to the partner user who opened it).
+    user_columns: tuple[str, ...] = ("assigned_user_id",)
 
     @property
     def noun(self) -> str:
@@ -153,6 +156,7 @@ CASES = SharedKind(
     rule_scope=true,
     participants=(("partner_org_id", AccessLevel.edit),),
     participant_labels={"partner_org_id": "partner on the case: {}"},
+    user_columns=("assigned_user_id", "opened_by_id"),
 )
 
 DOCUMENTS = SharedKind(

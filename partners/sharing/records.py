@@ -62,7 +62,7 @@ def grant_reaches(
     if viewer.restricted:
         mine = or_(
             grant.source_kind == GrantSource.ownership,
-            model.assigned_user_id == viewer.user_id,
+            *(getattr(model, column) == viewer.user_id for column in kind.user_columns),
             model.assigned_team_id.in_(viewer.team_ids),
         )
         reach = or_(

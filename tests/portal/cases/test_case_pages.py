@@ -386,3 +386,24 @@ def test_a_sharing_rule_for_cases_reaches_every_case_of_the_vendor(client, other
     assert listed(other_client) == [case.id]
     later = opened(client, db, "/cases/open", world["vendor"], "Second")
     assert listed(other_client) == [later.id, case.id]
+
+
+def test_members_who_see_only_their_own_records_see_the_cases_they_opened(
+    client, other_client, db, world
+):
+    partner = world["partner"]
+    partner.members_see_all_records = False
+    colleague = create_user(db, partner, Role.member, "cal@bluebird.example")
+    boss = create_user(db, partner, Role.manager, "boss@bluebird.example")
+    db.flush()
+    client.login(world["bea"].email)
+    case = opened(client, db, "/cases/open", world["vendor"])
+    assert listed(client) == [case.id]
+    page(client, f"/cases/{case.id}")
+
+    other_client.login(colleague.email)
+    assert listed(other_client) == []
+    assert other_client.get(f"/cases/{case.id}").status_code == 404
+    other_client.logout()
+    other_client.login(boss.email)
+    assert listed(other_client) == [case.id]
