@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from integrations.edi_exchange import views as edi
     from partners.views import account, admin, partnerships, sharing
     from partners.views import auth as auth_views
+    from portal.campaigns import views as campaigns
     from portal.deals import views as deals
     from portal.home import views as home
     from portal.leads import views as leads
@@ -130,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
         documents.bp,
         generated_views.bp,
         deals.bp,
+        campaigns.bp,
         api.bp,
     ):
         app.register_blueprint(blueprint)
@@ -139,4 +141,6 @@ def _register_template_helpers(app: Flask) -> None:
     from app import navigation
 
     app.context_processor(navigation.template_context)
+    # A global, not context: the pager macro is imported without context and still needs it.
+    app.add_template_global(navigation.page_url, "page_url")
     app.add_template_filter(navigation.format_datetime, "datetime")

@@ -26,11 +26,12 @@ from partners.db import Base, UTCDateTime, string_enum, utcnow
 
 
 class AttachedTo(StrEnum):
-    """Kinds of record a document can be attached to (campaigns and cases join when they exist)."""
+    """Kinds of record a document can be attached to (cases join when they exist)."""
 
     lead = "lead"
     deal = "deal"
     order = "order"
+    campaign = "campaign"
 
     @property
     def label(self) -> str:

@@ -39,7 +39,7 @@ from partners.models import User
 from partners.roles import Role
 from partners.sharing import AccessLevel, get_record, require_role, shares
 from partners.sharing.grants import refresh_record
-from partners.sharing.kinds import DEALS, DOCUMENTS, LEADS
+from partners.sharing.kinds import DOCUMENTS, kind_of
 from partners.sharing.models import ExplicitShare
 from partners.sharing.orders import get_order
 
@@ -364,8 +364,7 @@ def _attachable(ctx: ServiceContext, actor: User, attach: Attachment) -> int | N
         order = get_order(ctx.db, actor, attach.record_id)
         parties = {order.owner_org_id, order.buyer_org_id} - {actor.organization_id}
         return parties.pop() if parties else None
-    kind = LEADS if attach.kind == AttachedTo.lead else DEALS
-    get_record(ctx.db, actor, kind, attach.record_id, AccessLevel.edit)
+    get_record(ctx.db, actor, kind_of(attach.kind.value), attach.record_id, AccessLevel.edit)
     return None
 
 
@@ -376,9 +375,11 @@ def _set_attachment(document: Document, attach: Attachment | None, party: int | 
 
 
 def attach_document(ctx: ServiceContext, document_id: int, attach: Attachment | None) -> Document:
-    """Attach the document to a lead, deal or order the actor may edit (``None`` detaches).
+    """Attach the document to a lead, deal, campaign or order the actor may edit (``None``
+    detaches).
 
-    Whoever sees a lead or deal may then view the document; an order's other party may.
+    Whoever sees a lead, deal or campaign may then view the document; an order's other party
+    may.
     """
     actor = _actor(ctx)
     document = get_document(ctx.db, actor, document_id, AccessLevel.manage)
@@ -434,8 +435,8 @@ def share_document(
     **audience_and_terms: Any,
 ) -> ExplicitShare:
     """:func:`partners.sharing.shares.share_record` for a document (``organization=``,
-    ``team=``, ``tier=`` or ``all_partners=True``; ``expires_at=``, ``reason=``), at view or
-    edit only (campaign participants join when campaigns exist)."""
+    ``team=``, ``tier=``, ``all_partners=True`` or ``campaign=``, its participants;
+    ``expires_at=``, ``reason=``), at view or edit only."""
     if level not in SHARE_LEVELS:
         raise ServiceError("A document is shared to view it, or to edit it (add versions).")
     return shares.share_record(ctx, DOCUMENTS, document_id, level=level, **audience_and_terms)

@@ -1,6 +1,8 @@
 """Property: the sharing predicate, single-record loads, the explainer and every page agree with
 a plain reference model of the rules, for random organizations, people, rules, shares, leads,
-deals and documents (which whoever sees the lead they are attached to may also view)."""
+deals, campaigns (whose participants view them) and documents (which whoever sees the lead or
+campaign they are attached to may also view, and which can be shared with a campaign's
+participants)."""
 
 from __future__ import annotations
 
@@ -31,9 +33,11 @@ from partners.sharing import (
 from partners.sharing import rules as sharing_rules
 from partners.sharing.criteria import Criteria
 from partners.sharing.grants import refresh_record
-from partners.sharing.kinds import DEALS, DOCUMENTS, LEADS, SharedKind
+from partners.sharing.kinds import CAMPAIGNS, DEALS, DOCUMENTS, LEADS, SharedKind
 from partners.sharing.models import GranteeKind, RecordType
 from partners.sharing.rules import Grantee, RuleSpec
+from portal.campaigns import service as campaign_service
+from portal.campaigns.models import CampaignStatus
 from portal.deals import service as deal_service
 from portal.leads.models import LeadStatus
 
@@ -111,11 +115,28 @@ class DealDraft:
 
 
 @dataclass(frozen=True)
+class CampaignDraft:
+    vendor: int
+    region: str
+    launched: bool  # rules reach launched campaigns only
+    invited: tuple[int, ...]  # partners invited (those with an active partnership take part)
+    assignee = None
+    team_assigned = False
+    score = None
+    amount = None
+
+    @property
+    def rules_apply(self) -> bool:
+        return self.launched
+
+
+@dataclass(frozen=True)
 class DocumentDraft:
     vendor: int
     folder: str
     tags: tuple[str, ...]
     lead: int | None  # attached to this lead (an index), if it is the vendor's
+    on_campaign: bool  # attached to one of the vendor's campaigns instead of a lead
     participant = None
     assignee = None
     team_assigned = False
@@ -126,11 +147,12 @@ class DocumentDraft:
 
 @dataclass(frozen=True)
 class ShareDraft:
-    kind: str  # "lead", "deal" or "document"
+    kind: str  # "lead", "deal", "document" or "campaign"
     lead: int
-    partner: int
+    partner: int  # the grantee; for a share with a campaign's participants, the campaign
     to_team: bool
     level: AccessLevel
+    to_campaign: bool  # documents: share with the participants of one of the owner's campaigns
 
 
 grantees = st.one_of(
@@ -181,14 +203,23 @@ document_drafts = st.builds(
     folder=st.sampled_from(FOLDERS),
     tags=st.lists(st.sampled_from(TAGS), max_size=2, unique=True).map(tuple),
     lead=st.one_of(st.none(), st.integers(0, 99)),
+    on_campaign=st.booleans(),
+)
+campaign_drafts = st.builds(
+    CampaignDraft,
+    vendor=st.integers(0, VENDORS - 1),
+    region=st.sampled_from(REGIONS),
+    launched=st.booleans(),
+    invited=st.lists(st.integers(0, PARTNERS - 1), max_size=2, unique=True).map(tuple),
 )
 share_drafts = st.builds(
     ShareDraft,
-    kind=st.sampled_from(["lead", "deal", "document"]),
+    kind=st.sampled_from(["lead", "deal", "document", "campaign"]),
     lead=st.integers(0, 99),
     partner=st.integers(0, PARTNERS - 1),
     to_team=st.booleans(),
     level=levels,
+    to_campaign=st.booleans(),
 )
 partner_setups = st.fixed_dictionaries(
     {
@@ -210,6 +241,7 @@ scenarios = st.fixed_dictionaries(
         "rules": st.lists(rule_drafts, max_size=4),
         "leads": st.lists(lead_drafts, max_size=7),
         "deals": st.lists(deal_drafts, max_size=4),
+        "campaigns": st.lists(campaign_drafts, max_size=3),
         "documents": st.lists(document_drafts, max_size=3),
         "shares": st.lists(share_drafts, max_size=3),
     }
@@ -261,16 +293,46 @@ def in_grantee(scenario: dict, rule: RuleDraft, partner: int) -> bool:
     return True
 
 
+KEYS = {LEADS: "leads", DEALS: "deals", DOCUMENTS: "documents", CAMPAIGNS: "campaigns"}
+
+
 def records_of(scenario: dict, kind: SharedKind) -> list:
-    return scenario[{LEADS: "leads", DEALS: "deals", DOCUMENTS: "documents"}[kind]]
+    return scenario[KEYS[kind]]
 
 
-def attached_lead(scenario: dict, draft: DocumentDraft) -> int | None:
-    """The index of the lead the document is attached to: one of its vendor's, if any."""
+def own(scenario: dict, kind: SharedKind, vendor: int, pick: int) -> int | None:
+    """The index of one of the vendor's records of the kind (``pick`` modulo their number)."""
+    indices = [i for i, record in enumerate(records_of(scenario, kind)) if record.vendor == vendor]
+    return indices[pick % len(indices)] if indices else None
+
+
+def attached_to(scenario: dict, draft: DocumentDraft) -> tuple[SharedKind, int] | None:
+    """The vendor's lead or campaign the document is attached to, if any."""
     if draft.lead is None:
         return None
-    own = [i for i, lead in enumerate(scenario["leads"]) if lead.vendor == draft.vendor]
-    return own[draft.lead % len(own)] if own else None
+    kind = CAMPAIGNS if draft.on_campaign else LEADS
+    index = own(scenario, kind, draft.vendor, draft.lead)
+    return None if index is None else (kind, index)
+
+
+def participants(scenario: dict, record) -> dict[int, AccessLevel]:
+    """Partner → the level taking part in the record gives it: a lead's claimant and a deal's
+    partner edit; the invited partners of a campaign with an active partnership view."""
+    if isinstance(record, CampaignDraft):
+        return {
+            p: AccessLevel.view
+            for p in record.invited
+            if (link := scenario["partners"][p]["links"][record.vendor]) is not None and link[1]
+        }
+    return {} if record.participant is None else {record.participant: AccessLevel.edit}
+
+
+def share_campaign(scenario: dict, kind: SharedKind, share: ShareDraft) -> int | None:
+    """For a document share with a campaign's participants: the index of the campaign."""
+    if kind is not DOCUMENTS or not share.to_campaign:
+        return None
+    document = records_of(scenario, kind)[share.lead % len(records_of(scenario, kind))]
+    return own(scenario, CAMPAIGNS, document.vendor, share.partner)
 
 
 def expected_level(scenario: dict, who: tuple, kind: SharedKind, index: int) -> AccessLevel | None:
@@ -283,9 +345,10 @@ def expected_level(scenario: dict, who: tuple, kind: SharedKind, index: int) -> 
     is_manager = role >= Role.manager
     in_team = setup["in_team"][user_index] or is_manager
     company: list[AccessLevel] = []
-    takes_part = record.participant == partner
+    parties = participants(scenario, record)
+    takes_part = partner in parties
     if takes_part:
-        company.append(AccessLevel.edit)
+        company.append(parties[partner])
     if record.rules_apply:
         company += [
             rule.level
@@ -298,7 +361,13 @@ def expected_level(scenario: dict, who: tuple, kind: SharedKind, index: int) -> 
         ]
     team: list[AccessLevel] = []
     for share in shares_of(scenario, kind):
-        if share.lead % len(records_of(scenario, kind)) == index and share.partner == partner:
+        if share.lead % len(records_of(scenario, kind)) != index:
+            continue
+        campaign = share_campaign(scenario, kind, share)
+        if campaign is not None:
+            if partner in participants(scenario, scenario["campaigns"][campaign]):
+                company.append(share.level)
+        elif share.partner == partner:
             (team if share.to_team else company).append(share.level)
     team = team if in_team else []
     if not setup["see_all"] and not is_manager:
@@ -306,10 +375,9 @@ def expected_level(scenario: dict, who: tuple, kind: SharedKind, index: int) -> 
             record.assignee == user_index or (record.team_assigned and setup["in_team"][user_index])
         )
         company = company if mine else []
-    if kind is DOCUMENTS:
-        lead = attached_lead(scenario, record)
-        if lead is not None and expected_level(scenario, who, LEADS, lead) is not None:
-            company.append(AccessLevel.view)  # whoever sees the lead views what is attached
+    parent = attached_to(scenario, record) if kind is DOCUMENTS else None
+    if parent is not None and expected_level(scenario, who, *parent) is not None:
+        company.append(AccessLevel.view)  # whoever sees the record views what is attached
     return max(company + team, default=None)
 
 
@@ -391,7 +459,7 @@ def build(db, scenario: dict, storage):
     for draft in scenario["rules"]:
         if draft.before_leads:
             make_rule(draft)
-    records: dict[SharedKind, list] = {LEADS: [], DEALS: [], DOCUMENTS: []}
+    records: dict[SharedKind, list] = {LEADS: [], DEALS: [], CAMPAIGNS: [], DOCUMENTS: []}
     for draft in scenario["leads"]:
         lead = create_lead(
             db,
@@ -413,15 +481,26 @@ def build(db, scenario: dict, storage):
         deal = deal_service.create_deal(context(db, owners[draft.vendor]), details)
         take_part(DEALS, deal, draft)
         records[DEALS].append(deal)
+    for n, draft in enumerate(scenario["campaigns"]):
+        owner = context(db, owners[draft.vendor])
+        details = campaign_service.CampaignDetails(f"Campaign {n}", region=draft.region)
+        campaign = campaign_service.create_campaign(owner, details)
+        for partner in participants(scenario, draft):
+            campaign_service.add_participant(owner, campaign.id, orgs[partner].id)
+        if draft.launched:
+            campaign_service.change_status(owner, campaign.id, CampaignStatus.active)
+        records[CAMPAIGNS].append(campaign)
     for n, draft in enumerate(scenario["documents"]):
-        lead = attached_lead(scenario, draft)
+        parent = attached_to(scenario, draft)
         upload = document_service.Upload(io.BytesIO(b"doc %d" % n), "doc.txt", max_bytes=1000)
         document = document_service.upload_document(
             context(db, owners[draft.vendor], storage),
             upload,
             document_service.Details(f"Document {n}", draft.folder, draft.tags),
-            attach=document_service.Attachment(AttachedTo.lead, records[LEADS][lead].id)
-            if lead is not None
+            attach=document_service.Attachment(
+                AttachedTo(parent[0].noun), records[parent[0]][parent[1]].id
+            )
+            if parent is not None
             else None,
         )
         records[DOCUMENTS].append(document)
@@ -429,13 +508,18 @@ def build(db, scenario: dict, storage):
         if not draft.before_leads:
             make_rule(draft)
     for draft in scenario["shares"]:
-        kind = {"lead": LEADS, "deal": DEALS, "document": DOCUMENTS}[draft.kind]
+        kind = {"lead": LEADS, "deal": DEALS, "document": DOCUMENTS, "campaign": CAMPAIGNS}[
+            draft.kind
+        ]
         if not records[kind]:
             continue
         index = draft.lead % len(records[kind])
         owner = owners[records_of(scenario, kind)[index].vendor]
+        campaign = share_campaign(scenario, kind, draft)
         target = (
-            {"team": teams[draft.partner]}
+            {"campaign": records[CAMPAIGNS][campaign]}
+            if campaign is not None
+            else {"team": teams[draft.partner]}
             if draft.to_team
             else {"organization": orgs[draft.partner]}
         )
@@ -520,7 +604,12 @@ def test_every_page_shows_exactly_what_the_reference_model_allows(db, client, tm
                 assert_lists(client, "/leads/all", "lead", records[LEADS], leads, "company")
             deals = {i for k, i in expected if k is DEALS}
             assert_lists(client, "/deals/", "deal", records[DEALS], deals, "customer")
-            pages = ((LEADS, "/leads/"), (DEALS, "/deals/"), (DOCUMENTS, "/documents/"))
+            pages = (
+                (LEADS, "/leads/"),
+                (DEALS, "/deals/"),
+                (DOCUMENTS, "/documents/"),
+                (CAMPAIGNS, "/campaigns/"),
+            )
             for kind, prefix in pages:
                 for record in records[kind]:
                     status = client.get(f"{prefix}{record.id}").status_code
