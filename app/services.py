@@ -1,12 +1,16 @@
-"""Building the service context for the current request."""
+"""Building the service context for the current request, and calling a service from a form."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import current_app, request
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from app.database import db_session
-from partners.context import ServiceContext
+from partners.context import ServiceContext, ServiceError
 from partners.mail import Mailer
 from partners.models import User
 
@@ -32,3 +36,23 @@ def service_context() -> ServiceContext:
     return context_for(
         current_user._get_current_object() if current_user.is_authenticated else None
     )
+
+
+def submit(
+    form: FlaskForm,
+    act: Callable[[ServiceContext], Any],
+    page: Callable[[int], Any],
+    success: Callable[[Any], Any],
+):
+    """Validate ``form`` and run ``act`` (one service call), then answer ``success(result)``;
+    or show ``page`` again, with the form's errors (a refusal among them) and 422 if it was
+    submitted."""
+    if form.validate_on_submit():
+        try:
+            result = act(service_context())
+        except ServiceError as error:
+            db_session().rollback()
+            form.form_errors.append(str(error))
+        else:
+            return success(result)
+    return page(422 if form.is_submitted() else 200)

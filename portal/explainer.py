@@ -65,7 +65,9 @@ def source_names(db: Session, reasons: list[Reason], record) -> dict[tuple[Grant
         Campaign, Campaign.id == ExplicitShare.grantee_campaign_id
     )
     for share_id, campaign in db.execute(campaign_shares.where(ExplicitShare.id.in_(share_ids))):
-        names[(GrantSource.share, share_id)] = f"shared with the participants of campaign “{campaign}”"
+        names[(GrantSource.share, share_id)] = (
+            f"shared with the participants of campaign “{campaign}”"
+        )
     for org in db.scalars(select(Organization).where(Organization.id.in_(org_ids))):
         names[(GrantSource.ownership, org.id)] = f"owned by {org.name}"
         names[(GrantSource.participation, org.id)] = _part(record, org).format(org.name)

@@ -102,10 +102,7 @@ def create_campaign(ctx: ServiceContext, details: CampaignDetails) -> Campaign:
 def update_campaign(ctx: ServiceContext, campaign_id: int, details: CampaignDetails) -> Campaign:
     """Change a campaign's details; the owner's rules (by region, product line) apply again."""
     campaign = _changeable(ctx, campaign_id, AccessLevel.edit)
-    changes = {k: v for k, v in details.columns().items() if getattr(campaign, k) != v}
-    before = {k: _text(getattr(campaign, k)) for k in changes}
-    for column, value in changes.items():
-        setattr(campaign, column, value)
+    before, after = audit.apply_changes(campaign, details.columns())
     campaign.updated_at = ctx.now()
     refresh_record(ctx.db, CAMPAIGNS, campaign)
     audit.record(
@@ -113,7 +110,7 @@ def update_campaign(ctx: ServiceContext, campaign_id: int, details: CampaignDeta
         "campaign.updated",
         campaign,
         before=before,
-        after={k: _text(v) for k, v in changes.items()},
+        after=after,
         summary=f"Campaign {campaign.name} updated",
     )
     return campaign
@@ -189,15 +186,7 @@ def add_participant(ctx: ServiceContext, campaign_id: int, organization_id: int)
             added_at=ctx.now(),
         )
     )
-    _participants_changed(ctx, campaign)
-    audit.record(
-        ctx,
-        "campaign.participant_added",
-        campaign,
-        subject_org=organization,
-        after={"organization": organization.id},
-        summary=f"{organization.name} takes part in campaign {campaign.name}",
-    )
+    _participation_changed(ctx, campaign, organization, "added")
     return campaign
 
 
@@ -210,22 +199,23 @@ def remove_participant(ctx: ServiceContext, campaign_id: int, organization_id: i
         raise NotFound()
     organization = ctx.db.get_one(Organization, organization_id)
     ctx.db.delete(participant)
-    _participants_changed(ctx, campaign)
-    audit.record(
-        ctx,
-        "campaign.participant_removed",
-        campaign,
-        subject_org=organization,
-        before={"organization": organization.id},
-        summary=f"{organization.name} no longer takes part in campaign {campaign.name}",
-    )
+    _participation_changed(ctx, campaign, organization, "removed")
     return campaign
 
 
-def _participants_changed(ctx: ServiceContext, campaign: Campaign) -> None:
+def _participation_changed(
+    ctx: ServiceContext, campaign: Campaign, organization: Organization, change: str
+) -> None:
+    """Re-derive the participation grants (``refresh_record`` flushes first) and audit it."""
     campaign.updated_at = ctx.now()
-    refresh_record(ctx.db, CAMPAIGNS, campaign)  # flushes, then re-derives participation
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)
+    refresh_record(ctx.db, CAMPAIGNS, campaign)
+    added = change == "added"
+    audit.record(
+        ctx,
+        f"campaign.participant_{change}",
+        campaign,
+        subject_org=organization,
+        **{"after" if added else "before": {"organization": organization.id}},
+        summary=f"{organization.name} {'takes' if added else 'no longer takes'} part in "
+        f"campaign {campaign.name}",
+    )

@@ -4,7 +4,6 @@ one, its status, and inviting or removing participants."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,11 +12,9 @@ from wtforms.fields.choices import SelectChoice
 
 from app.access import requires
 from app.database import db_session
-from app.errors import render_error
 from app.pagination import paginate
-from app.services import service_context
+from app.services import service_context, submit
 from partners import sharing
-from partners.context import ServiceContext, ServiceError
 from partners.forms import ActionForm
 from partners.models import Organization
 from partners.roles import Role
@@ -93,32 +90,23 @@ def detail(campaign_id: int):
     return _detail_page(campaign_id)
 
 
-def _submit(
-    form: FlaskForm,
-    act: Callable[[ServiceContext], Any],
-    page: Callable[[int], Any],
-    message: Callable[[Campaign], str],
-):
-    """Validate ``form`` and run ``act`` (one service call), then flash ``message`` and show the
-    campaign; or show ``page`` again, with the form's errors and 422 if it was submitted."""
-    if form.validate_on_submit():
-        try:
-            campaign = act(service_context())
-        except ServiceError as error:
-            db_session().rollback()
-            form.form_errors.append(str(error))
-        else:
-            flash(message(campaign), "success")
-            return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
-    elif form.is_submitted() and "csrf_token" in form.errors:
-        return render_error(400)
-    return page(422 if form.is_submitted() else 200)
+def _to_campaign(message: Callable[[Campaign], str]):
+    """After a change: flash what happened and show the campaign."""
+
+    def done(campaign: Campaign):
+        flash(message(campaign), "success")
+        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+
+    return done
 
 
 def _on_campaign(campaign_id: int, form: FlaskForm, name: str, act, message):
     """A form posted from the campaign page: on refusal the page again, with its errors."""
-    return _submit(
-        form, act, lambda status: _detail_page(campaign_id, status, **{name: form}), message
+    return submit(
+        form,
+        act,
+        lambda status: _detail_page(campaign_id, status, **{name: form}),
+        _to_campaign(message),
     )
 
 
@@ -174,11 +162,11 @@ def _form_page(template: str, form: CampaignForm, **context):
 @requires(Role.member, kinds=OWNERS)
 def create():
     form = CampaignForm()
-    return _submit(
+    return submit(
         form,
         lambda ctx: service.create_campaign(ctx, form.details()),
         _form_page("campaigns/new.html", form),
-        lambda campaign: f"Campaign {campaign.name} is created as a draft.",
+        _to_campaign(lambda campaign: f"Campaign {campaign.name} is created as a draft."),
     )
 
 
@@ -191,9 +179,9 @@ def edit(campaign_id: int):
     form = CampaignForm()
     if not form.is_submitted():
         form.fill(campaign)
-    return _submit(
+    return submit(
         form,
         lambda ctx: service.update_campaign(ctx, campaign_id, form.details()),
         _form_page("campaigns/edit.html", form, campaign=campaign),
-        lambda saved: f"Changes to {saved.name} are saved.",
+        _to_campaign(lambda saved: f"Changes to {saved.name} are saved."),
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -14,9 +13,8 @@ from app.access import requires
 from app.csv_export import csv_response
 from app.database import db_session
 from app.pagination import paginate
-from app.services import service_context
+from app.services import service_context, submit
 from partners import sharing
-from partners.context import ServiceContext, ServiceError
 from partners.models import Organization
 from partners.roles import OrgKind, Role
 from partners.sharing import AccessLevel
@@ -123,25 +121,6 @@ def detail(deal_id: int):
     return _detail_page(deal_id)
 
 
-def _submit(
-    form: FlaskForm,
-    act: Callable[[ServiceContext], Any],
-    page: Callable[[int], Any],
-    success: Callable[[Any], Any],
-):
-    """Validate ``form`` and run ``act`` (one service call), then answer ``success(result)``;
-    or show ``page`` again, with the form's errors and 422 if it was submitted."""
-    if form.validate_on_submit():
-        try:
-            result = act(service_context())
-        except ServiceError as error:
-            db_session().rollback()
-            form.form_errors.append(str(error))
-        else:
-            return success(result)
-    return page(422 if form.is_submitted() else 200)
-
-
 def _to_deal(message: Callable[[Deal], str], category: str = "success"):
     """After a change: flash what happened and show the deal."""
 
@@ -154,7 +133,7 @@ def _to_deal(message: Callable[[Deal], str], category: str = "success"):
 
 def _on_deal(deal_id: int, form: FlaskForm, name: str, act, message: Callable[[Deal], str]):
     """A form posted from the deal page: on refusal the deal page again, with its errors."""
-    return _submit(
+    return submit(
         form,
         act,
         lambda status: _detail_page(deal_id, status, **{name: form}),
@@ -215,7 +194,7 @@ def edit(deal_id: int):
     form = DealForm()
     if not form.is_submitted():
         form.fill(deal)
-    return _submit(
+    return submit(
         form,
         lambda ctx: service.update_deal(ctx, deal_id, form.details()),
         _form_page("deals/edit.html", form, deal=deal),
@@ -230,7 +209,7 @@ def edit(deal_id: int):
 @requires(Role.member, kinds=OWNERS)
 def create():
     form = DealForm()
-    return _submit(
+    return submit(
         form,
         lambda ctx: service.create_deal(ctx, form.details()),
         _form_page("deals/new.html", form),
@@ -252,7 +231,7 @@ def register():
     form = RegistrationForm()
     vendors = service.registration_vendors(db_session(), current_user)
     form.vendor_id.choices = [SelectChoice(vendor.id, vendor.name) for vendor in vendors]
-    return _submit(
+    return submit(
         form,
         lambda ctx: service.register_deal(ctx, form.vendor_id.data, form.details()),
         _form_page("deals/register.html", form),
@@ -267,7 +246,7 @@ def convert_lead(lead_id: int):
     form = DealForm()
     if not form.is_submitted():
         form.fill(service.details_from_lead(lead))
-    return _submit(
+    return submit(
         form,
         lambda ctx: service.convert_lead(ctx, lead_id, form.details()),
         _form_page(
@@ -309,7 +288,7 @@ def deal_settings():
         flash(f"Approved registrations now protect for {settings.protection_days} days.", "success")
         return redirect(url_for("deals.deal_settings"))
 
-    return _submit(
+    return submit(
         form,
         lambda ctx: service.save_settings(ctx, form.protection_days.data),
         lambda status: (render_template("deals/settings.html", form=form), status),

@@ -155,6 +155,7 @@ def world(db):
         "interchange_id": 999999,
         "lead_id": 999999,
         "deal_id": 999999,
+        "campaign_id": 999999,
         "record_type": "lead",
         "share_id": 999999,
         "record_id": 999999,

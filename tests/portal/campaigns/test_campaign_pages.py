@@ -12,13 +12,9 @@ from documents.models import Document
 from partners.models import AuditEntry
 from partners.roles import OrgKind, Role, Tier
 from partners.sharing import AccessLevel
-from partners.sharing import rules as sharing_rules
-from partners.sharing.criteria import Criteria
-from partners.sharing.models import GranteeKind, RecordType
-from partners.sharing.rules import Grantee, RuleSpec
 from portal.campaigns.models import Campaign, CampaignParticipant, CampaignStatus
 
-from factories import context, create_org, create_partnership, create_user
+from factories import create_org, create_partnership, create_user
 
 CAMPAIGN_LINK = re.compile(r'href="/campaigns/(\d+)"')
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 4
@@ -310,16 +306,21 @@ def test_sharing_rules_reach_launched_campaigns_and_explicit_shares_work(
 ):
     sign_in(client, world["manager"])
     campaign = new_campaign(client, db)
-    sharing_rules.create_rule(
-        context(db, world["manager"]),
-        RuleSpec(
-            "EMEA campaigns for gold",
-            Criteria(regions=("EMEA",)),
-            Grantee(GranteeKind.tier, tier=Tier.gold),
-            AccessLevel.view,
-            RecordType.campaign,
-        ),
-    )
+    rule = {
+        "name": "EMEA campaigns for gold",
+        "record_type": "campaign",
+        "regions": "EMEA",
+        "grantee_kind": "tier",
+        "grantee_tier": "gold",
+        "level": "view",
+        "active": "y",
+        "preview": "Preview",
+    }
+    preview = client.post("/leads/rules/new", rule).get_data(as_text=True)
+    # Rules reach launched campaigns only: the draft does not count.
+    assert re.search(r'preview-records">0</strong> campaigns match', preview)
+    saved = client.post("/leads/rules/new", {**rule, "preview": "", "save": "Save rule"})
+    assert saved.status_code == 302
     sign_in(other_client, world["carl"])
     assert other_client.get(f"/campaigns/{campaign.id}").status_code == 404  # still a draft
     client.post(f"/campaigns/{campaign.id}/status", {"status": "active"})
@@ -340,3 +341,25 @@ def test_sharing_rules_reach_launched_campaigns_and_explicit_shares_work(
     db.refresh(quiet)
     assert quiet.name == "Quiet, edited"
     assert db.get(CampaignParticipant, (quiet.id, world["cobalt"].id)) is None
+
+
+def test_the_demo_campaign_is_shared_with_its_participants(app, client, db):
+    from app.demo import DEMO_PASSWORD, seed
+    from partners.mail import Mailer
+
+    seed(db, Mailer("log://", "demo@concord.local"), app.extensions["concord.storage"])
+    db.flush()
+    campaign = db.scalars(select(Campaign)).one()
+    documents = db.scalars(select(Document).where(Document.folder.startswith("Campaigns"))).all()
+    assert campaign.status == CampaignStatus.active and len(documents) == 2
+    for email, sees in (
+        ("admin@bluebird.example", True),
+        ("admin@delta.example", True),
+        ("admin@cobalt.example", False),
+    ):
+        client.logout()
+        client.login(email, DEMO_PASSWORD)
+        expected = 200 if sees else 404
+        assert client.get(f"/campaigns/{campaign.id}").status_code == expected, email
+        for document in documents:
+            assert client.get(f"/documents/{document.id}").status_code == expected, email
