@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -56,3 +56,16 @@ def submit(
         else:
             return success(result)
     return page(422 if form.is_submitted() else 200)
+
+
+def shown_after(
+    endpoint: str, parameter: str, message: Callable[[Any], str]
+) -> Callable[[Any], Any]:
+    """``submit``'s success for a change to one record: flash what happened and show the record
+    the service returned (``endpoint``, its id as ``parameter``)."""
+
+    def done(record: Any):
+        flash(message(record), "success")
+        return redirect(url_for(endpoint, **{parameter: record.id}))
+
+    return done

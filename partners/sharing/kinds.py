@@ -50,7 +50,8 @@ class SharedKind:
     participant_labels: dict[str, str] = field(default_factory=dict)
     #: Organizations a record of this kind is never offered to again (leads: exclusions).
     excluded: Callable[[int], ColumnElement[bool]] | None = None
-    #: Records of other kinds these records can be attached to (documents: leads, deals).
+    #: Records of other kinds these records can be attached to (documents: leads, deals,
+    #: campaigns).
     attachments: Attachments | None = None
     #: Participants kept in a table rather than in columns (a campaign's organizations):
     #: ``(db, record)`` → ``(organization id, level)`` pairs.
@@ -86,8 +87,8 @@ class SharedKind:
 @dataclass(frozen=True, eq=False)
 class Attachments:
     """Whoever sees a record of a parent kind may view what is attached to it (documents on a
-    lead or deal). Not a grant: it follows the parent's own grants as they change, in the one
-    predicate (``records.record_filter``)."""
+    lead, deal or campaign). Not a grant: it follows the parent's own grants as they change,
+    in the one predicate (``records.record_filter``)."""
 
     #: The attached record's columns naming the parent: its kind's noun and its id.
     type_column: Any

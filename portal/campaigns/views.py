@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from app.access import requires
 from app.database import db_session
 from app.pagination import paginate
-from app.services import service_context, submit
+from app.services import service_context, shown_after, submit
 from partners import sharing
 from partners.forms import ActionForm
 from partners.models import Organization
@@ -91,13 +91,7 @@ def detail(campaign_id: int):
 
 
 def _to_campaign(message: Callable[[Campaign], str]):
-    """After a change: flash what happened and show the campaign."""
-
-    def done(campaign: Campaign):
-        flash(message(campaign), "success")
-        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
-
-    return done
+    return shown_after("campaigns.detail", "campaign_id", message)
 
 
 def _on_campaign(campaign_id: int, form: FlaskForm, name: str, act, message):

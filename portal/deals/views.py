@@ -13,7 +13,7 @@ from app.access import requires
 from app.csv_export import csv_response
 from app.database import db_session
 from app.pagination import paginate
-from app.services import service_context, submit
+from app.services import service_context, shown_after, submit
 from partners import sharing
 from partners.models import Organization
 from partners.roles import OrgKind, Role
@@ -121,14 +121,8 @@ def detail(deal_id: int):
     return _detail_page(deal_id)
 
 
-def _to_deal(message: Callable[[Deal], str], category: str = "success"):
-    """After a change: flash what happened and show the deal."""
-
-    def done(deal: Deal):
-        flash(message(deal), category)
-        return redirect(url_for("deals.detail", deal_id=deal.id))
-
-    return done
+def _to_deal(message: Callable[[Deal], str]):
+    return shown_after("deals.detail", "deal_id", message)
 
 
 def _on_deal(deal_id: int, form: FlaskForm, name: str, act, message: Callable[[Deal], str]):
