@@ -37,6 +37,12 @@ class AttachedTo(StrEnum):
     def label(self) -> str:
         return self.value.capitalize()
 
+    @classmethod
+    def forms(cls) -> str:
+        """How an ``attach`` value is written: "`lead:<id>`, `deal:<id>` … or `campaign:<id>`"."""
+        forms = [f"`{kind.value}:<id>`" for kind in cls]
+        return ", ".join(forms[:-1]) + " or " + forms[-1]
+
 
 class Document(Base):
     __tablename__ = "document"

@@ -363,3 +363,32 @@ def test_the_demo_campaign_is_shared_with_its_participants(app, client, db):
         assert client.get(f"/campaigns/{campaign.id}").status_code == expected, email
         for document in documents:
             assert client.get(f"/documents/{document.id}").status_code == expected, email
+
+
+def test_the_api_attaches_a_document_to_a_campaign(client, other_client, db, world):
+    from partners.api_tokens import create_token
+
+    from factories import context
+
+    sign_in(client, world["manager"])
+    campaign = new_campaign(client, db)
+    token = create_token(context(db), world["manager"])
+    headers = {"Authorization": f"Bearer {token}"}
+    created = other_client.http.post(
+        "/api/v1/documents",
+        data=PDF,
+        query_string={"filename": "Brief.pdf", "attach": f"campaign:{campaign.id}"},
+        headers=headers,
+        content_type="application/octet-stream",
+    )
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["attached_to"] == {"type": "campaign", "id": campaign.id}
+    refused = other_client.http.post(
+        "/api/v1/documents",
+        data=PDF,
+        query_string={"filename": "Brief.pdf", "attach": "case:1"},
+        headers=headers,
+        content_type="application/octet-stream",
+    )
+    assert refused.status_code == 422
+    assert "`campaign:<id>`" in refused.get_json()["detail"]
