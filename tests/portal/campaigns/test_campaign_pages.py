@@ -392,3 +392,29 @@ def test_the_api_attaches_a_document_to_a_campaign(client, other_client, db, wor
     )
     assert refused.status_code == 422
     assert "`campaign:<id>`" in refused.get_json()["detail"]
+
+
+def test_a_viewer_learns_its_campaigns_in_the_same_two_round_trips(db, world):
+    from sqlalchemy import event
+
+    from partners.sharing.audiences import audience_id, campaign_audience, viewer_for
+    from portal.campaigns import service
+
+    from factories import context
+
+    owner = context(db, world["manager"])
+    campaign = service.create_campaign(owner, service.CampaignDetails("Spring launch"))
+    service.add_participant(owner, campaign.id, world["bluebird"].id)
+    audience = audience_id(db, campaign_audience(campaign.id, world["vendor"].id))
+    db.flush()
+    statements: list[str] = []
+    connection = db.connection()
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(connection, "before_cursor_execute", listener)
+    try:
+        viewer = viewer_for(db, world["bea"])
+    finally:
+        event.remove(connection, "before_cursor_execute", listener)
+    assert audience in viewer.company_audience_ids
+    assert len(statements) == 2, statements
+    assert audience not in viewer_for(db, world["carl"]).audience_ids
