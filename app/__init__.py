@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from integrations.edi_exchange import views as edi
     from partners.views import account, admin, partnerships, sharing
     from partners.views import auth as auth_views
+    from portal.campaigns import views as campaigns
     from portal.cases import views as cases
     from portal.deals import views as deals
     from portal.home import views as home
@@ -131,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
         documents.bp,
         generated_views.bp,
         deals.bp,
+        campaigns.bp,
         cases.bp,
         api.bp,
     ):

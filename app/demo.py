@@ -1,11 +1,13 @@
 """Demo data for `make run`: a vendor, partners, a distributor with its reseller, leads (one
-forwarded down the two tiers), deal registrations (one protected, one in conflict), EDI orders,
-cases (one with shared and internal notes and an attached document), and logins."""
+forwarded down the two tiers), deal registrations (one protected, one in conflict), a joint
+campaign with two partners and its documents, EDI orders, cases (one with shared and internal
+notes and an attached document), and logins."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -26,6 +28,8 @@ from partners.sharing import rules
 from partners.sharing.criteria import Criteria
 from partners.sharing.levels import AccessLevel
 from partners.sharing.models import GranteeKind
+from portal.campaigns import service as campaigns
+from portal.campaigns.models import CampaignStatus
 from portal.cases import service as cases
 from portal.cases.models import CasePriority, CaseStatus, NoteVisibility
 from portal.deals import service as deals
@@ -125,6 +129,7 @@ def seed(db: Session, mailer: Mailer, storage: Storage) -> list[DemoLogin]:
     _seed_leads(ctx)
     _seed_two_tier(ctx, reseller)
     _seed_deals(ctx)
+    _seed_campaign(ctx)
     _seed_cases(ctx)
     return logins
 
@@ -212,6 +217,42 @@ def _seed_deals(ctx: ServiceContext) -> None:
         _as(ctx, "channel@acme.example"),
         DealDetails(customer="Stark Industries", region="NA", amount=Decimal("250000")),
     )
+
+
+def _seed_campaign(ctx: ServiceContext) -> None:
+    """An active joint campaign of Acme with Bluebird and Delta: a brief attached to it, and a
+    price list shared with its participants."""
+    channel = _as(ctx, "channel@acme.example")
+    campaign = campaigns.create_campaign(
+        channel,
+        campaigns.CampaignDetails(
+            name="Edge Router X2 spring launch",
+            description="Joint launch events and co-branded mailings for retail chains.",
+            starts_on=date(2027, 3, 1),
+            ends_on=date(2027, 5, 31),
+            region="EMEA",
+            product_line="Routers",
+            budget=Decimal("40000"),
+        ),
+    )
+    for name in ("Bluebird Solutions", "Delta Distribution"):
+        partner = channel.db.scalar(select(Organization).where(Organization.name == name))
+        assert partner is not None
+        campaigns.add_participant(channel, campaign.id, partner.id)
+    campaigns.change_status(channel, campaign.id, CampaignStatus.active)
+
+    def text(title: str, body: str, **options) -> int:
+        upload = documents.Upload(io.BytesIO(body.encode()), f"{title}.txt", max_bytes=1 << 20)
+        details = documents.Details(title, "Campaigns/Spring launch", ("campaign",))
+        return documents.upload_document(channel, upload, details, **options).id
+
+    text(
+        "Campaign brief",
+        "Edge Router X2 spring launch: audiences, dates, messages and the event kit.\n",
+        attach=documents.Attachment(AttachedTo.campaign, campaign.id),
+    )
+    price_list = text("Launch price list", "Edge Router X2: launch price 4,950 until May.\n")
+    documents.share_document(channel, price_list, campaign=campaign)
 
 
 CRASH_LOG = b"""2026-11-20 09:14:02 edge-x2 kernel: watchdog: BUG: soft lockup - CPU#2 stuck

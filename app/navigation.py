@@ -38,6 +38,7 @@ def navigation() -> list[NavItem]:
         NavItem("Leads", "leads.index" if kind != OrgKind.vendor else "leads.manage", "leads.")
     )
     items.append(NavItem("Deals", "deals.index", "deals."))
+    items.append(NavItem("Campaigns", "campaigns.index", "campaigns."))
     items.append(NavItem("Cases", "cases.index", "cases."))
     items.append(NavItem("Orders", "orders.index", "orders."))
     items.append(NavItem("Documents", "documents.index", "documents."))
@@ -58,7 +59,7 @@ def page_url(number: int) -> str:
 
 
 def template_context() -> dict:
-    return {"navigation": navigation(), "page_url": page_url, "OrgKind": OrgKind, "Role": Role}
+    return {"navigation": navigation(), "OrgKind": OrgKind, "Role": Role}
 
 
 def format_datetime(value: datetime | None) -> str:

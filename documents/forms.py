@@ -113,7 +113,8 @@ class LockForm(FlaskForm):
 
 
 class DocumentShareForm(FlaskForm):
-    """Share a document with a partner, a team, the partners of a tier and above, or all."""
+    """Share a document with a partner, a team, the partners of a tier and above, all of them,
+    or the participants of a campaign."""
 
     target = SelectField("Share with", choices=[])
     level = SelectField(

@@ -26,16 +26,23 @@ from partners.db import Base, UTCDateTime, string_enum, utcnow
 
 
 class AttachedTo(StrEnum):
-    """Kinds of record a document can be attached to (campaigns join when they exist)."""
+    """Kinds of record a document can be attached to."""
 
     lead = "lead"
     deal = "deal"
     order = "order"
+    campaign = "campaign"
     case = "case"
 
     @property
     def label(self) -> str:
         return self.value.capitalize()
+
+    @classmethod
+    def forms(cls) -> str:
+        """How an ``attach`` value is written: "`lead:<id>`, `deal:<id>` … or `campaign:<id>`"."""
+        forms = [f"`{kind.value}:<id>`" for kind in cls]
+        return ", ".join(forms[:-1]) + " or " + forms[-1]
 
 
 class Document(Base):

@@ -376,10 +376,11 @@ def _set_attachment(document: Document, attach: Attachment | None, party: int | 
 
 
 def attach_document(ctx: ServiceContext, document_id: int, attach: Attachment | None) -> Document:
-    """Attach the document to a lead, deal, case or order the actor may edit (``None``
-    detaches).
+    """Attach the document to a lead, deal, campaign, case or order the actor may edit
+    (``None`` detaches).
 
-    Whoever sees a lead, deal or case may then view the document; an order's other party may.
+    Whoever sees the lead, deal, campaign or case may then view the document; an order's other
+    party may.
     """
     actor = _actor(ctx)
     document = get_document(ctx.db, actor, document_id, AccessLevel.manage)
@@ -435,8 +436,8 @@ def share_document(
     **audience_and_terms: Any,
 ) -> ExplicitShare:
     """:func:`partners.sharing.shares.share_record` for a document (``organization=``,
-    ``team=``, ``tier=`` or ``all_partners=True``; ``expires_at=``, ``reason=``), at view or
-    edit only (campaign participants join when campaigns exist)."""
+    ``team=``, ``tier=``, ``all_partners=True`` or ``campaign=``, its participants;
+    ``expires_at=``, ``reason=``), at view or edit only."""
     if level not in SHARE_LEVELS:
         raise ServiceError("A document is shared to view it, or to edit it (add versions).")
     return shares.share_record(ctx, DOCUMENTS, document_id, level=level, **audience_and_terms)

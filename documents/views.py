@@ -48,6 +48,8 @@ from partners.roles import Role, Tier
 from partners.sharing import AccessLevel, shares
 from partners.sharing.kinds import DOCUMENTS
 from partners.sharing.models import ExplicitShare, GrantSource
+from portal.campaigns.models import Campaign
+from portal.campaigns.queries import own_campaigns
 from portal.explainer import explainer_for
 
 bp = Blueprint("documents", __name__, url_prefix="/documents", template_folder="templates")
@@ -56,6 +58,7 @@ RECORD_PAGES = {
     AttachedTo.lead: ("leads.detail", "lead_id"),
     AttachedTo.deal: ("deals.detail", "deal_id"),
     AttachedTo.order: ("orders.detail", "order_id"),
+    AttachedTo.campaign: ("campaigns.detail", "campaign_id"),
     AttachedTo.case: ("cases.detail", "case_id"),
 }
 
@@ -159,12 +162,17 @@ def upload():
 
 
 def _share_targets() -> list[tuple[str, str]]:
-    """Partners of the owner, its teams, its partners by tier, all of them (owners only)."""
+    """Partners of the owner, its teams, its partners by tier, all of them, the participants of
+    one of its campaigns (owners only)."""
     db = db_session()
     partners = db.scalars(sharing.managed_partnerships(current_user)).all()
     choices = [("partners", "All our partners")]
     if partners:
         choices += [(f"tier:{tier.value}", f"{tier.label} partners and above") for tier in Tier]
+    choices += [
+        (f"campaign:{c.id}", f"Participants of campaign {c.name}")
+        for c in db.scalars(own_campaigns(current_user))
+    ]
     choices += [(f"org:{p.child_id}", p.child.name) for p in partners]
     choices += [(f"team:{t.id}", f"Team {t.name}") for t in db.scalars(sharing.teams(current_user))]
     return choices
@@ -184,6 +192,8 @@ def _share_label(share: ExplicitShare) -> str:
         return f"Team {share.grantee_team.name}"
     if share.grantee_tier is not None:
         return f"{share.grantee_tier.label} partners and above"
+    if share.grantee_campaign is not None:
+        return f"Participants of campaign {share.grantee_campaign.name}"
     return "All our partners"
 
 
@@ -381,6 +391,8 @@ def _audience(kind: str, value: str) -> dict:
         return {"team": sharing.get_team(db, current_user, int(value))}
     if kind == "tier":
         return {"tier": Tier(value)}
+    if kind == "campaign":
+        return {"campaign": db.get_one(Campaign, int(value))}
     return {"all_partners": True}
 
 

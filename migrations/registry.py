@@ -6,6 +6,7 @@ from partners import jobs as job_models  # noqa: F401
 from partners import models as partner_models  # noqa: F401
 from partners.db import Base
 from partners.sharing import models as sharing_models  # noqa: F401
+from portal.campaigns import models as campaign_models  # noqa: F401
 from portal.cases import models as case_models  # noqa: F401
 from portal.deals import models as deal_models  # noqa: F401
 from portal.leads import models as lead_models  # noqa: F401

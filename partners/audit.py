@@ -79,6 +79,16 @@ class BulkChange:
     after: dict | None = None
 
 
+def apply_changes(target: Any, columns: dict[str, Any]) -> tuple[dict, dict]:
+    """Set the columns whose value differs on ``target``; returns what they were and what they
+    are now, as text, for an entry's ``before`` and ``after``."""
+    changes = {k: v for k, v in columns.items() if getattr(target, k) != v}
+    before = {k: str(getattr(target, k)) for k in changes}
+    for column, value in changes.items():
+        setattr(target, column, value)
+    return before, {k: str(v) for k, v in changes.items()}
+
+
 def record_many(
     ctx: ServiceContext,
     action: str,

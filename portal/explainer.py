@@ -14,8 +14,9 @@ from partners.models import Organization, User
 from partners.roles import Role
 from partners.sharing import explain
 from partners.sharing.kinds import kind_for_record
-from partners.sharing.models import GrantSource, SharingRule
+from partners.sharing.models import ExplicitShare, GrantSource, SharingRule
 from partners.sharing.records import Reason
+from portal.campaigns.models import Campaign
 
 
 @dataclass
@@ -47,8 +48,9 @@ def explanation(db: Session, reasons: list[Reason]) -> list[Explanation]:
 
 
 def source_names(db: Session, reasons: list[Reason], record) -> dict[tuple[GrantSource, int], str]:
-    """A label for every rule and organization a reason names; a participant's label says its
-    part in the record (a lead's claimant or reseller, a deal's partner or distributor)."""
+    """A label for every rule and organization a reason names, and for shares with a campaign's
+    participants; a participant's label says its part in the record (a lead's claimant or
+    reseller, a deal's partner or distributor, a campaign's participant)."""
     rule_ids = {r.source_id for r in reasons if r.source == GrantSource.rule}
     org_ids = {
         r.source_id
@@ -58,6 +60,14 @@ def source_names(db: Session, reasons: list[Reason], record) -> dict[tuple[Grant
     names: dict[tuple[GrantSource, int], str] = {}
     for rule in db.scalars(select(SharingRule).where(SharingRule.id.in_(rule_ids))):
         names[(GrantSource.rule, rule.id)] = f"rule “{rule.name}”"
+    share_ids = {r.source_id for r in reasons if r.source == GrantSource.share}
+    campaign_shares = select(ExplicitShare.id, Campaign.name).join(
+        Campaign, Campaign.id == ExplicitShare.grantee_campaign_id
+    )
+    for share_id, campaign in db.execute(campaign_shares.where(ExplicitShare.id.in_(share_ids))):
+        names[(GrantSource.share, share_id)] = (
+            f"shared with the participants of campaign “{campaign}”"
+        )
     for org in db.scalars(select(Organization).where(Organization.id.in_(org_ids))):
         names[(GrantSource.ownership, org.id)] = f"owned by {org.name}"
         names[(GrantSource.participation, org.id)] = _part(record, org).format(org.name)
@@ -65,10 +75,14 @@ def source_names(db: Session, reasons: list[Reason], record) -> dict[tuple[Grant
 
 
 def _part(record, org: Organization) -> str:
-    labels = kind_for_record(record).participant_labels
+    kind = kind_for_record(record)
     return next(
-        (label for column, label in labels.items() if getattr(record, column) == org.id),
-        "takes part: {}",
+        (
+            label
+            for column, label in kind.participant_labels.items()
+            if getattr(record, column) == org.id
+        ),
+        kind.participant_label,
     )
 
 

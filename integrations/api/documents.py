@@ -145,7 +145,7 @@ def _attachment(value: str | None) -> service.Attachment | None:
     if not kind:
         return None
     if kind not in AttachedTo.__members__ or not record_id.isdigit():
-        raise ServiceError("`attach` is `lead:<id>`, `deal:<id>` or `order:<id>`.")
+        raise ServiceError(f"`attach` is {AttachedTo.forms()}.")
     return service.Attachment(AttachedTo(kind), int(record_id))
 
 

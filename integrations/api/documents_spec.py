@@ -3,6 +3,8 @@ adds it to ``integrations.api.openapi.SPEC`` as it adds its routes to the bluepr
 
 from __future__ import annotations
 
+from documents.models import AttachedTo
+
 _PROBLEM = {
     "description": "Problem details",
     "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
@@ -34,7 +36,7 @@ _UPLOAD_FIELDS = {
     "folder": {**_TEXT, "maxLength": 200, "description": "Slash-separated, e.g. `Sales/EMEA`"},
     "tags": {**_TEXT, "description": "Comma-separated"},
     "comment": {**_TEXT, "maxLength": 500},
-    "attach": {**_TEXT, "description": "`lead:<id>`, `deal:<id>` or `order:<id>`"},
+    "attach": {**_TEXT, "description": AttachedTo.forms()},
 }
 _UPLOAD_BODY = {
     "required": True,

@@ -1,7 +1,8 @@
 """Audiences: the groups an organization (and a user) belongs to, which grants are made to.
 
-An organization's membership follows from its active partnerships, so tier changes and
-suspensions take effect on the next request without touching a single grant row.
+An organization's membership follows from its active partnerships (and the campaigns it takes
+part in), so tier changes, suspensions and a campaign's participants changing take effect on
+the next request without touching a single grant row.
 """
 
 from __future__ import annotations
@@ -9,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import CompoundSelect, bindparam, event, null, select, union_all
+from sqlalchemy import CompoundSelect, Integer, bindparam, cast, event, null, select, union_all
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from partners.models import Organization, Partnership, Team, TeamMembership, User
 from partners.roles import OrgKind, OrgStatus, Role, Tier
 from partners.sharing.models import Audience
+from portal.campaigns.models import CampaignParticipant
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,16 @@ def partners_audience(owner_id: int) -> AudienceRef:
     return AudienceRef(f"partners:{owner_id}", relative_to_org_id=owner_id)
 
 
+def campaign_audience(campaign_id: int, owner_id: int) -> AudienceRef:
+    """The organizations taking part in the owner's campaign, while they do (they are the
+    owner's partners, which is what ``relative_to_org_id`` tells the explainer)."""
+    return AudienceRef(campaign_key(campaign_id), relative_to_org_id=owner_id)
+
+
+def campaign_key(campaign_id: int) -> str:
+    return f"campaign:{campaign_id}"
+
+
 def organization_keys(db: Session, org: Organization) -> list[str]:
     """Every audience key the organization belongs to (not its teams)."""
     active = db.execute(
@@ -52,16 +64,23 @@ def organization_keys(db: Session, org: Organization) -> list[str]:
             Partnership.child_id == org.id, Partnership.status == OrgStatus.active
         )
     )
-    return _company_keys(org, active)
+    campaigns = db.scalars(
+        select(CampaignParticipant.campaign_id).where(CampaignParticipant.organization_id == org.id)
+    )
+    return _company_keys(org, active, campaigns)
 
 
-def _company_keys(org: Organization, partnerships: Iterable[tuple[int, Tier]]) -> list[str]:
-    """The organization's audience keys, given its active partnerships (owner, tier)."""
+def _company_keys(
+    org: Organization, partnerships: Iterable[tuple[int, Tier]], campaigns: Iterable[int] = ()
+) -> list[str]:
+    """The organization's audience keys, given its active partnerships (owner, tier) and the
+    campaigns it takes part in."""
     keys = [organization_audience(org.id).key]
     for owner, tier in partnerships:
         keys.append(partners_audience(owner).key)
         keys.append(kind_audience(owner, org.kind).key)
         keys += [tier_audience(owner, below).key for below in list(Tier)[: tier.rank + 1]]
+    keys += [campaign_key(campaign_id) for campaign_id in campaigns]
     return keys
 
 
@@ -162,15 +181,22 @@ def organization_viewer(db: Session, org: Organization) -> Viewer:
 
 
 def _memberships(member: bool) -> CompoundSelect:
-    """The organization's active partnerships ``(owner, tier, NULL)`` and its teams ``(NULL,
-    NULL, team)`` (those of ``:user_id`` only, for a member) in one round trip."""
-    partnerships = select(Partnership.parent_id, Partnership.tier, null()).where(
+    """The organization's active partnerships ``(owner, tier, NULL, NULL)``, its teams
+    ``(NULL, NULL, team, NULL)`` (those of ``:user_id`` only, for a member) and the campaigns
+    it takes part in ``(NULL, NULL, NULL, campaign)``, in one round trip."""
+    no_id = cast(null(), Integer)  # typed, or PostgreSQL takes two NULLs in a column for text
+    partnerships = select(Partnership.parent_id, Partnership.tier, no_id, no_id).where(
         Partnership.child_id == bindparam("org_id"), Partnership.status == OrgStatus.active
     )
-    teams = select(null(), null(), Team.id).where(Team.organization_id == bindparam("org_id"))
+    teams = select(null(), null(), Team.id, null()).where(
+        Team.organization_id == bindparam("org_id")
+    )
     if member:
         teams = teams.join(TeamMembership).where(TeamMembership.user_id == bindparam("user_id"))
-    return union_all(partnerships, teams)
+    campaigns = select(null(), null(), null(), CampaignParticipant.campaign_id).where(
+        CampaignParticipant.organization_id == bindparam("org_id")
+    )
+    return union_all(partnerships, teams, campaigns)
 
 
 # Built once: resolving a viewer runs on every request, and building a statement costs more
@@ -184,16 +210,18 @@ _AUDIENCE_IDS = select(Audience.key, Audience.id).where(
 def _viewer(
     db: Session, org: Organization, user_id: int | None, member: bool, restricted: bool
 ) -> Viewer:
-    """Two round trips: the memberships (a member's own teams, or all), then the ids of every
-    audience key they imply."""
+    """Two round trips: the memberships (a member's own teams, or all; campaigns), then the ids
+    of every audience key they imply."""
     params = {"org_id": org.id, "user_id": user_id} if member else {"org_id": org.id}
-    partnerships, team_ids = [], []
-    for owner, tier, team_id in db.execute(_MEMBERSHIPS[member], params):
-        if team_id is None:
-            partnerships.append((owner, tier))
-        else:
+    partnerships, team_ids, campaign_ids = [], [], []
+    for owner, tier, team_id, campaign_id in db.execute(_MEMBERSHIPS[member], params):
+        if team_id is not None:
             team_ids.append(team_id)
-    company_keys = _company_keys(org, partnerships)
+        elif campaign_id is not None:
+            campaign_ids.append(campaign_id)
+        else:
+            partnerships.append((owner, tier))
+    company_keys = _company_keys(org, partnerships, campaign_ids)
     team_keys = [team_audience(team_id, org.id).key for team_id in team_ids]
     # Both kinds of key in one round trip; a key without a row yet has no grants.
     ids = dict(db.execute(_AUDIENCE_IDS, {"keys": company_keys + team_keys}).all())

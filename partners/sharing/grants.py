@@ -161,10 +161,7 @@ def refresh_record(db: Session, kind: SharedKind, record: Any) -> None:
     """
     db.flush()
     parties = [(record.owner_org_id, GrantSource.ownership, AccessLevel.manage)]
-    for column, level in kind.participants:
-        org_id = getattr(record, column)
-        if org_id is not None and org_id != record.owner_org_id:
-            parties.append((org_id, GrantSource.participation, level))
+    parties += [(org, GrantSource.participation, level) for org, level in kind.parties(db, record)]
     audiences = [organization_audience(org_id) for org_id, _, _ in parties]
     if db.get_bind().dialect.name == "postgresql":
         params: dict[str, Any] = {

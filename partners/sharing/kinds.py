@@ -7,15 +7,24 @@ are written once against a :class:`SharedKind`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, true
+from sqlalchemy import ColumnElement, exists, select, true
+from sqlalchemy.orm import Session
 
 from documents.models import Document, DocumentTag
 from partners.sharing.levels import AccessLevel
-from partners.sharing.models import CaseGrant, DealGrant, DocumentGrant, LeadGrant, RecordType
+from partners.sharing.models import (
+    CampaignGrant,
+    CaseGrant,
+    DealGrant,
+    DocumentGrant,
+    LeadGrant,
+    RecordType,
+)
+from portal.campaigns.models import Campaign, CampaignParticipant, CampaignStatus
 from portal.cases.models import Case
 from portal.deals.models import Deal
 from portal.leads.models import Lead, LeadExclusion, LeadStatus
@@ -43,11 +52,17 @@ class SharedKind:
     participant_labels: dict[str, str] = field(default_factory=dict)
     #: Organizations a record of this kind is never offered to again (leads: exclusions).
     excluded: Callable[[int], ColumnElement[bool]] | None = None
-    #: Records of other kinds these records can be attached to (documents: leads, deals).
+    #: Records of other kinds these records can be attached to (documents: leads, deals,
+    #: campaigns).
     attachments: Attachments | None = None
     #: Columns naming a user whose record it is: a member who sees only their own records
     #: sees those (a case also belongs to the partner user who opened it).
     user_columns: tuple[str, ...] = ("assigned_user_id",)
+    #: Participants kept in a table rather than in columns (a campaign's organizations):
+    #: ``(db, record)`` → ``(organization id, level)`` pairs.
+    participant_rows: Callable[[Session, Any], Iterable[tuple[int, AccessLevel]]] | None = None
+    #: How the explainer words a participant no column names ("takes part: {}").
+    participant_label: str = "takes part: {}"
 
     @property
     def noun(self) -> str:
@@ -65,12 +80,20 @@ class SharedKind:
     def in_pool(self, record: Any) -> bool:
         return record.status == LeadStatus.available
 
+    def parties(self, db: Session, record: Any) -> list[tuple[int, AccessLevel]]:
+        """The organizations taking part in the record besides its owner, with their level:
+        those its participant columns name, then those of ``participant_rows``."""
+        found = [(getattr(record, column), level) for column, level in self.participants]
+        if self.participant_rows is not None:
+            found += self.participant_rows(db, record)
+        return [(org, level) for org, level in found if org not in (None, record.owner_org_id)]
+
 
 @dataclass(frozen=True, eq=False)
 class Attachments:
     """Whoever sees a record of a parent kind may view what is attached to it (documents on a
-    lead or deal). Not a grant: it follows the parent's own grants as they change, in the one
-    predicate (``records.record_filter``)."""
+    lead, deal or campaign). Not a grant: it follows the parent's own grants as they change,
+    in the one predicate (``records.record_filter``)."""
 
     #: The attached record's columns naming the parent: its kind's noun and its id.
     type_column: Any
@@ -143,6 +166,29 @@ DEALS = SharedKind(
     },
 )
 
+
+def _campaign_participants(db: Session, campaign: Campaign) -> list[tuple[int, AccessLevel]]:
+    participants = select(CampaignParticipant.organization_id).where(
+        CampaignParticipant.campaign_id == campaign.id
+    )
+    return [(org_id, AccessLevel.view) for org_id in db.scalars(participants)]
+
+
+CAMPAIGNS = SharedKind(
+    record_type=RecordType.campaign,
+    model=Campaign,
+    grant=CampaignGrant,
+    grant_record=CampaignGrant.campaign_id,
+    list_criteria={"regions": Campaign.region, "product_lines": Campaign.product_line},
+    amount=None,
+    score=None,
+    #: A draft is still being prepared: rules reach a campaign once it is launched.
+    rule_scope=lambda: Campaign.status != CampaignStatus.draft,
+    participants=(),
+    participant_rows=_campaign_participants,
+    participant_label="takes part in the campaign: {}",
+)
+
 CASES = SharedKind(
     record_type=RecordType.case,
     model=Case,
@@ -171,10 +217,12 @@ DOCUMENTS = SharedKind(
     #: An order's other party (a participation grant: an order's parties never change).
     participants=(("party_org_id", AccessLevel.view),),
     participant_labels={"party_org_id": "party to the attached order: {}"},
-    attachments=Attachments(Document.attached_type, Document.attached_id, (LEADS, DEALS, CASES)),
+    attachments=Attachments(
+        Document.attached_type, Document.attached_id, (LEADS, DEALS, CAMPAIGNS, CASES)
+    ),
 )
 
-KINDS = {kind.record_type: kind for kind in (LEADS, DEALS, CASES, DOCUMENTS)}
+KINDS = {kind.record_type: kind for kind in (LEADS, DEALS, CAMPAIGNS, CASES, DOCUMENTS)}
 
 
 def kind_of(record_type: RecordType | str) -> SharedKind:

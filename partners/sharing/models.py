@@ -15,6 +15,7 @@ from partners.sharing.levels import AccessLevel, IntEnumType
 
 if TYPE_CHECKING:
     from partners.models import Organization, Team
+    from portal.campaigns.models import Campaign
 
 
 class Audience(Base):
@@ -39,6 +40,7 @@ class RecordType(StrEnum):
     deal = "deal"
     document = "document"
     case = "case"
+    campaign = "campaign"
 
     @property
     def label(self) -> str:
@@ -83,7 +85,7 @@ class ShareStatus(StrEnum):
 
 class ExplicitShare(Base):
     """One record shared with one organization, one team, the owner's partners of a tier and
-    above, or all of the owner's partners."""
+    above, all of the owner's partners, or the participants of one of the owner's campaigns."""
 
     __tablename__ = "explicit_share"
     __table_args__ = (Index("ix_explicit_share_record", "record_type", "record_id"),)
@@ -100,6 +102,8 @@ class ExplicitShare(Base):
     grantee_tier: Mapped[Tier | None] = mapped_column(string_enum(Tier))
     #: Shared with all of the owner's partners.
     to_all_partners: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Shared with the organizations taking part in this campaign of the owner (while they do).
+    grantee_campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"))
     audience_id: Mapped[int] = mapped_column(ForeignKey("audience.id"))
     level: Mapped[AccessLevel] = mapped_column(IntEnumType(AccessLevel))
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -115,6 +119,7 @@ class ExplicitShare(Base):
         foreign_keys=[grantee_org_id], viewonly=True
     )
     grantee_team: Mapped[Team | None] = relationship(viewonly=True)
+    grantee_campaign: Mapped[Campaign | None] = relationship(viewonly=True)
 
 
 class GrantSource(IntEnum):
@@ -214,4 +219,19 @@ class CaseGrant(GrantColumns, Base):
 
     case_id: Mapped[int] = mapped_column(
         ForeignKey("support_case.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class CampaignGrant(GrantColumns, Base):
+    """Materialised access to a campaign, as :class:`LeadGrant` is to a lead (no pool)."""
+
+    __tablename__ = "campaign_grant"
+    __table_args__ = (
+        Index("ix_campaign_grant_campaign_audience", "campaign_id", "audience_id", "level"),
+        Index("ix_campaign_grant_source", "source_kind", "source_id"),
+        Index("ix_campaign_grant_audience", "audience_id", "campaign_id"),
+    )
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True
     )

@@ -1,5 +1,5 @@
 """Explicit shares: the owner gives one record to one organization or team (or its partners of a
-tier, or all of them), maybe for a while."""
+tier, all of them, or the participants of one of its campaigns), maybe for a while."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from partners.sharing import grants
 from partners.sharing.audiences import (
     AudienceRef,
     audience_id,
+    campaign_audience,
     organization_audience,
     partners_audience,
     team_audience,
@@ -26,6 +27,7 @@ from partners.sharing.levels import AccessLevel
 from partners.sharing.models import ExplicitShare, ShareStatus
 from partners.sharing.organizations import require_role
 from partners.sharing.records import get_record
+from portal.campaigns.models import Campaign
 
 
 def _acting_member(ctx: ServiceContext) -> User:
@@ -44,25 +46,31 @@ def share_record(
     team: Team | None = None,
     tier: Tier | None = None,
     all_partners: bool = False,
+    campaign: Campaign | None = None,
     level: AccessLevel = AccessLevel.view,
     expires_at: datetime | None = None,
     reason: str = "",
 ) -> ExplicitShare:
     """Share one record with one organization, one team, the owner's partners of ``tier`` and
-    above, or ``all_partners`` of the owner; needs manage access to it (and, for the last two,
-    to be of the owner: they are the owner's partners)."""
+    above, ``all_partners`` of the owner, or the participants of the owner's ``campaign``;
+    needs manage access to it (and, for the last three, to be of the owner: they are the
+    owner's partners)."""
     actor = _acting_member(ctx)
     record = get_record(ctx.db, actor, kind, record_id, AccessLevel.manage)
-    chosen = [organization is not None, team is not None, tier is not None, all_partners]
-    if chosen.count(True) != 1:
+    chosen = [organization, team, tier, campaign]
+    if [value is not None for value in chosen].count(True) + all_partners != 1:
         raise ServiceError(
-            "Share with either an organization or a team (or a tier, or all partners)."
+            "Share with either an organization or a team (or a tier, all partners, or a "
+            "campaign's participants)."
         )
-    if (tier is not None or all_partners) and actor.organization_id != record.owner_org_id:
-        raise ServiceError("Only the owner shares with its partners by tier.")
+    relative = tier is not None or all_partners or campaign is not None
+    if relative and actor.organization_id != record.owner_org_id:
+        raise ServiceError("Only the owner shares with its partners by tier or campaign.")
+    if campaign is not None and campaign.owner_org_id != record.owner_org_id:
+        raise ServiceError("Share with the participants of one of your own campaigns.")
     if expires_at is not None and expires_at <= ctx.now():
         raise ServiceError("The expiry must be in the future.")
-    audience = _audience(record.owner_org_id, organization, team, tier)
+    audience = _audience(record.owner_org_id, organization, team, tier, campaign)
     share = ExplicitShare(
         owner_org_id=record.owner_org_id,
         record_type=kind.record_type,
@@ -71,6 +79,7 @@ def share_record(
         grantee_team_id=team.id if team else None,
         grantee_tier=tier,
         to_all_partners=all_partners,
+        grantee_campaign_id=campaign.id if campaign else None,
         audience_id=audience_id(ctx.db, audience),
         level=level,
         expires_at=expires_at,
@@ -111,7 +120,11 @@ def record_shares(
 
 
 def _audience(
-    owner_id: int, organization: Organization | None, team: Team | None, tier: Tier | None
+    owner_id: int,
+    organization: Organization | None,
+    team: Team | None,
+    tier: Tier | None,
+    campaign: Campaign | None,
 ) -> AudienceRef:
     if organization is not None:
         return organization_audience(organization.id)
@@ -119,6 +132,8 @@ def _audience(
         return team_audience(team.id, team.organization_id)
     if tier is not None:
         return tier_audience(owner_id, tier)
+    if campaign is not None:
+        return campaign_audience(campaign.id, owner_id)
     return partners_audience(owner_id)
 
 

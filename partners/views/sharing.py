@@ -36,11 +36,13 @@ VIEW_AS_LISTS = {
 RECORD_PAGES = {
     RecordType.lead: ("leads.detail", "lead_id"),
     RecordType.deal: ("deals.detail", "deal_id"),
+    RecordType.campaign: ("campaigns.detail", "campaign_id"),
     RecordType.case: ("cases.detail", "case_id"),
 }
 SHARE_LEVELS = {
     RecordType.lead: (AccessLevel.view, AccessLevel.claim, AccessLevel.edit),
     RecordType.deal: (AccessLevel.view, AccessLevel.edit),
+    RecordType.campaign: (AccessLevel.view, AccessLevel.edit),
     RecordType.case: (AccessLevel.view, AccessLevel.edit),
 }
 

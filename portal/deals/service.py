@@ -144,10 +144,7 @@ def update_deal(ctx: ServiceContext, deal_id: int, details: DealDetails) -> Deal
     """Change a deal's attributes and products; the owner's rules are evaluated again."""
     actor = _actor(ctx)
     deal = get_deal(ctx.db, actor, deal_id, AccessLevel.edit)
-    changes = {k: v for k, v in details.columns().items() if getattr(deal, k) != v}
-    before = {k: str(getattr(deal, k)) for k in changes}
-    for column, value in changes.items():
-        setattr(deal, column, value)
+    before, after = audit.apply_changes(deal, details.columns())
     _set_products(deal, details.products)
     deal.updated_at = ctx.now()
     refresh_record(ctx.db, DEALS, deal)
@@ -156,7 +153,7 @@ def update_deal(ctx: ServiceContext, deal_id: int, details: DealDetails) -> Deal
         "deal.updated",
         deal,
         before=before,
-        after={k: str(v) for k, v in changes.items()},
+        after=after,
         summary=f"Deal {deal.name} updated",
     )
     return deal

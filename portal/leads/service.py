@@ -82,10 +82,7 @@ def update_lead(ctx: ServiceContext, lead_id: int, details: LeadDetails) -> Lead
     actor = _actor(ctx)
     lead = get_lead(ctx.db, actor, lead_id, AccessLevel.edit)
     columns = scoring.scored_columns(ctx.db, lead.owner_org_id, details.columns())
-    changes = {k: v for k, v in columns.items() if getattr(lead, k) != v}
-    before = {k: str(getattr(lead, k)) for k in changes}
-    for column, value in changes.items():
-        setattr(lead, column, value)
+    before, after = audit.apply_changes(lead, columns)
     lead.updated_at = ctx.now()
     refresh_lead_grants(ctx.db, lead)
     audit.record(
@@ -93,7 +90,7 @@ def update_lead(ctx: ServiceContext, lead_id: int, details: LeadDetails) -> Lead
         "lead.updated",
         lead,
         before=before,
-        after={k: str(v) for k, v in changes.items()},
+        after=after,
         summary=f"Lead {lead.company} updated",
     )
     return lead

@@ -156,6 +156,7 @@ def world(db):
         "lead_id": 999999,
         "deal_id": 999999,
         "case_id": 999999,
+        "campaign_id": 999999,
         "record_type": "lead",
         "share_id": 999999,
         "record_id": 999999,

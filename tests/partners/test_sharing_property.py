@@ -1,7 +1,8 @@
 """Property: the sharing predicate, single-record loads, the explainer and every page agree with
 a plain reference model of the rules, for random organizations, people, rules, shares, leads,
-deals, cases and documents (which whoever sees the lead or case they are attached to may also
-view)."""
+deals, campaigns (whose participants view them), cases and documents (which whoever sees the
+lead, campaign or case they are attached to may also view, and which can be shared with a
+campaign's participants)."""
 
 from __future__ import annotations
 
@@ -32,9 +33,11 @@ from partners.sharing import (
 from partners.sharing import rules as sharing_rules
 from partners.sharing.criteria import Criteria
 from partners.sharing.grants import prune_pool_grants, refresh_record
-from partners.sharing.kinds import CASES, DEALS, DOCUMENTS, LEADS, SharedKind
+from partners.sharing.kinds import CAMPAIGNS, CASES, DEALS, DOCUMENTS, LEADS, SharedKind
 from partners.sharing.models import GranteeKind, RecordType
 from partners.sharing.rules import Grantee, RuleSpec
+from portal.campaigns import service as campaign_service
+from portal.campaigns.models import CampaignStatus
 from portal.cases.models import Case
 from portal.deals import service as deal_service
 from portal.leads.models import LeadStatus
@@ -127,12 +130,28 @@ class CaseDraft:
 
 
 @dataclass(frozen=True)
+class CampaignDraft:
+    vendor: int
+    region: str
+    launched: bool  # rules reach launched campaigns only
+    invited: tuple[int, ...]  # partners invited (those with an active partnership take part)
+    assignee = None
+    team_assigned = False
+    score = None
+    amount = None
+
+    @property
+    def rules_apply(self) -> bool:
+        return self.launched
+
+
+@dataclass(frozen=True)
 class DocumentDraft:
     vendor: int
     folder: str
     tags: tuple[str, ...]
     lead: int | None  # attached to this record (an index), if it is the vendor's
-    parent: str  # "lead" or "case"
+    parent: str  # "lead", "case" or "campaign"
     participant = None
     assignee = None
     team_assigned = False
@@ -143,11 +162,12 @@ class DocumentDraft:
 
 @dataclass(frozen=True)
 class ShareDraft:
-    kind: str  # "lead", "deal", "case" or "document"
+    kind: str  # "lead", "deal", "case", "document" or "campaign"
     lead: int
-    partner: int
+    partner: int  # the grantee; for a share with a campaign's participants, the campaign
     to_team: bool
     level: AccessLevel
+    to_campaign: bool  # documents: share with the participants of one of the owner's campaigns
 
 
 grantees = st.one_of(
@@ -205,15 +225,23 @@ document_drafts = st.builds(
     folder=st.sampled_from(FOLDERS),
     tags=st.lists(st.sampled_from(TAGS), max_size=2, unique=True).map(tuple),
     lead=st.one_of(st.none(), st.integers(0, 99)),
-    parent=st.sampled_from(["lead", "case"]),
+    parent=st.sampled_from(["lead", "case", "campaign"]),
+)
+campaign_drafts = st.builds(
+    CampaignDraft,
+    vendor=st.integers(0, VENDORS - 1),
+    region=st.sampled_from(REGIONS),
+    launched=st.booleans(),
+    invited=st.lists(st.integers(0, PARTNERS - 1), max_size=2, unique=True).map(tuple),
 )
 share_drafts = st.builds(
     ShareDraft,
-    kind=st.sampled_from(["lead", "deal", "case", "document"]),
+    kind=st.sampled_from(["lead", "deal", "case", "document", "campaign"]),
     lead=st.integers(0, 99),
     partner=st.integers(0, PARTNERS - 1),
     to_team=st.booleans(),
     level=levels,
+    to_campaign=st.booleans(),
 )
 partner_setups = st.fixed_dictionaries(
     {
@@ -236,6 +264,7 @@ scenarios = st.fixed_dictionaries(
         "leads": st.lists(lead_drafts, max_size=7),
         "deals": st.lists(deal_drafts, max_size=4),
         "cases": st.lists(case_drafts, max_size=3),
+        "campaigns": st.lists(campaign_drafts, max_size=3),
         "documents": st.lists(document_drafts, max_size=3),
         "shares": st.lists(share_drafts, max_size=3),
         # Whether the worker has tidied the rows leads leave behind when they leave the pool.
@@ -289,24 +318,53 @@ def in_grantee(scenario: dict, rule: RuleDraft, partner: int) -> bool:
     return True
 
 
+KEYS = {
+    LEADS: "leads",
+    DEALS: "deals",
+    CASES: "cases",
+    DOCUMENTS: "documents",
+    CAMPAIGNS: "campaigns",
+}
+PARENTS = {"lead": LEADS, "case": CASES, "campaign": CAMPAIGNS}
+
+
 def records_of(scenario: dict, kind: SharedKind) -> list:
-    return scenario[KIND_NAMES[kind]]
+    return scenario[KEYS[kind]]
 
 
-KIND_NAMES = {LEADS: "leads", DEALS: "deals", CASES: "cases", DOCUMENTS: "documents"}
-PARENTS = {"lead": LEADS, "case": CASES}
+def own(scenario: dict, kind: SharedKind, vendor: int, pick: int) -> int | None:
+    """The index of one of the vendor's records of the kind (``pick`` modulo their number)."""
+    indices = [i for i, record in enumerate(records_of(scenario, kind)) if record.vendor == vendor]
+    return indices[pick % len(indices)] if indices else None
 
 
 def attached_to(scenario: dict, draft: DocumentDraft) -> tuple[SharedKind, int] | None:
-    """The kind and index of the lead or case the document is attached to: one of its vendor's,
-    if any."""
+    """The vendor's lead, case or campaign the document is attached to, if any."""
     if draft.lead is None:
         return None
     kind = PARENTS[draft.parent]
-    own = [
-        i for i, record in enumerate(records_of(scenario, kind)) if record.vendor == draft.vendor
-    ]
-    return (kind, own[draft.lead % len(own)]) if own else None
+    index = own(scenario, kind, draft.vendor, draft.lead)
+    return None if index is None else (kind, index)
+
+
+def participants(scenario: dict, record) -> dict[int, AccessLevel]:
+    """Partner → the level taking part in the record gives it: a lead's claimant and a deal's
+    partner edit; the invited partners of a campaign with an active partnership view."""
+    if isinstance(record, CampaignDraft):
+        return {
+            p: AccessLevel.view
+            for p in record.invited
+            if (link := scenario["partners"][p]["links"][record.vendor]) is not None and link[1]
+        }
+    return {} if record.participant is None else {record.participant: AccessLevel.edit}
+
+
+def share_campaign(scenario: dict, kind: SharedKind, share: ShareDraft) -> int | None:
+    """For a document share with a campaign's participants: the index of the campaign."""
+    if kind is not DOCUMENTS or not share.to_campaign:
+        return None
+    document = records_of(scenario, kind)[share.lead % len(records_of(scenario, kind))]
+    return own(scenario, CAMPAIGNS, document.vendor, share.partner)
 
 
 def expected_level(scenario: dict, who: tuple, kind: SharedKind, index: int) -> AccessLevel | None:
@@ -319,9 +377,10 @@ def expected_level(scenario: dict, who: tuple, kind: SharedKind, index: int) -> 
     is_manager = role >= Role.manager
     in_team = setup["in_team"][user_index] or is_manager
     company: list[AccessLevel] = []
-    takes_part = record.participant == partner
+    parties = participants(scenario, record)
+    takes_part = partner in parties
     if takes_part:
-        company.append(AccessLevel.edit)
+        company.append(parties[partner])
     if record.rules_apply:
         company += [
             rule.level
@@ -334,7 +393,13 @@ def expected_level(scenario: dict, who: tuple, kind: SharedKind, index: int) -> 
         ]
     team: list[AccessLevel] = []
     for share in shares_of(scenario, kind):
-        if share.lead % len(records_of(scenario, kind)) == index and share.partner == partner:
+        if share.lead % len(records_of(scenario, kind)) != index:
+            continue
+        campaign = share_campaign(scenario, kind, share)
+        if campaign is not None:
+            if partner in participants(scenario, scenario["campaigns"][campaign]):
+                company.append(share.level)
+        elif share.partner == partner:
             (team if share.to_team else company).append(share.level)
     team = team if in_team else []
     if not setup["see_all"] and not is_manager:
@@ -342,10 +407,9 @@ def expected_level(scenario: dict, who: tuple, kind: SharedKind, index: int) -> 
             record.assignee == user_index or (record.team_assigned and setup["in_team"][user_index])
         )
         company = company if mine else []
-    if kind is DOCUMENTS:
-        parent = attached_to(scenario, record)
-        if parent is not None and expected_level(scenario, who, *parent) is not None:
-            company.append(AccessLevel.view)  # whoever sees the record views what is attached
+    parent = attached_to(scenario, record) if kind is DOCUMENTS else None
+    if parent is not None and expected_level(scenario, who, *parent) is not None:
+        company.append(AccessLevel.view)  # whoever sees the record views what is attached
     return max(company + team, default=None)
 
 
@@ -427,7 +491,13 @@ def build(db, scenario: dict, storage):
     for draft in scenario["rules"]:
         if draft.before_leads:
             make_rule(draft)
-    records: dict[SharedKind, list] = {LEADS: [], DEALS: [], CASES: [], DOCUMENTS: []}
+    records: dict[SharedKind, list] = {
+        LEADS: [],
+        DEALS: [],
+        CAMPAIGNS: [],
+        CASES: [],
+        DOCUMENTS: [],
+    }
     for draft in scenario["leads"]:
         lead = create_lead(
             db,
@@ -449,6 +519,15 @@ def build(db, scenario: dict, storage):
         deal = deal_service.create_deal(context(db, owners[draft.vendor]), details)
         take_part(DEALS, deal, draft)
         records[DEALS].append(deal)
+    for n, draft in enumerate(scenario["campaigns"]):
+        owner = context(db, owners[draft.vendor])
+        details = campaign_service.CampaignDetails(f"Campaign {n}", region=draft.region)
+        campaign = campaign_service.create_campaign(owner, details)
+        for partner in participants(scenario, draft):
+            campaign_service.add_participant(owner, campaign.id, orgs[partner].id)
+        if draft.launched:
+            campaign_service.change_status(owner, campaign.id, CampaignStatus.active)
+        records[CAMPAIGNS].append(campaign)
     for n, draft in enumerate(scenario["cases"]):
         # The case service insists on an active partnership; the drafts also cover cases of
         # partners since suspended, and the vendor's own, so the row is made here.
@@ -475,13 +554,22 @@ def build(db, scenario: dict, storage):
         if not draft.before_leads:
             make_rule(draft)
     for draft in scenario["shares"]:
-        kind = {"lead": LEADS, "deal": DEALS, "case": CASES, "document": DOCUMENTS}[draft.kind]
+        kind = {
+            "lead": LEADS,
+            "deal": DEALS,
+            "case": CASES,
+            "document": DOCUMENTS,
+            "campaign": CAMPAIGNS,
+        }[draft.kind]
         if not records[kind]:
             continue
         index = draft.lead % len(records[kind])
         owner = owners[records_of(scenario, kind)[index].vendor]
+        campaign = share_campaign(scenario, kind, draft)
         target = (
-            {"team": teams[draft.partner]}
+            {"campaign": records[CAMPAIGNS][campaign]}
+            if campaign is not None
+            else {"team": teams[draft.partner]}
             if draft.to_team
             else {"organization": orgs[draft.partner]}
         )
@@ -575,6 +663,7 @@ def test_every_page_shows_exactly_what_the_reference_model_allows(db, client, tm
                 (DEALS, "/deals/"),
                 (CASES, "/cases/"),
                 (DOCUMENTS, "/documents/"),
+                (CAMPAIGNS, "/campaigns/"),
             )
             for kind, prefix in pages:
                 for record in records[kind]:

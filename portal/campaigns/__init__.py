@@ -1,0 +1,1 @@
+"""Joint campaigns: a vendor's campaign and the partner organizations taking part in it."""

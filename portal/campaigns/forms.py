@@ -1,0 +1,101 @@
+"""Forms for campaigns: the filter bar, the campaign itself, its status and its participants."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
+
+from portal.campaigns.models import Campaign, CampaignStatus
+from portal.campaigns.queries import CampaignFilters
+from portal.campaigns.service import CampaignDetails
+
+STATUS_CHOICES = [SelectChoice(status.value, status.label) for status in CampaignStatus]
+#: What the button moving a campaign to each status says.
+STATUS_ACTIONS = {
+    CampaignStatus.active: "Launch the campaign",
+    CampaignStatus.completed: "Mark completed",
+    CampaignStatus.cancelled: "Cancel the campaign",
+}
+
+
+class CampaignFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Search by name", validators=[Optional(), Length(max=100)])
+    #: An unknown status is ignored by :class:`CampaignFilters`, not refused.
+    status = SelectField(
+        "Status", choices=[SelectChoice("", "Any"), *STATUS_CHOICES], validate_choice=False
+    )
+
+    def filters(self) -> CampaignFilters:
+        self.validate()
+        search = "" if self.q.errors else self.q.data or ""
+        return CampaignFilters(search=search, status=self.status.data or "")
+
+
+class CampaignForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(
+        "Description",
+        description="What the campaign is about, for the partners taking part.",
+        validators=[Optional(), Length(max=5000)],
+    )
+    starts_on = DateField("Starts on", validators=[Optional()])
+    ends_on = DateField("Ends on", validators=[Optional()])
+    region = StringField("Region", validators=[Optional(), Length(max=40)])
+    product_line = StringField("Product line", validators=[Optional(), Length(max=80)])
+    budget = DecimalField(
+        "Budget",
+        places=2,
+        description="Optional. Only your organization sees it.",
+        validators=[Optional(), NumberRange(min=0, message="A budget is 0 or more.")],
+        widget=TextInput(),
+        render_kw={"inputmode": "decimal"},
+    )
+    submit = SubmitField("Save campaign")
+
+    def validate_ends_on(self, field: DateField) -> None:
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError("The campaign cannot end before it starts.")
+
+    def fill(self, campaign: Campaign) -> None:
+        self.process(obj=campaign)
+
+    def details(self) -> CampaignDetails:
+        return CampaignDetails(
+            name=self.name.data or "",
+            description=self.description.data or "",
+            starts_on=self.starts_on.data,
+            ends_on=self.ends_on.data,
+            region=self.region.data or "",
+            product_line=self.product_line.data or "",
+            budget=self.budget.data,
+        )
+
+
+class StatusForm(FlaskForm):
+    """One button per move the campaign's status allows; the button's value is the status."""
+
+    status = SelectField("New status", choices=STATUS_CHOICES)
+
+
+class ParticipantForm(FlaskForm):
+    organization_id = SelectField(
+        "Partner",
+        coerce=int,
+        choices=[],
+        description="One of your active partners.",
+        validate_choice=False,  # the service refuses anything else, with a message
+    )
+    submit = SubmitField("Add to the campaign")

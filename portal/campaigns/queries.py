@@ -1,0 +1,67 @@
+"""Read-side helpers for the campaign pages, on top of partners.sharing's selects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from partners.models import Organization, User
+from partners.sharing import visible_records
+from partners.sharing.kinds import CAMPAIGNS
+from portal.campaigns.models import Campaign, CampaignParticipant, CampaignStatus
+
+ORDER: tuple[Any, ...] = (
+    Campaign.starts_on.is_(None),
+    Campaign.starts_on.desc(),
+    Campaign.id.desc(),
+)
+
+
+@dataclass(frozen=True)
+class CampaignFilters:
+    """What the campaign list's filter bar asks for; empty values do not filter."""
+
+    search: str = ""
+    status: str = ""
+
+    def apply(self, query: Select) -> Select:
+        term = self.search.strip()
+        if term:
+            query = query.where(Campaign.name.icontains(term, autoescape=True))
+        if self.status in CampaignStatus.__members__:
+            query = query.where(Campaign.status == CampaignStatus(self.status))
+        return query.order_by(*ORDER)
+
+
+def campaign_list(user: User, filters: CampaignFilters) -> Select[tuple[Campaign]]:
+    """The campaigns the user may see (their own, those they take part in, those shared with
+    them), filtered, latest start first."""
+    return filters.apply(visible_records(CAMPAIGNS, user))
+
+
+def participants(db: Session, campaign: Campaign) -> list[Organization]:
+    """The organizations taking part, by name."""
+    return list(
+        db.scalars(
+            select(Organization)
+            .join(CampaignParticipant, CampaignParticipant.organization_id == Organization.id)
+            .where(CampaignParticipant.campaign_id == campaign.id)
+            .order_by(Organization.name)
+        )
+    )
+
+
+def own_campaigns(user: User) -> Select[tuple[Campaign]]:
+    """The campaigns the user's organization runs and that have not been cancelled: whose
+    participants its documents can be shared with."""
+    return (
+        select(Campaign)
+        .where(
+            Campaign.owner_org_id == user.organization_id,
+            Campaign.status != CampaignStatus.cancelled,
+        )
+        .order_by(Campaign.name, Campaign.id)
+    )

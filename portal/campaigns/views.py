@@ -1,0 +1,182 @@
+"""Campaign pages: the list, a campaign with its participants and documents, creating and editing
+one, its status, and inviting or removing participants."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+
+from app.access import requires
+from app.database import db_session
+from app.forms import show_record, submit_form
+from app.pagination import paginate
+from app.services import service_context
+from partners import sharing
+from partners.forms import ActionForm
+from partners.models import Organization
+from partners.roles import Role
+from partners.sharing import AccessLevel
+from partners.sharing.kinds import CAMPAIGNS
+from partners.views.sharing import share_context
+from portal.campaigns import queries, service
+from portal.campaigns.forms import (
+    STATUS_ACTIONS,
+    CampaignFilterForm,
+    CampaignForm,
+    ParticipantForm,
+    StatusForm,
+)
+from portal.campaigns.models import Campaign, CampaignStatus
+from portal.explainer import explainer_for
+
+bp = Blueprint("campaigns", __name__, template_folder="templates")
+OWNERS = service.OWNERS
+
+
+@bp.route("/campaigns/")
+@requires()
+def index():
+    form = CampaignFilterForm(request.args)
+    query = queries.campaign_list(current_user, form.filters())
+    return render_template("campaigns/list.html", page=paginate(db_session(), query), form=form)
+
+
+# One campaign --------------------------------------------------------------------------------
+
+
+def _detail_page(campaign_id: int, status: int = 200, **forms: FlaskForm):
+    db = db_session()
+    campaign = sharing.get_record(db, current_user, CAMPAIGNS, campaign_id)
+    level = sharing.access_level(db, current_user, campaign)
+    is_owner = campaign.owner_org_id == current_user.organization_id
+    member = current_user.role >= Role.member
+    may_edit = member and level is not None and level >= AccessLevel.edit
+    participants = queries.participants(db, campaign)
+    taking_part = any(org.id == current_user.organization_id for org in participants)
+    manages_participants = member and is_owner
+    participant_form = forms.get("participant_form") or ParticipantForm(formdata=None)
+    if manages_participants and not campaign.status.ended:
+        invitable = service.invitable_organizations(service_context(), campaign)
+        participant_form.organization_id.choices = [
+            SelectChoice(org.id, org.name) for org in invitable
+        ]
+    page = render_template(
+        "campaigns/detail.html",
+        campaign=campaign,
+        level=level,
+        is_owner=is_owner,
+        owner=db.get(Organization, campaign.owner_org_id),
+        may_edit=may_edit and not campaign.status.ended,
+        # The owner and the participants see who takes part; others only that it is joint.
+        participants=participants if is_owner or taking_part else None,
+        participant_count=len(participants),
+        manages_participants=manages_participants,
+        participant_form=participant_form,
+        status_form=forms.get("status_form") or StatusForm(formdata=None),
+        status_actions=[(s, STATUS_ACTIONS[s]) for s in campaign.status.next],
+        action_form=ActionForm(),
+        why=explainer_for(db, current_user, campaign),
+        **share_context(CAMPAIGNS, campaign),
+    )
+    return page, status
+
+
+@bp.route("/campaigns/<int:campaign_id>")
+@requires()
+def detail(campaign_id: int):
+    return _detail_page(campaign_id)
+
+
+def _to_campaign(message: Callable[[Campaign], str]):
+    return show_record("campaigns.detail", "campaign_id", message)
+
+
+def _on_campaign(campaign_id: int, form: FlaskForm, name: str, act, message):
+    """A form posted from the campaign page: on refusal the page again, with its errors."""
+    return submit_form(
+        form,
+        act,
+        lambda status: _detail_page(campaign_id, status, **{name: form}),
+        _to_campaign(message),
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/status", methods=["POST"])
+@requires(Role.member)
+def change_status(campaign_id: int):
+    form = StatusForm()
+    return _on_campaign(
+        campaign_id,
+        form,
+        "status_form",
+        lambda ctx: service.change_status(ctx, campaign_id, CampaignStatus(form.status.data)),
+        lambda campaign: f"{campaign.name} is {campaign.status.value} now.",
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/participants", methods=["POST"])
+@requires(Role.member, kinds=OWNERS)
+def add_participant(campaign_id: int):
+    form = ParticipantForm()
+    return _on_campaign(
+        campaign_id,
+        form,
+        "participant_form",
+        lambda ctx: service.add_participant(ctx, campaign_id, form.organization_id.data),
+        lambda campaign: "The partner takes part in the campaign now.",
+    )
+
+
+@bp.route(
+    "/campaigns/<int:campaign_id>/participants/<int:organization_id>/remove", methods=["POST"]
+)
+@requires(Role.member, kinds=OWNERS)
+def remove_participant(campaign_id: int, organization_id: int):
+    form = ActionForm()
+    return _on_campaign(
+        campaign_id,
+        form,
+        "action_form",
+        lambda ctx: service.remove_participant(ctx, campaign_id, organization_id),
+        lambda campaign: "The partner no longer takes part in the campaign.",
+    )
+
+
+# Creating and editing ----------------------------------------------------------------------------
+
+
+def _form_page(template: str, form: CampaignForm, **context):
+    return lambda status: (render_template(template, form=form, **context), status)
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+@requires(Role.member, kinds=OWNERS)
+def create():
+    form = CampaignForm()
+    return submit_form(
+        form,
+        lambda ctx: service.create_campaign(ctx, form.details()),
+        _form_page("campaigns/new.html", form),
+        _to_campaign(lambda campaign: f"Campaign {campaign.name} is created as a draft."),
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
+@requires(Role.member)
+def edit(campaign_id: int):
+    campaign = sharing.get_record(
+        db_session(), current_user, CAMPAIGNS, campaign_id, AccessLevel.edit
+    )
+    form = CampaignForm()
+    if not form.is_submitted():
+        form.fill(campaign)
+    return submit_form(
+        form,
+        lambda ctx: service.update_campaign(ctx, campaign_id, form.details()),
+        _form_page("campaigns/edit.html", form, campaign=campaign),
+        _to_campaign(lambda saved: f"Changes to {saved.name} are saved."),
+    )
