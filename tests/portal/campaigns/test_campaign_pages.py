@@ -386,7 +386,7 @@ def test_the_api_attaches_a_document_to_a_campaign(client, other_client, db, wor
     refused = other_client.http.post(
         "/api/v1/documents",
         data=PDF,
-        query_string={"filename": "Brief.pdf", "attach": "case:1"},
+        query_string={"filename": "Brief.pdf", "attach": "invoice:1"},
         headers=headers,
         content_type="application/octet-stream",
     )
