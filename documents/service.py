@@ -220,7 +220,7 @@ def upload_document(
     """A new document in the actor's organization's library, its first version ``upload``."""
     actor = _actor(ctx)
     folder, tags = normalise_folder(details.folder), normalise_tags(details.tags)
-    party = _attachable(ctx, actor, attach) if attach is not None else None
+    _check_attachable(ctx, actor, attach)
     document = Document(
         owner_org_id=actor.organization_id,
         title=_title(details.title, sanitize_filename(upload.filename)),
@@ -231,7 +231,7 @@ def upload_document(
         created_at=ctx.now(),
         tag_rows=[DocumentTag(tag=tag) for tag in tags],
     )
-    _set_attachment(document, attach, party)
+    _set_attachment(document, attach)
     version = _add_version(ctx, document, upload, comment)
     refresh_record(ctx.db, DOCUMENTS, document)
     audit.record(
@@ -358,33 +358,32 @@ def edit_document(ctx: ServiceContext, document_id: int, details: Details) -> Do
     return document
 
 
-def _attachable(ctx: ServiceContext, actor: User, attach: Attachment) -> int | None:
-    """Check the actor may attach to the record; returns the order's other party, if any."""
+def _check_attachable(ctx: ServiceContext, actor: User, attach: Attachment | None) -> None:
+    """The actor may attach to the record: edit a lead or deal, be a party to an order."""
+    if attach is None:
+        return
     if attach.kind == AttachedTo.order:
-        order = get_order(ctx.db, actor, attach.record_id)
-        parties = {order.owner_org_id, order.buyer_org_id} - {actor.organization_id}
-        return parties.pop() if parties else None
+        get_order(ctx.db, actor, attach.record_id)
+        return
     kind = LEADS if attach.kind == AttachedTo.lead else DEALS
     get_record(ctx.db, actor, kind, attach.record_id, AccessLevel.edit)
-    return None
 
 
-def _set_attachment(document: Document, attach: Attachment | None, party: int | None) -> None:
+def _set_attachment(document: Document, attach: Attachment | None) -> None:
     document.attached_type = attach.kind if attach else None
     document.attached_id = attach.record_id if attach else None
-    document.party_org_id = party
 
 
 def attach_document(ctx: ServiceContext, document_id: int, attach: Attachment | None) -> Document:
     """Attach the document to a lead, deal or order the actor may edit (``None`` detaches).
 
-    Whoever sees a lead or deal may then view the document; an order's other party may.
+    Whoever sees the lead, deal or order may then view the document.
     """
     actor = _actor(ctx)
     document = get_document(ctx.db, actor, document_id, AccessLevel.manage)
     before = {"attached": _attachment_label(document)}
-    party = _attachable(ctx, actor, attach) if attach is not None else None
-    _set_attachment(document, attach, party)
+    _check_attachable(ctx, actor, attach)
+    _set_attachment(document, attach)
     document.updated_at = ctx.now()
     refresh_record(ctx.db, DOCUMENTS, document)
     audit.record(

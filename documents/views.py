@@ -74,7 +74,7 @@ def _filesize(size: int) -> str:
 
 @bp.app_template_global("document_attachments")
 def _attachments(record_type: str, record_id: int) -> list[Document]:
-    """For the lead and deal pages' include: what is attached there, as far as they see."""
+    """For the lead, deal and order pages' include: what is attached there, as far as they see."""
     query = queries.attachments(current_user, AttachedTo(record_type), record_id)
     return list(db_session().scalars(query))
 

@@ -11,13 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, true
+from sqlalchemy import ColumnElement, exists, or_, true
 
 from documents.models import Document, DocumentTag
 from partners.sharing.levels import AccessLevel
 from partners.sharing.models import DealGrant, DocumentGrant, LeadGrant, RecordType
 from portal.deals.models import Deal
 from portal.leads.models import Lead, LeadExclusion, LeadStatus
+from portal.orders.models import Order
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,7 +43,7 @@ class SharedKind:
     participant_labels: dict[str, str] = field(default_factory=dict)
     #: Organizations a record of this kind is never offered to again (leads: exclusions).
     excluded: Callable[[int], ColumnElement[bool]] | None = None
-    #: Records of other kinds these records can be attached to (documents: leads, deals).
+    #: Records of other kinds these records can be attached to (documents: leads, deals, orders).
     attachments: Attachments | None = None
 
     @property
@@ -63,17 +64,38 @@ class SharedKind:
 
 
 @dataclass(frozen=True, eq=False)
+class PartyRecords:
+    """Records that whole organizations named on them see, without grants: an order is seen by
+    the vendor that owns it and by its buyer (``partners.sharing.orders``), and its parties
+    never change."""
+
+    noun: str
+    model: Any
+    #: The record's organization columns; each names a party.
+    parties: tuple[Any, ...]
+
+    def seen_by(self, organization_id: int) -> ColumnElement[bool]:
+        return or_(*(column == organization_id for column in self.parties))
+
+    def party_ids(self, record: Any) -> set[int]:
+        return {getattr(record, column.key) for column in self.parties} - {None}
+
+
+ORDERS = PartyRecords("order", Order, (Order.owner_org_id, Order.buyer_org_id))
+
+
+@dataclass(frozen=True, eq=False)
 class Attachments:
     """Whoever sees a record of a parent kind may view what is attached to it (documents on a
-    lead or deal). Not a grant: it follows the parent's own grants as they change, in the one
-    predicate (``records.record_filter``)."""
+    lead, deal or order). Not a grant: it follows the parent's own grants (or parties) as they
+    change, in the one predicate (``records.record_filter``)."""
 
     #: The attached record's columns naming the parent: its kind's noun and its id.
     type_column: Any
     id_column: Any
-    parents: tuple[SharedKind, ...]
+    parents: tuple[SharedKind | PartyRecords, ...]
 
-    def parent_of(self, record: Any) -> SharedKind | None:
+    def parent_of(self, record: Any) -> SharedKind | PartyRecords | None:
         noun = getattr(record, self.type_column.key)
         return next((kind for kind in self.parents if kind.noun == noun), None)
 
@@ -148,10 +170,8 @@ DOCUMENTS = SharedKind(
     amount=None,
     score=None,
     rule_scope=true,
-    #: An order's other party (a participation grant: an order's parties never change).
-    participants=(("party_org_id", AccessLevel.view),),
-    participant_labels={"party_org_id": "party to the attached order: {}"},
-    attachments=Attachments(Document.attached_type, Document.attached_id, (LEADS, DEALS)),
+    participants=(),
+    attachments=Attachments(Document.attached_type, Document.attached_id, (LEADS, DEALS, ORDERS)),
 )
 
 KINDS = {kind.record_type: kind for kind in (LEADS, DEALS, DOCUMENTS)}
