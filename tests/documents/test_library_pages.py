@@ -144,6 +144,24 @@ def test_shared_documents_appear_in_the_partners_library(client, other_client, d
     assert "Who opened it" not in partner_page and "Why can they see" not in partner_page
 
 
+def test_searching_shows_neither_the_count_nor_the_titles_of_unseen_documents(
+    client, other_client, db, world
+):
+    client.login(world["manager"].email)
+    upload(client, pdf_with_text("Zephyr pricing"), "Zephyr price list.pdf")
+    upload(client, pdf_with_text("Zephyr margins"), "Zephyr margin plan.pdf")
+    shared = db.scalar(select(Document).where(Document.title == "Zephyr price list"))
+    client.post(f"/documents/{shared.id}/share", {"target": "partners", "level": "1"})
+    assert ">2 documents<" in client.get("/documents/?q=zephyr").get_data(as_text=True)
+    other_client.login(world["partner_user"].email)
+    for term in ("zephyr", "margin", "zephyr margins"):
+        page = other_client.get(f"/documents/?q={term}").get_data(as_text=True)
+        assert "margin plan" not in page.lower(), term
+    page = other_client.get("/documents/?q=zephyr").get_data(as_text=True)
+    assert ">1 document<" in page and "Zephyr price list" in page
+    assert "No document matches" in other_client.get("/documents/?q=margins").get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
