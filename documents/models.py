@@ -176,6 +176,9 @@ class DocumentAccess(Base):
     action: Mapped[AccessAction] = mapped_column(string_enum(AccessAction))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ip: Mapped[str] = mapped_column(String(45), default="")
+    #: When the download was answered with a presigned URL (S3): until when that URL works.
+    #: It was issued to ``user_id``, after the access check.
+    url_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class DocumentTemplate(Base):

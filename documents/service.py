@@ -10,6 +10,7 @@ storing: the sweeper removes those).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, BinaryIO
 
 from sqlalchemy import select, update
@@ -443,11 +444,19 @@ def share_document(
 # Downloads and previews ------------------------------------------------------------------------
 
 
-def record_access(ctx: ServiceContext, version: DocumentVersion, action: AccessAction) -> None:
+def record_access(
+    ctx: ServiceContext,
+    version: DocumentVersion,
+    action: AccessAction,
+    *,
+    url_seconds: int | None = None,
+) -> None:
     """Log who downloaded or previewed the version (the owner's access log) and count
-    downloads. The caller has loaded ``version`` through :func:`get_version`."""
+    downloads; ``url_seconds`` when the bytes come from a presigned URL issued to the actor,
+    valid that long. The caller has loaded ``version`` through :func:`get_version`."""
     actor = ctx.actor
     assert actor is not None
+    now = ctx.now()
     ctx.db.add(
         DocumentAccess(
             document_id=version.document_id,
@@ -455,8 +464,9 @@ def record_access(ctx: ServiceContext, version: DocumentVersion, action: AccessA
             user_id=actor.id,
             organization_id=actor.organization_id,
             action=action,
-            at=ctx.now(),
+            at=now,
             ip=ctx.ip[:45],
+            url_expires_at=now + timedelta(seconds=url_seconds) if url_seconds else None,
         )
     )
     if action == AccessAction.download:

@@ -87,12 +87,22 @@ def serve_version(
     presign_seconds: int,
 ) -> Response:
     """Log the access (a download from the first byte, or a preview), then redirect to a
-    presigned URL (S3 with ``presign=1``) or stream the bytes."""
+    presigned URL (S3 with ``presign=1``; the log says until when it works) or stream the
+    bytes."""
+    url = storage.presigned_url(
+        version.sha256,
+        filename=version.filename,
+        content_type=version.content_type,
+        expires_in=presign_seconds,
+    )
     if starts_a_download(version):
         action = AccessAction.download if disposition == "attachment" else AccessAction.preview
-        record_access(ctx, version, action)
-    url = presigned_redirect(storage, version, presign_seconds)
-    return url or stream_version(storage, version, disposition)
+        record_access(ctx, version, action, url_seconds=presign_seconds if url else None)
+    if url is None:
+        return stream_version(storage, version, disposition)
+    response = redirect(url, code=302)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def starts_a_download(version: DocumentVersion) -> bool:
@@ -100,22 +110,6 @@ def starts_a_download(version: DocumentVersion) -> bool:
     i.e. counts as a download in the access log."""
     wanted = _requested(version.size, version.sha256)
     return wanted is None or wanted[0] == 0
-
-
-def presigned_redirect(
-    storage: Storage, version: DocumentVersion, expires_in: int
-) -> Response | None:
-    url = storage.presigned_url(
-        version.sha256,
-        filename=version.filename,
-        content_type=version.content_type,
-        expires_in=expires_in,
-    )
-    if url is None:
-        return None
-    response = redirect(url, code=302)
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def stream_version(storage: Storage, version: DocumentVersion, disposition: str) -> Response:

@@ -4,7 +4,7 @@ partners.sharing (``service.get_document``), so one you may not see is a 404 on 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 from flask import (
     Blueprint,
@@ -20,12 +20,12 @@ from flask import (
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.access import requires
+from app.access import public, requires
 from app.database import db_session
 from app.errors import render_error
 from app.pagination import paginate
-from app.services import service_context
-from documents import queries, service, transfer
+from app.services import context_for, service_context
+from documents import links, queries, service, transfer
 from documents.blobs import local_copy
 from documents.content import KINDS, RejectedUpload
 from documents.content.preview import docx_to_html
@@ -45,7 +45,7 @@ from partners.context import NotFound, ServiceError
 from partners.forms import ActionForm
 from partners.models import Organization, User
 from partners.roles import Role, Tier
-from partners.sharing import AccessLevel, shares
+from partners.sharing import AccessLevel, organization_may_sign_in, shares
 from partners.sharing.kinds import DOCUMENTS
 from partners.sharing.models import ExplicitShare, GrantSource
 from portal.explainer import explainer_for
@@ -221,6 +221,7 @@ def _detail_page(document_id: int, status: int = 200, **forms):
         shares=shares_,
         share_labels={share.id: _share_label(share) for share in shares_},
         why=_why(document),
+        link_minutes=max(1, _settings().download_link_seconds // 60),
         action_form=ActionForm(),
         version_form=forms.get("version_form") or VersionForm(formdata=None),
         details_form=forms.get("details_form")
@@ -403,9 +404,11 @@ def _version(document_id: int, number: int) -> DocumentVersion:
     return service.get_version(db_session(), current_user, document_id, number)
 
 
-def send(version: DocumentVersion, disposition: str = "attachment") -> Response:
+def send(
+    version: DocumentVersion, disposition: str = "attachment", *, as_user: User | None = None
+) -> Response:
     return transfer.serve_version(
-        service_context(),
+        context_for(as_user) if as_user is not None else service_context(),
         _storage(),
         version,
         disposition=disposition,
@@ -417,6 +420,38 @@ def send(version: DocumentVersion, disposition: str = "attachment") -> Response:
 @requires()
 def download(document_id: int, number: int):
     return send(_version(document_id, number))
+
+
+@bp.app_template_global("download_link")
+def download_link(version: DocumentVersion) -> str:
+    """A link to the version that works for the signed-in user only, for a short time, with or
+    without their session (``documents.links``)."""
+    now = service_context().now()
+    token = links.issue_link(current_app.secret_key, version.id, current_user.id, now)
+    return url_for("documents.link", token=token, _external=True)
+
+
+@bp.route("/links/<token>")
+@public
+def link(token: str):
+    """A download link: checked, then served as the user it was issued to. Public: the signed
+    token is the credential, and it works only as its user (``documents.links``)."""
+    db = db_session()
+    valid_for = timedelta(seconds=_settings().download_link_seconds)
+    try:
+        found = links.read_link(current_app.secret_key, token, service_context().now(), valid_for)
+    except links.LinkExpired:
+        return render_error(
+            410, "This download link has expired. Open the document in the portal for a new one."
+        )
+    if current_user.is_authenticated and current_user.id != found.user_id:
+        raise NotFound()  # someone else's link
+    user, version = db.get(User, found.user_id), db.get(DocumentVersion, found.version_id)
+    if user is None or version is None or not user.is_active:
+        raise NotFound()
+    if not organization_may_sign_in(db, user.organization):
+        raise NotFound()
+    return send(service.get_version(db, user, version.document_id, version.number), as_user=user)
 
 
 @bp.route("/<int:document_id>/versions/<int:number>/preview")

@@ -5,6 +5,7 @@ import io
 import os
 import re
 import urllib.request
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -294,8 +295,20 @@ def test_s3_downloads_redirect_to_a_short_lived_url_only_after_the_access_check(
     stranger.login(world["stranger"].email)
     refused = stranger.get(f"/documents/{document.id}/versions/1/download")
     assert refused.status_code == 404 and "Location" not in refused.headers
-    downloads = db.scalars(select(DocumentAccess.user_id)).all()
-    assert downloads == [world["manager"].id, world["manager"].id]
+    # Each presigned URL is in the access log: to whom it was issued, until when it works.
+    issued = db.scalars(select(DocumentAccess).order_by(DocumentAccess.id)).all()
+    assert [(a.user_id, a.url_expires_at - a.at) for a in issued] == [
+        (world["manager"].id, timedelta(seconds=45))
+    ] * 2
+    page = owner.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert "a storage link for them, valid until" in page
+
+    # A download link (documents.links) leads to a presigned URL too, for its user only.
+    link = re.search(r'href="http://localhost(/documents/links/[^"]+)"', page).group(1)
+    assert stranger.get(link).status_code == 404
+    anonymous = PortalClient(s3_app).get(link)
+    assert anonymous.status_code == 302 and "X-Amz-Expires=45" in anonymous.headers["Location"]
+    assert db.scalars(select(DocumentAccess.user_id)).all() == [world["manager"].id] * 3
 
 
 def test_s3_streams_when_presigning_is_off(s3_app, db, world):
