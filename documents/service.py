@@ -71,6 +71,9 @@ class Upload:
     #: The SHA-256 if known before storing (hashed while spooling, or announced by the client):
     #: S3 then uploads straight to the content key, and the bytes are checked against it.
     sha256: str | None = None
+    #: The portal computed `sha256` itself while spooling the bytes (not a client's claim), so
+    #: storage does not hash them again.
+    hashed: bool = False
     size: int | None = None
 
     @property
@@ -161,7 +164,10 @@ def _store(ctx: ServiceContext, upload: Upload) -> tuple[CheckedUpload, StoredBl
     try:
         checked = _check(upload)
         blob = ctx.files().put(
-            upload.stream, max_bytes=upload.max_bytes, expected_sha256=upload.sha256
+            upload.stream,
+            max_bytes=upload.max_bytes,
+            expected_sha256=upload.sha256,
+            hashed=upload.hashed,
         )
     except RejectedUpload as refused:  # the content, its size, or a checksum that differs
         raise UploadRefused(refused.message, refused.code) from None

@@ -4,6 +4,8 @@ partners.sharing (``service.get_document``), so one you may not see is a 404 on 
 
 from __future__ import annotations
 
+import io
+from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 
 from flask import (
@@ -18,16 +20,21 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
+from wtforms import ValidationError
 
 from app.access import public, requires
 from app.database import db_session
 from app.errors import render_error
+from app.extensions import csrf
 from app.pagination import paginate
 from app.services import context_for, service_context
 from documents import links, queries, service, transfer
 from documents.blobs import local_copy
 from documents.content import KINDS, RejectedUpload
+from documents.content.errors import TooLarge
 from documents.content.preview import docx_to_html
 from documents.content.sizes import format_size
 from documents.forms import (
@@ -111,10 +118,46 @@ def index():
     )
 
 
-def _upload(file_storage) -> service.Upload:
-    return service.Upload(
-        file_storage.stream, file_storage.filename or "", max_bytes=_settings().max_upload_bytes
-    )
+def _check_csrf(fields: MultiDict) -> None:
+    """Before any byte of a posted file is written (``CSRFProtect`` is off for the upload
+    routes, which read their body as it arrives; the form checks the token again)."""
+    try:
+        validate_csrf(fields.get("csrf_token"))
+    except ValidationError as error:
+        raise CSRFError(str(error)) from None
+
+
+@contextmanager
+def _submitted(form_class):
+    """The form and its file. A multipart body is read as it arrives
+    (``transfer.receive_form``): the file is spooled while hashed, so storage uploads it
+    straight to its content key without reading it twice. Its temporary file is closed after
+    the view, whatever happens."""
+    if request.mimetype != "multipart/form-data":
+        yield form_class(), None
+        return
+    boundary = request.mimetype_params.get("boundary", "").encode("latin-1")
+    if not boundary:
+        abort(400)
+    try:
+        received = transfer.receive_form(
+            request.stream,
+            boundary,
+            file_field="file",
+            max_bytes=_settings().max_upload_bytes,
+            before_file=_check_csrf,
+        )
+    except TooLarge:
+        raise RequestEntityTooLarge() from None
+    upload = received.upload
+    files = MultiDict()
+    if upload is not None:
+        files.add("file", FileStorage(io.BytesIO(), filename=upload.filename, name="file"))
+    try:
+        yield form_class(formdata=CombinedMultiDict([received.fields, files])), upload
+    finally:
+        if upload is not None:
+            upload.stream.close()
 
 
 def _attachment(value: str | None) -> service.Attachment | None:
@@ -125,30 +168,31 @@ def _attachment(value: str | None) -> service.Attachment | None:
 
 
 @bp.route("/upload", methods=["GET", "POST"])
+@csrf.exempt
 @requires(Role.member)
 def upload():
-    form = UploadForm()
-    if request.method == "GET":
-        form.attach.data = request.args.get("attach", "")
-    elif form.validate_on_submit():
-        try:
-            document = service.upload_document(
-                service_context(),
-                _upload(form.file.data),
-                service.Details(
-                    form.title.data or "", form.folder.data or "", split_tags(form.tags.data)
-                ),
-                comment=form.comment.data or "",
-                attach=_attachment(form.attach.data),
-            )
-        except ServiceError as error:
-            db_session().rollback()
-            form.file.errors.append(str(error))
-        else:
-            flash(f"“{document.title}” is in the library.", "success")
-            return redirect(url_for("documents.detail", document_id=document.id))
-    elif "csrf_token" in form.errors:
-        return render_error(400)
+    with _submitted(UploadForm) as (form, file):
+        if request.method == "GET":
+            form.attach.data = request.args.get("attach", "")
+        elif form.validate_on_submit():
+            try:
+                document = service.upload_document(
+                    service_context(),
+                    file,
+                    service.Details(
+                        form.title.data or "", form.folder.data or "", split_tags(form.tags.data)
+                    ),
+                    comment=form.comment.data or "",
+                    attach=_attachment(form.attach.data),
+                )
+            except ServiceError as error:
+                db_session().rollback()
+                form.file.errors.append(str(error))
+            else:
+                flash(f"“{document.title}” is in the library.", "success")
+                return redirect(url_for("documents.detail", document_id=document.id))
+        elif "csrf_token" in form.errors:
+            return render_error(400)
     attach = _attachment(form.attach.data)
     status = 422 if form.errors else 200
     return render_template("documents/upload.html", form=form, attach=attach), status
@@ -261,22 +305,23 @@ def _change(document_id: int, form, name: str, act, done: str):
 
 
 @bp.route("/<int:document_id>/versions", methods=["POST"])
+@csrf.exempt
 @requires(Role.member)
 def add_version(document_id: int):
-    form = VersionForm()
-    return _change(
-        document_id,
-        form,
-        "version_form",
-        lambda ctx: service.add_version(
-            ctx,
+    with _submitted(VersionForm) as (form, file):
+        return _change(
             document_id,
-            _upload(form.file.data),
-            comment=form.comment.data or "",
-            keep_lock=form.keep_lock.data,
-        ),
-        "New version uploaded.",
-    )
+            form,
+            "version_form",
+            lambda ctx: service.add_version(
+                ctx,
+                document_id,
+                file,
+                comment=form.comment.data or "",
+                keep_lock=form.keep_lock.data,
+            ),
+            "New version uploaded.",
+        )
 
 
 @bp.route("/<int:document_id>/details", methods=["POST"])

@@ -344,3 +344,70 @@ def test_a_sharing_rule_publishes_a_folder_to_a_tier(client, other_client, db, w
     assert f'href="/documents/{draft.id}"' not in library
     rules = client.get("/leads/rules").get_data(as_text=True)
     assert "Collateral for gold" in rules and "Collateral" in rules
+
+
+# Forms as browsers send them: read as they arrive, the file hashed while spooled ----------------
+
+
+def browser_form(client, url: str, parts: list[tuple[str, str | tuple[str, bytes]]]):
+    """A multipart body in the order given (browsers send a form's fields in page order: the
+    CSRF token first, then the file, then the fields after it)."""
+    boundary = "----concordtest"
+    body = b""
+    for name, value in parts:
+        if isinstance(value, tuple):
+            filename, data = value
+            head = f'name="{name}"; filename="{filename}"\r\nContent-Type: application/pdf'
+        else:
+            head, data = f'name="{name}"', value.encode()
+        body += f"--{boundary}\r\nContent-Disposition: form-data; {head}\r\n\r\n".encode()
+        body += data + b"\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    return client.http.post(
+        url, data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+
+
+def stored_and_leftovers(app) -> tuple[list[str], list[str]]:
+    storage = app.extensions["concord.storage"]
+    keys = [info.key for info in storage.iter_objects()]
+    return keys, [leftover.name for leftover in storage.iter_leftovers()]
+
+
+def test_a_browsers_form_is_read_as_it_arrives_and_what_is_refused_leaves_nothing(
+    s3_app, db, world
+):
+    big = b"%PDF-1.7\n" + os.urandom(12 * 1024 * 1024)  # several S3 parts
+    owner = PortalClient(s3_app)
+    owner.login(world["manager"].email)
+    token = owner.csrf_token()
+
+    refused = browser_form(
+        owner, "/documents/upload", [("csrf_token", token), ("file", ("logo.png", big))]
+    )
+    assert refused.status_code == 422 and "PDF" in refused.get_data(as_text=True)
+    assert stored_and_leftovers(s3_app) == ([], [])
+
+    late = browser_form(
+        owner, "/documents/upload", [("file", ("sheet.pdf", big)), ("csrf_token", token)]
+    )
+    assert late.status_code == 400  # no token before the file: not a byte of it is kept
+    assert stored_and_leftovers(s3_app) == ([], [])
+    assert db.scalar(select(func.count()).select_from(Document)) == 0
+
+    parts = [("csrf_token", token), ("file", ("sheet.pdf", big))]
+    fields = [("title", "Q3 sheet"), ("folder", "Sales"), ("tags", "pricing")]
+    response = browser_form(owner, "/documents/upload", parts + fields)
+    assert response.status_code == 302
+    document = only_document(db)
+    assert (document.title, document.folder, document.tags) == ("Q3 sheet", "Sales", ["pricing"])
+    assert stored_and_leftovers(s3_app) == ([document.current.sha256], [])
+    assert owner.get(f"/documents/{document.id}/versions/1/download").status_code == 302
+
+    again = browser_form(
+        owner,
+        f"/documents/{document.id}/versions",
+        [("csrf_token", token), ("file", ("sheet.pdf", big)), ("comment", "same bytes")],
+    )
+    assert again.status_code == 302  # identical bytes: still one object
+    assert stored_and_leftovers(s3_app) == ([document.current.sha256], [])
