@@ -6,8 +6,8 @@ server), against boto3 moving the same file straight to the same endpoint.
 moto's S3 server runs in a process of its own; the portal runs under gunicorn (one sync worker)
 with its documents on that S3 endpoint (``presign=0``, so downloads pass through the app). The
 file is uploaded as the raw body of ``POST /api/v1/documents`` with its ``Content-Digest``
-(stored as it arrives) and as a browser sends it (a multipart form: received whole, then
-stored), then downloaded from ``GET /api/v1/documents/{id}/versions/1/content``; each copy is
+(stored as it arrives) and as a browser sends it (a multipart form: spooled while hashed,
+then stored), then downloaded from ``GET /api/v1/documents/{id}/versions/1/content``; each copy is
 checked byte for byte. Each transfer runs in a gunicorn started for it and warmed up by a small
 upload; "peak RSS growth" is the worker's peak RSS during the transfer minus its RSS just before
 it (the kernel's peak counter is reset first). The direct side runs each transfer in a fresh

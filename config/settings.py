@@ -47,6 +47,8 @@ class Settings:
     max_upload_bytes: int = 100 * 1024 * 1024
     #: How long a presigned download URL (S3 with ``presign=1``) stays valid.
     download_url_seconds: int = 60
+    #: How long a portal download link (``documents.links``: one version, one user) works.
+    download_link_seconds: int = 900
     #: How many reverse proxies (load balancers) set X-Forwarded-For in front of the app.
     trusted_proxies: int = 0
     #: ``concord run`` also runs background jobs in a thread (development: no worker needed).
@@ -98,6 +100,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         absolute_timeout=timedelta(hours=_int(env, "CONCORD_ABSOLUTE_TIMEOUT_HOURS", 12)),
         max_upload_bytes=_int(env, "CONCORD_MAX_UPLOAD_MB", 100) * 1024 * 1024,
         download_url_seconds=_int(env, "CONCORD_DOWNLOAD_URL_SECONDS", 60),
+        download_link_seconds=_int(env, "CONCORD_DOWNLOAD_LINK_SECONDS", 900),
         trusted_proxies=_int(env, "CONCORD_TRUSTED_PROXIES", 0),
         run_jobs_in_process=_flag(
             env, "CONCORD_RUN_JOBS_IN_PROCESS", default=app_env == "development"

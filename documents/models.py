@@ -69,9 +69,6 @@ class Document(Base):
     #: The record the document is attached to; whoever sees that record may view the document.
     attached_type: Mapped[AttachedTo | None] = mapped_column(string_enum(AttachedTo))
     attached_id: Mapped[int | None] = mapped_column(Integer)
-    #: For a document attached to an order: the order's other party, which views it (a
-    #: participation grant; an order's parties never change).
-    party_org_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
     #: The kind of generated document (``documents.generate``), if it was generated.
     generated_kind: Mapped[str | None] = mapped_column(String(60))
     download_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -187,6 +184,9 @@ class DocumentAccess(Base):
     action: Mapped[AccessAction] = mapped_column(string_enum(AccessAction))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ip: Mapped[str] = mapped_column(String(45), default="")
+    #: When the download was answered with a presigned URL (S3): until when that URL works.
+    #: It was issued to ``user_id``, after the access check.
+    url_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class DocumentTemplate(Base):

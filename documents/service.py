@@ -10,6 +10,7 @@ storing: the sweeper removes those).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, BinaryIO
 
 from sqlalchemy import select, update
@@ -70,6 +71,9 @@ class Upload:
     #: The SHA-256 if known before storing (hashed while spooling, or announced by the client):
     #: S3 then uploads straight to the content key, and the bytes are checked against it.
     sha256: str | None = None
+    #: The portal computed `sha256` itself while spooling the bytes (not a client's claim), so
+    #: storage does not hash them again.
+    hashed: bool = False
     size: int | None = None
 
     @property
@@ -160,7 +164,10 @@ def _store(ctx: ServiceContext, upload: Upload) -> tuple[CheckedUpload, StoredBl
     try:
         checked = _check(upload)
         blob = ctx.files().put(
-            upload.stream, max_bytes=upload.max_bytes, expected_sha256=upload.sha256
+            upload.stream,
+            max_bytes=upload.max_bytes,
+            expected_sha256=upload.sha256,
+            hashed=upload.hashed,
         )
     except RejectedUpload as refused:  # the content, its size, or a checksum that differs
         raise UploadRefused(refused.message, refused.code) from None
@@ -220,7 +227,7 @@ def upload_document(
     """A new document in the actor's organization's library, its first version ``upload``."""
     actor = _actor(ctx)
     folder, tags = normalise_folder(details.folder), normalise_tags(details.tags)
-    party = _attachable(ctx, actor, attach) if attach is not None else None
+    _check_attachable(ctx, actor, attach)
     document = Document(
         owner_org_id=actor.organization_id,
         title=_title(details.title, sanitize_filename(upload.filename)),
@@ -231,7 +238,7 @@ def upload_document(
         created_at=ctx.now(),
         tag_rows=[DocumentTag(tag=tag) for tag in tags],
     )
-    _set_attachment(document, attach, party)
+    _set_attachment(document, attach)
     version = _add_version(ctx, document, upload, comment)
     refresh_record(ctx.db, DOCUMENTS, document)
     audit.record(
@@ -358,35 +365,33 @@ def edit_document(ctx: ServiceContext, document_id: int, details: Details) -> Do
     return document
 
 
-def _attachable(ctx: ServiceContext, actor: User, attach: Attachment) -> int | None:
-    """Check the actor may attach to the record; returns the order's other party, if any."""
+def _check_attachable(ctx: ServiceContext, actor: User, attach: Attachment | None) -> None:
+    """The actor may attach to the record: edit it, or be a party to an order."""
+    if attach is None:
+        return
     if attach.kind == AttachedTo.order:
-        order = get_order(ctx.db, actor, attach.record_id)
-        parties = {order.owner_org_id, order.buyer_org_id} - {actor.organization_id}
-        return parties.pop() if parties else None
+        get_order(ctx.db, actor, attach.record_id)
+        return
     # Every other kind of record it attaches to is a shared kind of the same name.
     get_record(ctx.db, actor, kind_of(attach.kind.value), attach.record_id, AccessLevel.edit)
-    return None
 
 
-def _set_attachment(document: Document, attach: Attachment | None, party: int | None) -> None:
+def _set_attachment(document: Document, attach: Attachment | None) -> None:
     document.attached_type = attach.kind if attach else None
     document.attached_id = attach.record_id if attach else None
-    document.party_org_id = party
 
 
 def attach_document(ctx: ServiceContext, document_id: int, attach: Attachment | None) -> Document:
     """Attach the document to a lead, deal, campaign, case or order the actor may edit
     (``None`` detaches).
 
-    Whoever sees the lead, deal, campaign or case may then view the document; an order's other
-    party may.
+    Whoever sees the lead, deal, campaign, case or order may then view the document.
     """
     actor = _actor(ctx)
     document = get_document(ctx.db, actor, document_id, AccessLevel.manage)
     before = {"attached": _attachment_label(document)}
-    party = _attachable(ctx, actor, attach) if attach is not None else None
-    _set_attachment(document, attach, party)
+    _check_attachable(ctx, actor, attach)
+    _set_attachment(document, attach)
     document.updated_at = ctx.now()
     refresh_record(ctx.db, DOCUMENTS, document)
     audit.record(
@@ -446,11 +451,19 @@ def share_document(
 # Downloads and previews ------------------------------------------------------------------------
 
 
-def record_access(ctx: ServiceContext, version: DocumentVersion, action: AccessAction) -> None:
+def record_access(
+    ctx: ServiceContext,
+    version: DocumentVersion,
+    action: AccessAction,
+    *,
+    url_seconds: int | None = None,
+) -> None:
     """Log who downloaded or previewed the version (the owner's access log) and count
-    downloads. The caller has loaded ``version`` through :func:`get_version`."""
+    downloads; ``url_seconds`` when the bytes come from a presigned URL issued to the actor,
+    valid that long. The caller has loaded ``version`` through :func:`get_version`."""
     actor = ctx.actor
     assert actor is not None
+    now = ctx.now()
     ctx.db.add(
         DocumentAccess(
             document_id=version.document_id,
@@ -458,8 +471,9 @@ def record_access(ctx: ServiceContext, version: DocumentVersion, action: AccessA
             user_id=actor.id,
             organization_id=actor.organization_id,
             action=action,
-            at=ctx.now(),
+            at=now,
             ip=ctx.ip[:45],
+            url_expires_at=now + timedelta(seconds=url_seconds) if url_seconds else None,
         )
     )
     if action == AccessAction.download:

@@ -4,7 +4,9 @@ partners.sharing (``service.get_document``), so one you may not see is a 404 on 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+import io
+from contextlib import contextmanager
+from datetime import UTC, datetime, time, timedelta
 
 from flask import (
     Blueprint,
@@ -18,16 +20,21 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
+from wtforms import ValidationError
 
-from app.access import requires
+from app.access import public, requires
 from app.database import db_session
 from app.errors import render_error
+from app.extensions import csrf
 from app.pagination import paginate
-from app.services import service_context
-from documents import queries, service, transfer
+from app.services import context_for, service_context
+from documents import links, queries, service, transfer
 from documents.blobs import local_copy
 from documents.content import KINDS, RejectedUpload
+from documents.content.errors import TooLarge
 from documents.content.preview import docx_to_html
 from documents.content.sizes import format_size
 from documents.forms import (
@@ -45,7 +52,7 @@ from partners.context import NotFound, ServiceError
 from partners.forms import ActionForm
 from partners.models import Organization, User
 from partners.roles import Role, Tier
-from partners.sharing import AccessLevel, shares
+from partners.sharing import AccessLevel, organization_may_sign_in, shares
 from partners.sharing.kinds import DOCUMENTS
 from partners.sharing.models import ExplicitShare, GrantSource
 from portal.campaigns.models import Campaign
@@ -115,10 +122,46 @@ def index():
     )
 
 
-def _upload(file_storage) -> service.Upload:
-    return service.Upload(
-        file_storage.stream, file_storage.filename or "", max_bytes=_settings().max_upload_bytes
-    )
+def _check_csrf(fields: MultiDict) -> None:
+    """Before any byte of a posted file is written (``CSRFProtect`` is off for the upload
+    routes, which read their body as it arrives; the form checks the token again)."""
+    try:
+        validate_csrf(fields.get("csrf_token"))
+    except ValidationError as error:
+        raise CSRFError(str(error)) from None
+
+
+@contextmanager
+def _submitted(form_class):
+    """The form and its file. A multipart body is read as it arrives
+    (``transfer.receive_form``): the file is spooled while hashed, so storage uploads it
+    straight to its content key without reading it twice. Its temporary file is closed after
+    the view, whatever happens."""
+    if request.mimetype != "multipart/form-data":
+        yield form_class(), None
+        return
+    boundary = request.mimetype_params.get("boundary", "").encode("latin-1")
+    if not boundary:
+        abort(400)
+    try:
+        received = transfer.receive_form(
+            request.stream,
+            boundary,
+            file_field="file",
+            max_bytes=_settings().max_upload_bytes,
+            before_file=_check_csrf,
+        )
+    except TooLarge:
+        raise RequestEntityTooLarge() from None
+    upload = received.upload
+    files = MultiDict()
+    if upload is not None:
+        files.add("file", FileStorage(io.BytesIO(), filename=upload.filename, name="file"))
+    try:
+        yield form_class(formdata=CombinedMultiDict([received.fields, files])), upload
+    finally:
+        if upload is not None:
+            upload.stream.close()
 
 
 def _attachment(value: str | None) -> service.Attachment | None:
@@ -129,30 +172,31 @@ def _attachment(value: str | None) -> service.Attachment | None:
 
 
 @bp.route("/upload", methods=["GET", "POST"])
+@csrf.exempt
 @requires(Role.member)
 def upload():
-    form = UploadForm()
-    if request.method == "GET":
-        form.attach.data = request.args.get("attach", "")
-    elif form.validate_on_submit():
-        try:
-            document = service.upload_document(
-                service_context(),
-                _upload(form.file.data),
-                service.Details(
-                    form.title.data or "", form.folder.data or "", split_tags(form.tags.data)
-                ),
-                comment=form.comment.data or "",
-                attach=_attachment(form.attach.data),
-            )
-        except ServiceError as error:
-            db_session().rollback()
-            form.file.errors.append(str(error))
-        else:
-            flash(f"“{document.title}” is in the library.", "success")
-            return redirect(url_for("documents.detail", document_id=document.id))
-    elif "csrf_token" in form.errors:
-        return render_error(400)
+    with _submitted(UploadForm) as (form, file):
+        if request.method == "GET":
+            form.attach.data = request.args.get("attach", "")
+        elif form.validate_on_submit():
+            try:
+                document = service.upload_document(
+                    service_context(),
+                    file,
+                    service.Details(
+                        form.title.data or "", form.folder.data or "", split_tags(form.tags.data)
+                    ),
+                    comment=form.comment.data or "",
+                    attach=_attachment(form.attach.data),
+                )
+            except ServiceError as error:
+                db_session().rollback()
+                form.file.errors.append(str(error))
+            else:
+                flash(f"“{document.title}” is in the library.", "success")
+                return redirect(url_for("documents.detail", document_id=document.id))
+        elif "csrf_token" in form.errors:
+            return render_error(400)
     attach = _attachment(form.attach.data)
     status = 422 if form.errors else 200
     return render_template("documents/upload.html", form=form, attach=attach), status
@@ -232,6 +276,7 @@ def _detail_page(document_id: int, status: int = 200, **forms):
         shares=shares_,
         share_labels={share.id: _share_label(share) for share in shares_},
         why=_why(document),
+        link_minutes=max(1, _settings().download_link_seconds // 60),
         action_form=ActionForm(),
         version_form=forms.get("version_form") or VersionForm(formdata=None),
         details_form=forms.get("details_form")
@@ -271,22 +316,23 @@ def _change(document_id: int, form, name: str, act, done: str):
 
 
 @bp.route("/<int:document_id>/versions", methods=["POST"])
+@csrf.exempt
 @requires(Role.member)
 def add_version(document_id: int):
-    form = VersionForm()
-    return _change(
-        document_id,
-        form,
-        "version_form",
-        lambda ctx: service.add_version(
-            ctx,
+    with _submitted(VersionForm) as (form, file):
+        return _change(
             document_id,
-            _upload(form.file.data),
-            comment=form.comment.data or "",
-            keep_lock=form.keep_lock.data,
-        ),
-        "New version uploaded.",
-    )
+            form,
+            "version_form",
+            lambda ctx: service.add_version(
+                ctx,
+                document_id,
+                file,
+                comment=form.comment.data or "",
+                keep_lock=form.keep_lock.data,
+            ),
+            "New version uploaded.",
+        )
 
 
 @bp.route("/<int:document_id>/details", methods=["POST"])
@@ -416,9 +462,11 @@ def _version(document_id: int, number: int) -> DocumentVersion:
     return service.get_version(db_session(), current_user, document_id, number)
 
 
-def send(version: DocumentVersion, disposition: str = "attachment") -> Response:
+def send(
+    version: DocumentVersion, disposition: str = "attachment", *, as_user: User | None = None
+) -> Response:
     return transfer.serve_version(
-        service_context(),
+        context_for(as_user) if as_user is not None else service_context(),
         _storage(),
         version,
         disposition=disposition,
@@ -430,6 +478,38 @@ def send(version: DocumentVersion, disposition: str = "attachment") -> Response:
 @requires()
 def download(document_id: int, number: int):
     return send(_version(document_id, number))
+
+
+@bp.app_template_global("download_link")
+def download_link(version: DocumentVersion) -> str:
+    """A link to the version that works for the signed-in user only, for a short time, with or
+    without their session (``documents.links``)."""
+    now = service_context().now()
+    token = links.issue_link(current_app.secret_key, version.id, current_user.id, now)
+    return url_for("documents.link", token=token, _external=True)
+
+
+@bp.route("/links/<token>")
+@public
+def link(token: str):
+    """A download link: checked, then served as the user it was issued to. Public: the signed
+    token is the credential, and it works only as its user (``documents.links``)."""
+    db = db_session()
+    valid_for = timedelta(seconds=_settings().download_link_seconds)
+    try:
+        found = links.read_link(current_app.secret_key, token, service_context().now(), valid_for)
+    except links.LinkExpired:
+        return render_error(
+            410, "This download link has expired. Open the document in the portal for a new one."
+        )
+    if current_user.is_authenticated and current_user.id != found.user_id:
+        raise NotFound()  # someone else's link
+    user, version = db.get(User, found.user_id), db.get(DocumentVersion, found.version_id)
+    if user is None or version is None or not user.is_active:
+        raise NotFound()
+    if not organization_may_sign_in(db, user.organization):
+        raise NotFound()
+    return send(service.get_version(db, user, version.document_id, version.number), as_user=user)
 
 
 @bp.route("/<int:document_id>/versions/<int:number>/preview")

@@ -35,7 +35,7 @@ def check_upload(
 ) -> CheckedUpload:
     """Accept or refuse an upload by its content; raise `RejectedUpload` with the reason.
 
-    `stream` must be seekable (werkzeug spools uploads to a temporary file); it is rewound
+    `stream` must be seekable (uploads are spooled to a temporary file); it is rewound
     before returning, ready for `Storage.put`.
     """
     size = stream.seek(0, 2)

@@ -57,8 +57,11 @@ def hash_stream(
     chunk_size: int,
     max_bytes: int | None,
     sink: Callable[[bytes], None] | None = None,
+    *,
+    hashed: str | None = None,
 ) -> StoredBlob:
-    """Read `stream` to its end in chunks, hashing (and handing each chunk to `sink`).
+    """Read `stream` to its end in chunks, hashing (and handing each chunk to `sink`); not
+    hashing when the bytes' SHA-256 is `hashed` already.
 
     Raises `TooLarge` as soon as more than `max_bytes` have been read.
     """
@@ -67,10 +70,11 @@ def hash_stream(
         size += len(chunk)
         if max_bytes is not None and size > max_bytes:
             raise TooLarge(max_bytes)
-        digest.update(chunk)
+        if hashed is None:
+            digest.update(chunk)
         if sink is not None:
             sink(chunk)
-    return StoredBlob(digest.hexdigest(), size)
+    return StoredBlob(hashed or digest.hexdigest(), size)
 
 
 def check_range(byte_range: ByteRange) -> ByteRange:
@@ -104,6 +108,7 @@ class Storage(ABC):
         *,
         max_bytes: int | None = None,
         expected_sha256: str | None = None,
+        hashed: bool = False,
     ) -> StoredBlob:
         """Store the bytes read from `stream` and return their key and size.
 
@@ -112,11 +117,16 @@ class Storage(ABC):
         `expected_sha256`; in both cases nothing is left behind. Storing bytes that are already
         stored keeps one object (and refreshes its modification time, so a sweep running while
         the caller commits its database row cannot take it).
+
+        `hashed`: the caller computed `expected_sha256` itself from these very bytes as it
+        wrote them to `stream` (a request body spooled to a temporary file), so they are not
+        hashed a second time. Never for a hash that someone else announced.
         """
         expected = check_key(expected_sha256.lower()) if expected_sha256 else None
         upload = self._begin_upload(expected)
+        known = expected if hashed else None
         try:
-            blob = hash_stream(stream, self.chunk_size, max_bytes, upload.write)
+            blob = hash_stream(stream, self.chunk_size, max_bytes, upload.write, hashed=known)
             if expected is not None and blob.sha256 != expected:
                 raise HashMismatch(expected, blob.sha256)
             upload.commit(blob.sha256)

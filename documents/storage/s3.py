@@ -17,6 +17,7 @@ Keys: ``<prefix>sha256/<sha256>`` for content, ``<prefix>tmp/<uuid>`` for upload
 Any error aborts the multipart upload or deletes the temporary key.
 """
 
+import io
 import logging
 import uuid
 from collections import deque
@@ -206,17 +207,27 @@ class S3Storage(Storage):
         *,
         max_bytes: int | None = None,
         expected_sha256: str | None = None,
+        hashed: bool = False,
     ) -> StoredBlob:
-        """See `Storage.put`. A seekable stream is hashed first, so that its upload can go
-        straight to its content key (no server-side copy) or be skipped if already stored."""
+        """See `Storage.put`. A seekable stream is hashed first (unless the caller `hashed` it),
+        so that its upload can go straight to its content key (no server-side copy, no second
+        hash) or be skipped if already stored."""
         if expected_sha256 is None and stream.seekable():
             start = stream.tell()
             blob = hash_stream(stream, self.chunk_size, max_bytes)
             if self._touch(blob.sha256):
                 return blob
             stream.seek(start)
-            expected_sha256 = blob.sha256
-        return super().put(stream, max_bytes=max_bytes, expected_sha256=expected_sha256)
+            expected_sha256, hashed = blob.sha256, True
+        elif hashed and expected_sha256 and stream.seekable():
+            start = stream.tell()
+            size = stream.seek(0, io.SEEK_END) - start
+            if (max_bytes is None or size <= max_bytes) and self._touch(expected_sha256):
+                return StoredBlob(expected_sha256, size)
+            stream.seek(start)
+        return super().put(
+            stream, max_bytes=max_bytes, expected_sha256=expected_sha256, hashed=hashed
+        )
 
     def _touch(self, sha256: str) -> bool:
         """Refresh a stored object's modification time (see `Storage.put`); False if absent."""

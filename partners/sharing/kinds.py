@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, select, true
+from sqlalchemy import ColumnElement, exists, or_, select, true
 from sqlalchemy.orm import Session
 
 from documents.models import Document, DocumentTag
@@ -28,6 +28,7 @@ from portal.campaigns.models import Campaign, CampaignParticipant, CampaignStatu
 from portal.cases.models import Case
 from portal.deals.models import Deal
 from portal.leads.models import Lead, LeadExclusion, LeadStatus
+from portal.orders.models import Order
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,7 +54,7 @@ class SharedKind:
     #: Organizations a record of this kind is never offered to again (leads: exclusions).
     excluded: Callable[[int], ColumnElement[bool]] | None = None
     #: Records of other kinds these records can be attached to (documents: leads, deals,
-    #: campaigns).
+    #: campaigns, cases, orders).
     attachments: Attachments | None = None
     #: Columns naming a user whose record it is: a member who sees only their own records
     #: sees those (a case also belongs to the partner user who opened it).
@@ -90,17 +91,38 @@ class SharedKind:
 
 
 @dataclass(frozen=True, eq=False)
+class PartyRecords:
+    """Records that whole organizations named on them see, without grants: an order is seen by
+    the vendor that owns it and by its buyer (``partners.sharing.orders``), and its parties
+    never change."""
+
+    noun: str
+    model: Any
+    #: The record's organization columns; each names a party.
+    parties: tuple[Any, ...]
+
+    def seen_by(self, organization_id: int) -> ColumnElement[bool]:
+        return or_(*(column == organization_id for column in self.parties))
+
+    def party_ids(self, record: Any) -> set[int]:
+        return {getattr(record, column.key) for column in self.parties} - {None}
+
+
+ORDERS = PartyRecords("order", Order, (Order.owner_org_id, Order.buyer_org_id))
+
+
+@dataclass(frozen=True, eq=False)
 class Attachments:
     """Whoever sees a record of a parent kind may view what is attached to it (documents on a
-    lead, deal or campaign). Not a grant: it follows the parent's own grants as they change,
-    in the one predicate (``records.record_filter``)."""
+    lead, deal, campaign, case or order). Not a grant: it follows the parent's own grants (or
+    parties) as they change, in the one predicate (``records.record_filter``)."""
 
     #: The attached record's columns naming the parent: its kind's noun and its id.
     type_column: Any
     id_column: Any
-    parents: tuple[SharedKind, ...]
+    parents: tuple[SharedKind | PartyRecords, ...]
 
-    def parent_of(self, record: Any) -> SharedKind | None:
+    def parent_of(self, record: Any) -> SharedKind | PartyRecords | None:
         noun = getattr(record, self.type_column.key)
         return next((kind for kind in self.parents if kind.noun == noun), None)
 
@@ -214,11 +236,9 @@ DOCUMENTS = SharedKind(
     amount=None,
     score=None,
     rule_scope=true,
-    #: An order's other party (a participation grant: an order's parties never change).
-    participants=(("party_org_id", AccessLevel.view),),
-    participant_labels={"party_org_id": "party to the attached order: {}"},
+    participants=(),
     attachments=Attachments(
-        Document.attached_type, Document.attached_id, (LEADS, DEALS, CAMPAIGNS, CASES)
+        Document.attached_type, Document.attached_id, (LEADS, DEALS, CAMPAIGNS, CASES, ORDERS)
     ),
 )
 

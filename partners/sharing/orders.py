@@ -13,17 +13,17 @@ from sqlalchemy.orm import Session
 from integrations.edi_exchange.models import EdiInterchange, TradingPartner
 from partners.context import NotFound
 from partners.models import User
+from partners.sharing.kinds import ORDERS
 from portal.orders.models import Order
 
 
 def visible_orders(user: User) -> Select[tuple[Order]]:
-    org = user.organization_id
-    return select(Order).where(or_(Order.owner_org_id == org, Order.buyer_org_id == org))
+    return select(Order).where(ORDERS.seen_by(user.organization_id))
 
 
 def get_order(db: Session, user: User, order_id: int) -> Order:
     order = db.get(Order, order_id)
-    if order is None or user.organization_id not in (order.owner_org_id, order.buyer_org_id):
+    if order is None or user.organization_id not in ORDERS.party_ids(order):
         raise NotFound()
     return order
 

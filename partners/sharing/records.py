@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from partners.context import NotFound
 from partners.models import Organization, Partnership, User
 from partners.sharing.audiences import Viewer, organization_viewer, viewer_for
-from partners.sharing.kinds import DEALS, LEADS, SharedKind, kind_for_record
+from partners.sharing.kinds import DEALS, LEADS, PartyRecords, SharedKind, kind_for_record
 from partners.sharing.levels import AccessLevel
 from partners.sharing.models import Audience, GrantSource, LeadGrant
 from portal.deals.models import Deal
@@ -96,12 +96,18 @@ def attachment_reaches(kind: SharedKind, viewer: Viewer) -> ColumnElement[bool]:
             and_(
                 attachments.type_column == parent.noun,
                 exists().where(
-                    parent.model.id == attachments.id_column, record_filter(parent, viewer)
+                    parent.model.id == attachments.id_column, _parent_filter(parent, viewer)
                 ),
             )
             for parent in attachments.parents
         )
     )
+
+
+def _parent_filter(parent: SharedKind | PartyRecords, viewer: Viewer) -> ColumnElement[bool]:
+    if isinstance(parent, PartyRecords):
+        return parent.seen_by(viewer.organization_id)
+    return record_filter(parent, viewer)
 
 
 def lead_filter(viewer: Viewer, min_level: AccessLevel = AccessLevel.view) -> ColumnElement[bool]:
@@ -337,6 +343,18 @@ def _attachment_reasons(db: Session, kind: SharedKind, record: Any) -> list[Reas
     parent_id = getattr(record, kind.attachments.id_column.key)
     return [
         Reason(user.organization_id, user.id, GrantSource.attachment, parent_id, AccessLevel.view)
+        for user in _parent_viewers(db, parent, parent_id)
+    ]
+
+
+def _parent_viewers(db: Session, parent: SharedKind | PartyRecords, parent_id: int) -> list[User]:
+    if isinstance(parent, PartyRecords):
+        found = db.get(parent.model, parent_id)
+        parties = parent.party_ids(found) if found is not None else set()
+        users = select(User).where(User.organization_id.in_(parties))
+        return list(db.scalars(users.order_by(User.organization_id, User.id)))
+    return [
+        user
         for user in db.scalars(_candidate_users(parent, parent_id))
         if _reaching_grants(db, viewer_for(db, user), parent, parent_id)
     ]

@@ -22,6 +22,9 @@ EXPECTED_PUBLIC = {
     "auth.reset_password",
     "auth.accept",
     "api.openapi",
+    # A signed download link works as the one user it was issued to, checked on every use
+    # (documents.links): like a presigned URL, but revocable and logged.
+    "documents.link",
 }
 #: A user's own account and session, which every role may manage for themselves.
 SELF_SERVICE = {

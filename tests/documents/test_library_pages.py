@@ -5,6 +5,7 @@ import io
 import os
 import re
 import urllib.request
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -144,6 +145,24 @@ def test_shared_documents_appear_in_the_partners_library(client, other_client, d
     assert "Who opened it" not in partner_page and "Why can they see" not in partner_page
 
 
+def test_searching_shows_neither_the_count_nor_the_titles_of_unseen_documents(
+    client, other_client, db, world
+):
+    client.login(world["manager"].email)
+    upload(client, pdf_with_text("Zephyr pricing"), "Zephyr price list.pdf")
+    upload(client, pdf_with_text("Zephyr margins"), "Zephyr margin plan.pdf")
+    shared = db.scalar(select(Document).where(Document.title == "Zephyr price list"))
+    client.post(f"/documents/{shared.id}/share", {"target": "partners", "level": "1"})
+    assert ">2 documents<" in client.get("/documents/?q=zephyr").get_data(as_text=True)
+    other_client.login(world["partner_user"].email)
+    for term in ("zephyr", "margin", "zephyr margins"):
+        page = other_client.get(f"/documents/?q={term}").get_data(as_text=True)
+        assert "margin plan" not in page.lower(), term
+    page = other_client.get("/documents/?q=zephyr").get_data(as_text=True)
+    assert ">1 document<" in page and "Zephyr price list" in page
+    assert "No document matches" in other_client.get("/documents/?q=margins").get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
@@ -276,8 +295,20 @@ def test_s3_downloads_redirect_to_a_short_lived_url_only_after_the_access_check(
     stranger.login(world["stranger"].email)
     refused = stranger.get(f"/documents/{document.id}/versions/1/download")
     assert refused.status_code == 404 and "Location" not in refused.headers
-    downloads = db.scalars(select(DocumentAccess.user_id)).all()
-    assert downloads == [world["manager"].id, world["manager"].id]
+    # Each presigned URL is in the access log: to whom it was issued, until when it works.
+    issued = db.scalars(select(DocumentAccess).order_by(DocumentAccess.id)).all()
+    assert [(a.user_id, a.url_expires_at - a.at) for a in issued] == [
+        (world["manager"].id, timedelta(seconds=45))
+    ] * 2
+    page = owner.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert "a storage link for them, valid until" in page
+
+    # A download link (documents.links) leads to a presigned URL too, for its user only.
+    link = re.search(r'href="http://localhost(/documents/links/[^"]+)"', page).group(1)
+    assert stranger.get(link).status_code == 404
+    anonymous = PortalClient(s3_app).get(link)
+    assert anonymous.status_code == 302 and "X-Amz-Expires=45" in anonymous.headers["Location"]
+    assert db.scalars(select(DocumentAccess.user_id)).all() == [world["manager"].id] * 3
 
 
 def test_s3_streams_when_presigning_is_off(s3_app, db, world):
@@ -313,3 +344,70 @@ def test_a_sharing_rule_publishes_a_folder_to_a_tier(client, other_client, db, w
     assert f'href="/documents/{draft.id}"' not in library
     rules = client.get("/leads/rules").get_data(as_text=True)
     assert "Collateral for gold" in rules and "Collateral" in rules
+
+
+# Forms as browsers send them: read as they arrive, the file hashed while spooled ----------------
+
+
+def browser_form(client, url: str, parts: list[tuple[str, str | tuple[str, bytes]]]):
+    """A multipart body in the order given (browsers send a form's fields in page order: the
+    CSRF token first, then the file, then the fields after it)."""
+    boundary = "----concordtest"
+    body = b""
+    for name, value in parts:
+        if isinstance(value, tuple):
+            filename, data = value
+            head = f'name="{name}"; filename="{filename}"\r\nContent-Type: application/pdf'
+        else:
+            head, data = f'name="{name}"', value.encode()
+        body += f"--{boundary}\r\nContent-Disposition: form-data; {head}\r\n\r\n".encode()
+        body += data + b"\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    return client.http.post(
+        url, data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+
+
+def stored_and_leftovers(app) -> tuple[list[str], list[str]]:
+    storage = app.extensions["concord.storage"]
+    keys = [info.key for info in storage.iter_objects()]
+    return keys, [leftover.name for leftover in storage.iter_leftovers()]
+
+
+def test_a_browsers_form_is_read_as_it_arrives_and_what_is_refused_leaves_nothing(
+    s3_app, db, world
+):
+    big = b"%PDF-1.7\n" + os.urandom(12 * 1024 * 1024)  # several S3 parts
+    owner = PortalClient(s3_app)
+    owner.login(world["manager"].email)
+    token = owner.csrf_token()
+
+    refused = browser_form(
+        owner, "/documents/upload", [("csrf_token", token), ("file", ("logo.png", big))]
+    )
+    assert refused.status_code == 422 and "PDF" in refused.get_data(as_text=True)
+    assert stored_and_leftovers(s3_app) == ([], [])
+
+    late = browser_form(
+        owner, "/documents/upload", [("file", ("sheet.pdf", big)), ("csrf_token", token)]
+    )
+    assert late.status_code == 400  # no token before the file: not a byte of it is kept
+    assert stored_and_leftovers(s3_app) == ([], [])
+    assert db.scalar(select(func.count()).select_from(Document)) == 0
+
+    parts = [("csrf_token", token), ("file", ("sheet.pdf", big))]
+    fields = [("title", "Q3 sheet"), ("folder", "Sales"), ("tags", "pricing")]
+    response = browser_form(owner, "/documents/upload", parts + fields)
+    assert response.status_code == 302
+    document = only_document(db)
+    assert (document.title, document.folder, document.tags) == ("Q3 sheet", "Sales", ["pricing"])
+    assert stored_and_leftovers(s3_app) == ([document.current.sha256], [])
+    assert owner.get(f"/documents/{document.id}/versions/1/download").status_code == 302
+
+    again = browser_form(
+        owner,
+        f"/documents/{document.id}/versions",
+        [("csrf_token", token), ("file", ("sheet.pdf", big)), ("comment", "same bytes")],
+    )
+    assert again.status_code == 302  # identical bytes: still one object
+    assert stored_and_leftovers(s3_app) == ([document.current.sha256], [])

@@ -112,6 +112,17 @@ def test_matching_expected_hash_is_accepted(storage: Storage) -> None:
     assert storage.put(io.BytesIO(data), expected_sha256=expected).size == len(data)
 
 
+@pytest.mark.parametrize("size", [1000, 11 * MIB], ids=["one-part", "multipart"])
+def test_bytes_the_caller_hashed_are_stored_under_that_hash_once(storage: Storage, size: int):
+    data = os.urandom(size)
+    sha256 = hashlib.sha256(data).hexdigest()
+    for _ in range(2):  # the second time they are stored already
+        blob = storage.put(io.BytesIO(data), expected_sha256=sha256, hashed=True, max_bytes=size)
+        assert (blob.sha256, blob.size) == (sha256, size)
+    assert [info.key for info in storage.iter_objects()] == [sha256]
+    assert read_all(storage, sha256) == data
+
+
 @pytest.mark.parametrize("good_bytes", [1000, 11 * MIB], ids=["one-part", "multipart"])
 def test_failing_stream_leaves_nothing(storage: Storage, good_bytes: int) -> None:
     with pytest.raises(ConnectionResetError):
