@@ -152,13 +152,22 @@ def _other_party(case: Case, actor: User) -> int | None:
 # Status ----------------------------------------------------------------------------------------
 
 
+def next_statuses(case: Case, actor: User) -> tuple[CaseStatus, ...]:
+    """Where the actor may move the case: forward, or reopened; only the vendor puts it in the
+    partner's court."""
+    vendor = actor.organization_id == case.owner_org_id
+    return tuple(
+        status for status in case.status.next if vendor or status != CaseStatus.waiting_on_partner
+    )
+
+
 def change_status(ctx: ServiceContext, case_id: int, status: CaseStatus) -> Case:
     """Move the case on (or reopen it); needs edit access, as the vendor and the partner have."""
     actor = _actor(ctx)
     case = get_record(ctx.db, actor, CASES, case_id, AccessLevel.edit)
     if status == case.status:
         return case
-    if status not in case.status.next:
+    if status not in next_statuses(case, actor):
         raise ServiceError(f"A case that is {case.status.label.lower()} cannot move to that.")
     _set_status(ctx, actor, case, status)
     return case

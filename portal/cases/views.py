@@ -121,7 +121,7 @@ def _detail_page(case_id: int, status: int = 200, **forms: FlaskForm):
         notes=queries.timeline(db, current_user, case),
         status_forms=[
             (STATUS_ACTIONS[next_status], StatusForm(formdata=None, status=next_status.value))
-            for next_status in case.status.next
+            for next_status in service.next_statuses(case, current_user)
         ]
         if may_edit
         else [],

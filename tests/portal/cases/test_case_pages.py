@@ -154,7 +154,10 @@ def test_the_status_flow_is_audited(client, other_client, db, world):
     assert move(client, case, CaseStatus.waiting_on_partner).status_code == 302
     # The partner's shared answer puts the case back in progress.
     other_client.login(world["bea"].email)
+    # Only the vendor puts the case in the partner's court.
+    assert ">Wait on the partner</button>" not in page(other_client, f"/cases/{case.id}")
     note(other_client, case, "Logs attached.", "shared")
+    assert move(other_client, case, CaseStatus.waiting_on_partner).status_code == 422
     db.refresh(case)
     assert case.status == CaseStatus.in_progress
     assert move(other_client, case, CaseStatus.resolved).status_code == 302
