@@ -42,6 +42,7 @@ from documents.storage.base import (
     hash_stream,
 )
 from documents.storage.errors import InvalidRange, ObjectNotFound
+from documents.storage.read_ahead import read_ahead
 
 log = logging.getLogger(__name__)
 
@@ -266,10 +267,13 @@ class S3Storage(Storage):
         return self._read(body)
 
     def _read(self, body: Any) -> Iterator[bytes]:
-        try:
-            yield from body.iter_chunks(self.chunk_size)
-        finally:
-            body.close()
+        def chunks() -> Iterator[bytes]:
+            try:
+                yield from body.iter_chunks(self.chunk_size)
+            finally:
+                body.close()
+
+        return read_ahead(chunks())
 
     def _head(self, sha256: str) -> dict[str, Any]:
         try:
