@@ -361,9 +361,13 @@ def test_search_never_reveals_documents_the_user_may_not_see(db, world):
     assert db.scalar(count) == 1
 
 
+#: The full-text index is PostgreSQL's (SQLite searches with ILIKE, tested above): these run
+#: on PostgreSQL only, rather than skip on SQLite.
+on_postgresql = pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
+
+
+@on_postgresql
 def test_search_matches_words_by_their_beginning_with_web_search_syntax(db, world):
-    if db.get_bind().dialect.name != "postgresql":
-        pytest.skip("the full-text index is PostgreSQL's; SQLite searches with ILIKE")
     ctx = ctx_for(db, world, world.manager)
     text = "Quarterly partnership agreement for O'Neil Ltd: net-30 terms, X-ray scanners."
     service.upload_document(ctx, upload(pdf_with_text(text), "terms.pdf"))
@@ -385,9 +389,8 @@ def test_search_matches_words_by_their_beginning_with_web_search_syntax(db, worl
     assert found_by(db, world.manager, "-- ' \"") == set()  # no word: titles and tags only
 
 
+@on_postgresql
 def test_search_on_postgresql_reads_the_full_text_index(db, world):
-    if db.get_bind().dialect.name != "postgresql":
-        pytest.skip("the full-text index is PostgreSQL's")
     connection = db.connection()
     params = {"org": world.vendor.id}
     for statement in (  # a library of 5,000 documents with text, and fresh statistics
