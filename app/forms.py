@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import flash, redirect, url_for
@@ -42,3 +43,25 @@ def show_record(endpoint: str, parameter: str, message: Callable[[Any], str]):
         return redirect(url_for(endpoint, **{parameter: record.id}))
 
     return done
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    """A record's page and the forms posted from it: on success flash what happened and show
+    the record; on refusal the page again, with the posted form (as ``name``) and its errors."""
+
+    endpoint: str
+    parameter: str
+    #: ``render(record_id, status, **forms)``: the page.
+    render: Callable[..., Any]
+
+    def shown(self, message: Callable[[Any], str]):
+        return show_record(self.endpoint, self.parameter, message)
+
+    def submit(self, record_id: int, form: FlaskForm, name: str, act, message):
+        return submit_form(
+            form,
+            act,
+            lambda status: self.render(record_id, status, **{name: form}),
+            self.shown(message),
+        )

@@ -3,8 +3,6 @@ one, its status, and inviting or removing participants."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -12,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.access import requires
 from app.database import db_session
-from app.forms import show_record, submit_form
+from app.forms import RecordPage, submit_form
 from app.pagination import paginate
 from app.services import service_context
 from partners import sharing
@@ -30,7 +28,7 @@ from portal.campaigns.forms import (
     ParticipantForm,
     StatusForm,
 )
-from portal.campaigns.models import Campaign, CampaignStatus
+from portal.campaigns.models import CampaignStatus
 from portal.explainer import explainer_for
 
 bp = Blueprint("campaigns", __name__, template_folder="templates")
@@ -85,31 +83,20 @@ def _detail_page(campaign_id: int, status: int = 200, **forms: FlaskForm):
     return page, status
 
 
+PAGE = RecordPage("campaigns.detail", "campaign_id", _detail_page)
+
+
 @bp.route("/campaigns/<int:campaign_id>")
 @requires()
 def detail(campaign_id: int):
     return _detail_page(campaign_id)
 
 
-def _to_campaign(message: Callable[[Campaign], str]):
-    return show_record("campaigns.detail", "campaign_id", message)
-
-
-def _on_campaign(campaign_id: int, form: FlaskForm, name: str, act, message):
-    """A form posted from the campaign page: on refusal the page again, with its errors."""
-    return submit_form(
-        form,
-        act,
-        lambda status: _detail_page(campaign_id, status, **{name: form}),
-        _to_campaign(message),
-    )
-
-
 @bp.route("/campaigns/<int:campaign_id>/status", methods=["POST"])
 @requires(Role.member)
 def change_status(campaign_id: int):
     form = StatusForm()
-    return _on_campaign(
+    return PAGE.submit(
         campaign_id,
         form,
         "status_form",
@@ -122,7 +109,7 @@ def change_status(campaign_id: int):
 @requires(Role.member, kinds=OWNERS)
 def add_participant(campaign_id: int):
     form = ParticipantForm()
-    return _on_campaign(
+    return PAGE.submit(
         campaign_id,
         form,
         "participant_form",
@@ -137,7 +124,7 @@ def add_participant(campaign_id: int):
 @requires(Role.member, kinds=OWNERS)
 def remove_participant(campaign_id: int, organization_id: int):
     form = ActionForm()
-    return _on_campaign(
+    return PAGE.submit(
         campaign_id,
         form,
         "action_form",
@@ -161,7 +148,7 @@ def create():
         form,
         lambda ctx: service.create_campaign(ctx, form.details()),
         _form_page("campaigns/new.html", form),
-        _to_campaign(lambda campaign: f"Campaign {campaign.name} is created as a draft."),
+        PAGE.shown(lambda campaign: f"Campaign {campaign.name} is created as a draft."),
     )
 
 
@@ -178,5 +165,5 @@ def edit(campaign_id: int):
         form,
         lambda ctx: service.update_campaign(ctx, campaign_id, form.details()),
         _form_page("campaigns/edit.html", form, campaign=campaign),
-        _to_campaign(lambda saved: f"Changes to {saved.name} are saved."),
+        PAGE.shown(lambda saved: f"Changes to {saved.name} are saved."),
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -11,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.access import requires
 from app.database import db_session
-from app.forms import show_record, submit_form
+from app.forms import RecordPage, submit_form
 from app.pagination import paginate
 from partners import sharing
 from partners.roles import OrgKind, OrgStatus, Role
@@ -136,6 +134,9 @@ def _detail_page(case_id: int, status: int = 200, **forms: FlaskForm):
     return page, status
 
 
+PAGE = RecordPage("cases.detail", "case_id", _detail_page)
+
+
 def _errors(form: FlaskForm | None) -> list[str]:
     """A button form's refusals: the service's and its (hidden) fields'."""
     if form is None:
@@ -149,26 +150,11 @@ def detail(case_id: int):
     return _detail_page(case_id)
 
 
-def _to_case(message: Callable[[Case], str]):
-    """After a change: flash what happened and show the case."""
-    return show_record("cases.detail", "case_id", message)
-
-
-def _on_case(case_id: int, form: FlaskForm, name: str, act, message: Callable[[Case], str]):
-    """A form posted from the case page: on refusal the case page again, with its errors."""
-    return submit_form(
-        form,
-        act,
-        lambda status: _detail_page(case_id, status, **{name: form}),
-        _to_case(message),
-    )
-
-
 @bp.route("/cases/<int:case_id>/status", methods=["POST"])
 @requires(Role.member)
 def change_status(case_id: int):
     form = StatusForm()
-    return _on_case(
+    return PAGE.submit(
         case_id,
         form,
         "status_form",
@@ -201,7 +187,7 @@ def add_note(case_id: int):
 def triage(case_id: int):
     case = sharing.get_record(db_session(), current_user, CASES, case_id)
     form = _triage_form(case, submitted=True)
-    return _on_case(
+    return PAGE.submit(
         case_id,
         form,
         "triage_form",
@@ -236,7 +222,7 @@ def create():
         form,
         lambda ctx: service.open_case_for_partner(ctx, form.counterpart.data, form.details()),
         _open_page(form, "Open a case for a partner"),
-        _to_case(lambda case: f"{case.reference} is open."),
+        PAGE.shown(lambda case: f"{case.reference} is open."),
     )
 
 
@@ -252,5 +238,5 @@ def request_case():
         form,
         lambda ctx: service.open_case_with_vendor(ctx, form.counterpart.data, form.details()),
         _open_page(form, "Open a case with a vendor"),
-        _to_case(lambda case: f"{case.reference} is open; the vendor will pick it up."),
+        PAGE.shown(lambda case: f"{case.reference} is open; the vendor will pick it up."),
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -12,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from app.access import requires
 from app.csv_export import csv_response
 from app.database import db_session
-from app.forms import show_record, submit_form
+from app.forms import RecordPage, submit_form
 from app.pagination import paginate
 from app.services import service_context
 from partners import sharing
@@ -116,32 +114,20 @@ def _detail_page(deal_id: int, status: int = 200, **forms: FlaskForm):
     return page, status
 
 
+PAGE = RecordPage("deals.detail", "deal_id", _detail_page)
+
+
 @bp.route("/deals/<int:deal_id>")
 @requires()
 def detail(deal_id: int):
     return _detail_page(deal_id)
 
 
-def _to_deal(message: Callable[[Deal], str]):
-    """After a change: flash what happened and show the deal."""
-    return show_record("deals.detail", "deal_id", message)
-
-
-def _on_deal(deal_id: int, form: FlaskForm, name: str, act, message: Callable[[Deal], str]):
-    """A form posted from the deal page: on refusal the deal page again, with its errors."""
-    return submit_form(
-        form,
-        act,
-        lambda status: _detail_page(deal_id, status, **{name: form}),
-        _to_deal(message),
-    )
-
-
 @bp.route("/deals/<int:deal_id>/stage", methods=["POST"])
 @requires(Role.member)
 def change_stage(deal_id: int):
     form = StageForm()
-    return _on_deal(
+    return PAGE.submit(
         deal_id,
         form,
         "stage_form",
@@ -154,7 +140,7 @@ def change_stage(deal_id: int):
 @requires(Role.manager, kinds=OWNERS)
 def approve(deal_id: int):
     form = ApproveForm()
-    return _on_deal(
+    return PAGE.submit(
         deal_id,
         form,
         "approve_form",
@@ -170,7 +156,7 @@ def approve(deal_id: int):
 @requires(Role.manager, kinds=OWNERS)
 def reject(deal_id: int):
     form = RejectForm()
-    return _on_deal(
+    return PAGE.submit(
         deal_id,
         form,
         "reject_form",
@@ -194,7 +180,7 @@ def edit(deal_id: int):
         form,
         lambda ctx: service.update_deal(ctx, deal_id, form.details()),
         _form_page("deals/edit.html", form, deal=deal),
-        _to_deal(lambda saved: f"Changes to {saved.name} are saved."),
+        PAGE.shown(lambda saved: f"Changes to {saved.name} are saved."),
     )
 
 
@@ -209,7 +195,7 @@ def create():
         form,
         lambda ctx: service.create_deal(ctx, form.details()),
         _form_page("deals/new.html", form),
-        _to_deal(lambda deal: f"Deal {deal.name} is created."),
+        PAGE.shown(lambda deal: f"Deal {deal.name} is created."),
     )
 
 
@@ -248,7 +234,7 @@ def convert_lead(lead_id: int):
         _form_page(
             "deals/convert.html", form, lead=lead, convertible=lead.status in service.CONVERTIBLE
         ),
-        _to_deal(lambda deal: f"{lead.company} is converted into the deal {deal.name}."),
+        PAGE.shown(lambda deal: f"{lead.company} is converted into the deal {deal.name}."),
     )
 
 
