@@ -57,19 +57,6 @@ def campaign_key(campaign_id: int) -> str:
     return f"campaign:{campaign_id}"
 
 
-def organization_keys(db: Session, org: Organization) -> list[str]:
-    """Every audience key the organization belongs to (not its teams)."""
-    active = db.execute(
-        select(Partnership.parent_id, Partnership.tier).where(
-            Partnership.child_id == org.id, Partnership.status == OrgStatus.active
-        )
-    )
-    campaigns = db.scalars(
-        select(CampaignParticipant.campaign_id).where(CampaignParticipant.organization_id == org.id)
-    )
-    return _company_keys(org, active, campaigns)
-
-
 def _company_keys(
     org: Organization, partnerships: Iterable[tuple[int, Tier]], campaigns: Iterable[int] = ()
 ) -> list[str]:
