@@ -18,6 +18,7 @@ from sqlalchemy import (
     bindparam,
     column,
     func,
+    literal_column,
     select,
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -170,38 +171,37 @@ class ClaimTerms:
             )
 
 
-def _saved(column: InstrumentedAttribute[dict]) -> ScalarSelect[dict]:
+def _partnership(column: InstrumentedAttribute, owner: ColumnElement[int]) -> ScalarSelect:
     return (
         select(column)
-        .where(LeadRoutingSettings.owner_org_id == bindparam("owner_id"))
+        .where(Partnership.parent_id == owner, Partnership.child_id == bindparam("org_id"))
         .scalar_subquery()
     )
 
 
-def _partnership(column: InstrumentedAttribute) -> ScalarSelect:
-    return (
-        select(column)
-        .where(
-            Partnership.parent_id == bindparam("owner_id"),
-            Partnership.child_id == bindparam("org_id"),
-        )
-        .scalar_subquery()
-    )
+def _saved(column: InstrumentedAttribute[dict], owner: ColumnElement[int]) -> ScalarSelect[dict]:
+    return select(column).where(LeadRoutingSettings.owner_org_id == owner).scalar_subquery()
 
 
-#: The claimant's tier and timezone with the owner (none: reached by an explicit share only)
-#: and the owner's settings; built once, as every claim runs it.
+#: For the lead ``:lead_id``: its owner, the claimant's (``:org_id``) tier and timezone with
+#: that owner (none: reached by an explicit share only) and the owner's SLA and cap tables. No
+#: row: there is no such lead. Built once, as every claim runs it.
 _CLAIM_TERMS = select(
-    _partnership(Partnership.tier),
-    _partnership(Partnership.timezone),
-    _saved(LeadRoutingSettings.sla_hours),
-    _saved(LeadRoutingSettings.max_open_claims),
-)
+    Lead.owner_org_id,
+    _partnership(Partnership.tier, Lead.owner_org_id),
+    _partnership(Partnership.timezone, Lead.owner_org_id),
+    _saved(LeadRoutingSettings.sla_hours, Lead.owner_org_id),
+    _saved(LeadRoutingSettings.max_open_claims, Lead.owner_org_id),
+).where(Lead.id == bindparam("lead_id"))
 
 
-#: The same, taking the claimant's turn (PostgreSQL).
+#: The same, taking the claimant's turn on the owner's leads (PostgreSQL).
 _CLAIM_TERMS_LOCKED = _CLAIM_TERMS.add_columns(
-    func.pg_advisory_xact_lock(bindparam("key", type_=BigInteger))
+    func.pg_advisory_xact_lock(
+        Lead.owner_org_id.cast(BigInteger)
+        .op("<<")(literal_column("32"))
+        .op("|")(bindparam("org_id"))
+    )
 )
 
 
@@ -213,7 +213,8 @@ _LOCK_CLAIMS = select(func.pg_advisory_xact_lock(column("key"))).select_from(
 
 def _claims_lock(owner_id: int, org_id: int) -> int:
     """The advisory lock key of one organization's claims on one owner's leads (the one-key
-    form: PostgreSQL keeps it apart from two-key locks such as the lead import's)."""
+    form: PostgreSQL keeps it apart from two-key locks such as the lead import's). The same
+    key as :data:`_CLAIM_TERMS_LOCKED` computes."""
     return owner_id << 32 | org_id
 
 
@@ -226,19 +227,20 @@ def lock_claims(db: Session, owner_id: int, org_ids: list[int]) -> None:
         db.execute(_LOCK_CLAIMS, {"keys": keys})
 
 
-def claim_terms(db: Session, owner_id: int, org_id: int, now: datetime) -> ClaimTerms:
-    """Take the claimant's turn on the owner's leads (:func:`lock_claims`) and read the claim's
-    lease and cap, in one round trip on PostgreSQL.
+def claim_terms(db: Session, lead_id: int, org_id: int, now: datetime) -> ClaimTerms | None:
+    """Take the claimant's turn on the lead owner's leads (:func:`lock_claims`) and read the
+    claim's lease and cap, in one round trip on PostgreSQL; ``None`` if there is no such lead.
 
+    Nothing here says whether the claimant may see the lead: the claim's UPDATE checks that.
     A claimant without a partnership (reached through an explicit share) gets the registered
     tier's terms, counted in UTC, as :func:`lease` gives.
     """
-    params = {"owner_id": owner_id, "org_id": org_id}
-    statement = _CLAIM_TERMS
-    if db.get_bind().dialect.name == "postgresql":
-        statement = _CLAIM_TERMS_LOCKED
-        params["key"] = _claims_lock(owner_id, org_id)
-    tier, timezone, sla, caps = db.execute(statement, params).one()[:4]
+    params = {"lead_id": lead_id, "org_id": org_id}
+    postgresql = db.get_bind().dialect.name == "postgresql"
+    row = db.execute(_CLAIM_TERMS_LOCKED if postgresql else _CLAIM_TERMS, params).first()
+    if row is None:
+        return None
+    owner_id, tier, timezone, sla, caps = row[:5]
     tier, timezone = tier or Tier.registered, timezone or "UTC"
     hours = tier_value(sla or {}, tier, DEFAULT_SLA_HOURS)
     lease = Lease(hours, timezone, add_business_hours(now, hours, timezone))

@@ -12,16 +12,23 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import NoReturn
 
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import ColumnElement, Update, bindparam, select, update
 
 from partners import audit
 from partners.context import NotFound, ServiceContext, ServiceError
 from partners.models import Organization, User
 from partners.roles import Role
-from partners.sharing import AccessLevel, get_lead, refresh_lead_grants, require_role
+from partners.sharing import (
+    AccessLevel,
+    get_lead,
+    reached_by,
+    refresh_lead_grants,
+    require_role,
+)
 from partners.sharing.grants import exclude_organization
+from partners.sharing.kinds import LEADS
 from portal.leads import forwarding, policy, scoring
 from portal.leads.models import ActivityKind, Lead, LeadActivity, LeadStatus
 
@@ -117,38 +124,36 @@ def publish_lead(ctx: ServiceContext, lead_id: int) -> Lead:
     return lead
 
 
-#: A claim's conditional UPDATE (its SET clause comes from the parameters); built once, as
-#: building a statement costs more CPU than running a prebuilt one.
-_CLAIM = (
-    update(Lead.__table__)
-    .where(
-        Lead.__table__.c.id == bindparam("lead_id"),
-        Lead.__table__.c.status == LeadStatus.available,
+def _claim(viewer_filter: ColumnElement[bool], terms: policy.ClaimTerms, values: dict) -> Update:
+    """The claim's UPDATE: the lead, if it is in the pool, the claimant reaches it at claim
+    level and (if the owner set a cap) holds fewer open claims than the cap allows."""
+    statement = (
+        update(Lead)
+        .where(Lead.id == bindparam("lead_id"), Lead.status == LeadStatus.available, viewer_filter)
+        .values(values)
+        .returning(Lead)
     )
-    .returning(Lead.__table__.c.id)
-)
-_CAPPED_CLAIM = _CLAIM.where(policy.UNDER_CAP)
+    return statement if terms.cap is None else statement.where(policy.UNDER_CAP)
 
 
 def claim_lead(ctx: ServiceContext, lead_id: int) -> Lead:
     """Claim a lead from the pool for the actor's organization; exactly one claimant wins.
 
     The conditional UPDATE is the arbiter: of concurrent claimers, the first to update the row
-    sees it available; the rest wait for its lock, then find it claimed and update nothing.
-    After the access check a claim is four statements: take the claimant's turn and read the
-    lease and cap; the UPDATE, whose condition also counts the open claims (after the lock, so
-    the cap holds); the grants; the audit entry. See ``docs/performance.md``, "Claims/s".
+    sees it available; the rest wait for its lock, then find it claimed and update nothing. It
+    also carries the access check and the cap (counted after the claimant's turn was taken, so
+    the cap holds), so a claim is four statements: the terms, the UPDATE, the grants, the
+    audit entry; only a refused claim reads more, to say why. See ``docs/performance.md``,
+    "Claims/s".
     """
     actor = _actor(ctx)
-    try:
-        lead = get_lead(ctx.db, actor, lead_id, AccessLevel.claim)
-    except NotFound:
-        raise NotFound(NOT_CLAIMABLE) from None
-    if lead.owner_org_id == actor.organization_id:
-        raise ServiceError("Your organization owns this lead; assign it instead.")
     now = ctx.now()
     # One partner's claims on one owner take turns from here to commit, so the cap holds.
-    terms = policy.claim_terms(ctx.db, lead.owner_org_id, actor.organization_id, now)
+    terms = policy.claim_terms(ctx.db, lead_id, actor.organization_id, now)
+    if terms is None:
+        raise NotFound(NOT_CLAIMABLE)
+    if terms.owner_id == actor.organization_id:
+        raise ServiceError("Your organization owns this lead; assign it instead.")
     claimed = {
         "status": LeadStatus.claimed,
         "claimed_by_org_id": actor.organization_id,
@@ -158,17 +163,10 @@ def claim_lead(ctx: ServiceContext, lead_id: int) -> Lead:
         "accepted_at": None,
         "updated_at": now,
     }
-    if terms.cap is None:
-        won = ctx.db.execute(_CLAIM, {"lead_id": lead.id, **claimed}).scalar()
-    else:
-        params = {"lead_id": lead.id, **claimed, **terms.cap_params()}
-        won = ctx.db.execute(_CAPPED_CLAIM, params).scalar()
-    if won is None:
-        terms.refuse_over_cap(ctx.db)
-        raise ServiceError(ALREADY_CLAIMED)
-    # The loaded lead now holds what the row holds, without reading it back.
-    for column, value in claimed.items():
-        set_committed_value(lead, column, value)
+    statement = _claim(reached_by(ctx.db, actor, LEADS, AccessLevel.claim), terms, claimed)
+    lead = ctx.db.scalar(statement, {"lead_id": lead_id, **terms.cap_params()})
+    if lead is None:
+        _refuse_claim(ctx, actor, lead_id, terms)
     refresh_lead_grants(ctx.db, lead)
     audit.record(
         ctx,
@@ -185,6 +183,19 @@ def claim_lead(ctx: ServiceContext, lead_id: int) -> Lead:
         summary=f"{actor.organization.name} claimed lead {lead.company}",
     )
     return lead
+
+
+def _refuse_claim(
+    ctx: ServiceContext, actor: User, lead_id: int, terms: policy.ClaimTerms
+) -> NoReturn:
+    """Why a claim updated nothing: not shared (or no longer: someone claimed it and this
+    claimant reached it only through the pool), over the cap, or taken."""
+    try:
+        get_lead(ctx.db, actor, lead_id, AccessLevel.claim)
+    except NotFound:
+        raise NotFound(NOT_CLAIMABLE) from None
+    terms.refuse_over_cap(ctx.db)
+    raise ServiceError(ALREADY_CLAIMED)
 
 
 # Working a claimed lead ----------------------------------------------------------------------

@@ -692,10 +692,11 @@ def assert_lists(
 
 
 def assert_inbox_shapes_agree(db, user, expected: set[int]) -> None:
-    """The inbox driven from the lead index and from the grant rows lists the same leads."""
-    for sparse_below in (0, 1_000_000):
+    """The inbox in each of its shapes (dense walk, hashed filter, primary keys) lists the
+    same leads."""
+    for bounds in ((0, 0), (0, 1_000_000), (1_000_000, 1_000_000)):
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr("partners.sharing.records.SPARSE_POOL_GRANTS", sparse_below)
+            patch.setattr("partners.sharing.records._bounds", lambda _db, b=bounds: b)
             assert {lead.id for lead in db.scalars(lead_inbox(user))} == expected
 
 
