@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,6 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
-    case,
     exists,
     func,
     or_,
@@ -169,24 +169,27 @@ def visible_deals(
     return visible_records(DEALS, user, min_level, db=db)
 
 
-#: The inbox's three shapes, by ``n``, the viewer's grant rows on leads in the pool, and
-#: ``pool``, the number of leads in the pool (``docs/sharing.md``, "Query plans"):
+#: The inbox's three shapes, by ``n``, the viewer's grant rows on leads in the pool (estimated:
+#: :func:`_pool_grant_rows`), and ``pool``, the number of leads in the pool
+#: (``docs/sharing.md``, "Query plans"):
 #:
 #: - ``n < sqrt(pool)``: fetch those few leads by primary key, probe, sort;
 #: - ``n < DENSE_FACTOR * sqrt(pool)``: walk the pool newest first, keeping only the leads in
 #:   a hash of those grants' lead ids that PostgreSQL builds once (a few hundred ns per lead
 #:   skipped, no grant probe for it);
 #: - more: walk the pool newest first and probe grants; a page is found within
-#:   ``pool / n * page`` leads.
+#:   ``pool / leads * page`` leads, ``leads`` being the distinct leads behind the ``n`` rows.
 #:
-#: With ``h`` the cost of hashing one grant and ``p`` of probing one lead's grants (about
-#: 0.15 and 2.5 µs), hashing wins while ``h * n < p * page * pool / n``, i.e. up to
-#: ``n = sqrt(p / h * page) * sqrt(pool)``, about 29 ``sqrt(pool)``.
-DENSE_FACTOR = 28
+#: Hashing costs ``h`` ≈ 0.35 µs per grant row (reading and hashing it), probing ``p`` ≈ 2.5 µs
+#: per lead walked, and a visible pool lead has ``r`` ≈ 4 grant rows of the viewer's (several
+#: rules reach it through several tier audiences): hashing wins while
+#: ``h * n < p * page * pool * r / n``, i.e. up to ``n = sqrt(p / h * page * r) * sqrt(pool)``,
+#: about 38 ``sqrt(pool)``.
+DENSE_FACTOR = 36
 MIN_DENSE_BOUND = 1000
-#: The pool's size changes slowly and only picks a plan (every shape returns the same rows).
-POOL_SIZE_TTL_SECONDS = 300.0
-_pool_sizes: dict[str, tuple[float, int]] = {}
+#: Plan statistics are counted at most this often per process (see :func:`_estimated`).
+ESTIMATE_TTL_SECONDS = 300.0
+_estimates: dict[tuple[str, str | int], tuple[float, int]] = {}
 
 
 def _pool_grants(viewer: Viewer) -> Select[tuple[int]]:
@@ -195,15 +198,44 @@ def _pool_grants(viewer: Viewer) -> Select[tuple[int]]:
     )
 
 
+def _estimated(db: Session, keys: list, count: Callable[[list], dict[Any, int]]) -> dict[Any, int]:
+    """Counts that only pick a plan (every shape returns the same rows) and change slowly: the
+    pool's size, each audience's grant rows on pool leads. Kept per database and process; the
+    missing or older ones are counted again, all in one call of ``count``."""
+    url, now = str(db.get_bind().engine.url), time.monotonic()
+    found, stale = {}, []
+    for key in keys:
+        cached = _estimates.get((url, key))
+        if cached is None or now - cached[0] > ESTIMATE_TTL_SECONDS:
+            stale.append(key)
+        else:
+            found[key] = cached[1]
+    if stale:
+        counted = count(stale)
+        for key in stale:
+            found[key] = counted.get(key, 0)
+            _estimates[(url, key)] = (now, found[key])
+    return found
+
+
 def _pool_size(db: Session) -> int:
-    key = str(db.get_bind().engine.url)
-    cached = _pool_sizes.get(key)
-    now = time.monotonic()
-    if cached is None or now - cached[0] > POOL_SIZE_TTL_SECONDS:
-        count = select(func.count()).where(Lead.status == LeadStatus.available)
-        cached = (now, db.scalar(count) or 0)
-        _pool_sizes[key] = cached
-    return cached[1]
+    size = select(func.count()).where(Lead.status == LeadStatus.available)
+    return _estimated(db, ["pool"], lambda _keys: {"pool": db.scalar(size) or 0})["pool"]
+
+
+def _pool_grant_rows(db: Session, viewer: Viewer) -> int:
+    """About how many grant rows the viewer has on pool leads, from each audience's count: no
+    scan of the viewer's grants per request."""
+
+    def count(audiences: list[int]) -> dict[int, int]:
+        per_audience = (
+            select(LeadGrant.audience_id, func.count())
+            .where(LeadGrant.audience_id.in_(audiences), LeadGrant.in_pool)
+            .group_by(LeadGrant.audience_id)
+        )
+        return {audience: rows for audience, rows in db.execute(per_audience)}
+
+    return sum(_estimated(db, list(viewer.audience_ids), count).values())
 
 
 def _bounds(db: Session) -> tuple[int, int]:
@@ -216,30 +248,35 @@ def _bounds(db: Session) -> tuple[int, int]:
 def _inbox_shape(db: Session, viewer: Viewer) -> tuple[str, list[int]]:
     """``("sparse", the viewer's pool lead ids)``, ``("filtered", [])`` or ``("dense", [])``.
 
-    On PostgreSQL one round trip also sets, for this transaction, what the inbox query needs:
-    no parallel workers (a page is a few hundred index entries; starting workers costs more),
-    and custom plans (the plan must see the id list's values).
+    On PostgreSQL one round trip sets, for this transaction, what the inbox query needs: no
+    parallel workers (a page is a few hundred index entries; starting workers costs more),
+    custom plans (the plan must see the id list's values) and, but for the dense walk, no
+    bitmap scans: PostgreSQL guesses that the hashed filter keeps half the pool, and for a
+    viewer of one audience it would then read the whole pool and sort it (150-200 ms at 1M
+    leads, against 4-5 for the walk). For the sparse shape, the same round trip fetches the
+    ids, bounded: if there are more than the estimate said, the dense walk serves.
     """
     sparse_below, dense_from = _bounds(db)
-    bounded = _pool_grants(viewer).limit(max(dense_from, 0)).subquery()
-    count = func.count()
+    rows = _pool_grant_rows(db, viewer)
+    shape = "sparse" if rows < sparse_below else "filtered" if rows < dense_from else "dense"
     if db.get_bind().dialect.name != "postgresql":
-        found = db.scalar(select(count).select_from(bounded)) or 0
-        return ("dense", []) if found >= dense_from else ("sparse", [])
-    row = db.execute(
-        select(
-            func.set_config("max_parallel_workers_per_gather", "0", True),
-            func.set_config("plan_cache_mode", "force_custom_plan", True),
-            count,
-            case((count < sparse_below, func.array_agg(bounded.c.lead_id))),
-        ).select_from(bounded)
-    ).one()
-    found = row[2]
+        return ("dense" if shape == "dense" else "sparse"), []
+    settings = [
+        func.set_config("max_parallel_workers_per_gather", "0", True),
+        func.set_config("plan_cache_mode", "force_custom_plan", True),
+    ]
+    if shape != "dense":
+        settings.append(func.set_config("enable_bitmapscan", "off", True))
+    if shape != "sparse":
+        db.execute(select(*settings))
+        return shape, []
+    bounded = _pool_grants(viewer).limit(max(dense_from, 0)).subquery()
+    found, ids = db.execute(
+        select(*settings, func.count(), func.array_agg(bounded.c.lead_id)).select_from(bounded)
+    ).one()[-2:]
     if found >= dense_from:
         return "dense", []
-    if found >= sparse_below:
-        return "filtered", []
-    return "sparse", sorted(set(row[3] or ()))
+    return "sparse", sorted(set(ids or ()))
 
 
 def lead_inbox(user: User, *, db: Session | None = None) -> Select[tuple[Lead]]:
