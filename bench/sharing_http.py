@@ -9,7 +9,7 @@ each on loopback:
 - the real app (``create_app``) on ``concord_bench`` with a throwaway instance directory; the
   partner user's password is set to a known one and the session cookie is obtained by signing
   in through ``/login``;
-- a bare Flask app (the ceiling): one route running the faster of two hand-written SQL shapes
+- a bare Flask app (the ceiling): one route running the fastest of three hand-written SQL shapes
   for the same user's visible pool on a raw psycopg connection (the user's audience ids are
   looked up once at start), rendering the same rows and columns with a Jinja template.
 
@@ -38,23 +38,21 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.sharing_inbox import SHAPES  # noqa: E402
+
 SERVER = "postgresql://postgres@127.0.0.1:5432"
 BENCH_URL = f"{SERVER}/concord_bench"
 PASSWORD = "bench-password-123"
 PER_PAGE = 25  # the inbox page's size (``queries.window``); it fetches one more for "next"
 
-#: The ceiling's SQL, the two shapes of ``bench/sharing_inbox.py`` for one page.
+#: The ceiling's SQL: the shapes of ``bench/sharing_inbox.py`` for one page and its columns.
 CEILINGS = [
-    """SELECT l.id, l.company, l.contact_name, l.country, l.region, l.industry, l.score,
-              l.amount, l.created_at
-       FROM lead l WHERE l.status = 'available' AND EXISTS (
-         SELECT 1 FROM lead_grant g WHERE g.lead_id = l.id AND g.audience_id = ANY(%(a)s))
-       ORDER BY l.created_at DESC, l.id DESC LIMIT %(n)s""",
-    """SELECT l.id, l.company, l.contact_name, l.country, l.region, l.industry, l.score,
-              l.amount, l.created_at
-       FROM lead l JOIN (SELECT DISTINCT lead_id FROM lead_grant
-         WHERE audience_id = ANY(%(a)s)) g ON g.lead_id = l.id
-       WHERE l.status = 'available' ORDER BY l.created_at DESC, l.id DESC LIMIT %(n)s""",
+    shape.format(
+        columns="l.id, l.company, l.contact_name, l.country, l.region, l.industry, l.score, "
+        "l.amount, l.created_at",
+        limit="%(n)s",
+    )
+    for shape in SHAPES
 ]
 
 CEILING_TEMPLATE = """<!doctype html><html><head><title>Lead pool</title></head><body>

@@ -170,18 +170,20 @@ def generate(url: str, leads: int, rng: random.Random) -> None:
 #: The same visible set written by hand, in the three shapes a planner can choose between:
 #: walk the pool and probe grants; join the viewer's grants; walk the pool and keep the leads
 #: in a hash of the viewer's pool grants (``IS TRUE`` keeps it a filter, not a join).
-CEILINGS = [
-    """SELECT l.* FROM lead l WHERE l.status = 'available' AND EXISTS (
+#: ``{columns}`` and ``{limit}`` are filled in by each benchmark.
+SHAPES = [
+    """SELECT {columns} FROM lead l WHERE l.status = 'available' AND EXISTS (
          SELECT 1 FROM lead_grant g WHERE g.lead_id = l.id AND g.audience_id = ANY(%(a)s))
-       ORDER BY l.created_at DESC, l.id DESC LIMIT 50""",
-    """SELECT l.* FROM lead l JOIN (SELECT DISTINCT lead_id FROM lead_grant
+       ORDER BY l.created_at DESC, l.id DESC LIMIT {limit}""",
+    """SELECT {columns} FROM lead l JOIN (SELECT DISTINCT lead_id FROM lead_grant
          WHERE audience_id = ANY(%(a)s)) g ON g.lead_id = l.id
-       WHERE l.status = 'available' ORDER BY l.created_at DESC, l.id DESC LIMIT 50""",
-    """SELECT l.* FROM lead l WHERE l.status = 'available' AND (l.id IN (
+       WHERE l.status = 'available' ORDER BY l.created_at DESC, l.id DESC LIMIT {limit}""",
+    """SELECT {columns} FROM lead l WHERE l.status = 'available' AND (l.id IN (
          SELECT lead_id FROM lead_grant WHERE audience_id = ANY(%(a)s) AND in_pool)) IS TRUE
        AND EXISTS (SELECT 1 FROM lead_grant g WHERE g.lead_id = l.id AND g.audience_id = ANY(%(a)s))
-       ORDER BY l.created_at DESC, l.id DESC LIMIT 50""",
+       ORDER BY l.created_at DESC, l.id DESC LIMIT {limit}""",
 ]
+CEILINGS = [shape.format(columns="l.*", limit=PAGE) for shape in SHAPES]
 
 
 def _ms(start: float) -> float:

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pyotp
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from partners import audit
 from partners.context import ServiceContext, ServiceError
@@ -72,11 +72,15 @@ class SessionPolicy:
     touch_every: timedelta = timedelta(minutes=1)
 
 
+_WITH_USER = [joinedload(UserSession.user).joinedload(User.organization)]
+
+
 def resume_session(
     ctx: ServiceContext, session_id: str, policy: SessionPolicy
 ) -> UserSession | None:
     """The live session named by a cookie, or None when revoked, timed out or no longer allowed."""
-    row = ctx.db.get(UserSession, session_id)
+    # Every request runs this: the session, its user and their organization in one round trip.
+    row = ctx.db.get(UserSession, session_id, options=_WITH_USER)
     if row is None or row.revoked_at is not None:
         return None
     now = ctx.now()

@@ -6,6 +6,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     DateField,
@@ -131,6 +132,18 @@ class ActionForm(FlaskForm):
     """A bare form: a button that POSTs with a CSRF token."""
 
     submit = SubmitField("Confirm")
+
+    def hidden_tag(self, *fields) -> Markup:
+        """The same markup every time for one form (its only hidden field is the CSRF
+        token), rendered once: a list page shows a button per row (the lead pool's 25 Claim
+        buttons cost 4 ms of CPU per page rendered one by one)."""
+        if fields:
+            return super().hidden_tag(*fields)
+        if self._hidden is None:
+            self._hidden = super().hidden_tag()
+        return self._hidden
+
+    _hidden: Markup | None = None
 
 
 class TeamForm(FlaskForm):
