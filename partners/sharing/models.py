@@ -177,15 +177,23 @@ class LeadGrant(GrantColumns, Base):
     in_pool: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
+def grant_indexes(table: str, record_column: str) -> tuple[Index, ...]:
+    """The indexes of a kind's grant table without a pool: the probe of one record's grants
+    (record, audience, level), a source's rows (to withdraw a rule or share), and an audience's
+    records."""
+    record = record_column.removesuffix("_id")
+    return (
+        Index(f"ix_{table}_{record}_audience", record_column, "audience_id", "level"),
+        Index(f"ix_{table}_source", "source_kind", "source_id"),
+        Index(f"ix_{table}_audience", "audience_id", record_column),
+    )
+
+
 class DealGrant(GrantColumns, Base):
     """Materialised access to a deal, as :class:`LeadGrant` is to a lead (no pool)."""
 
     __tablename__ = "deal_grant"
-    __table_args__ = (
-        Index("ix_deal_grant_deal_audience", "deal_id", "audience_id", "level"),
-        Index("ix_deal_grant_source", "source_kind", "source_id"),
-        Index("ix_deal_grant_audience", "audience_id", "deal_id"),
-    )
+    __table_args__ = grant_indexes(__tablename__, "deal_id")
 
     deal_id: Mapped[int] = mapped_column(
         ForeignKey("deal.id", ondelete="CASCADE"), primary_key=True
@@ -196,11 +204,7 @@ class DocumentGrant(GrantColumns, Base):
     """Materialised access to a document, as :class:`LeadGrant` is to a lead (no pool)."""
 
     __tablename__ = "document_grant"
-    __table_args__ = (
-        Index("ix_document_grant_document_audience", "document_id", "audience_id", "level"),
-        Index("ix_document_grant_source", "source_kind", "source_id"),
-        Index("ix_document_grant_audience", "audience_id", "document_id"),
-    )
+    __table_args__ = grant_indexes(__tablename__, "document_id")
 
     document_id: Mapped[int] = mapped_column(
         ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
@@ -211,11 +215,7 @@ class CaseGrant(GrantColumns, Base):
     """Materialised access to a case, as :class:`LeadGrant` is to a lead (no pool)."""
 
     __tablename__ = "case_grant"
-    __table_args__ = (
-        Index("ix_case_grant_case_audience", "case_id", "audience_id", "level"),
-        Index("ix_case_grant_source", "source_kind", "source_id"),
-        Index("ix_case_grant_audience", "audience_id", "case_id"),
-    )
+    __table_args__ = grant_indexes(__tablename__, "case_id")
 
     case_id: Mapped[int] = mapped_column(
         ForeignKey("support_case.id", ondelete="CASCADE"), primary_key=True
@@ -226,11 +226,7 @@ class CampaignGrant(GrantColumns, Base):
     """Materialised access to a campaign, as :class:`LeadGrant` is to a lead (no pool)."""
 
     __tablename__ = "campaign_grant"
-    __table_args__ = (
-        Index("ix_campaign_grant_campaign_audience", "campaign_id", "audience_id", "level"),
-        Index("ix_campaign_grant_source", "source_kind", "source_id"),
-        Index("ix_campaign_grant_audience", "audience_id", "campaign_id"),
-    )
+    __table_args__ = grant_indexes(__tablename__, "campaign_id")
 
     campaign_id: Mapped[int] = mapped_column(
         ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True
