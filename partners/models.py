@@ -8,6 +8,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -193,6 +194,8 @@ class AuditEntry(Base):
     """One state change: who, for which organization, what, before → after, when, from where."""
 
     __tablename__ = "audit_entry"
+    #: One record's trail (a deal's history) without reading the whole log.
+    __table_args__ = (Index("ix_audit_entry_target", "target_type", "target_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

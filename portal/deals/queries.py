@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, case, or_, select
 from sqlalchemy.orm import Session
 
-from partners.models import Organization, User
+from partners.models import AuditEntry, Organization, User
 from partners.sharing import visible_deals
 from portal.deals.models import Deal, DealConflict, DealStage, Registration
 from portal.deals.service import CUSTOMER_KEYS
@@ -133,3 +133,135 @@ def protection_label(deal: Deal, now: datetime) -> str:
             return f"Protected until {deal.protected_until:%d %B %Y}"
         return f"Protection ended {deal.protected_until:%d %B %Y}"
     return deal.registration.label if deal.registration else ""
+
+
+# History ---------------------------------------------------------------------------------------
+
+#: The audit actions a deal's viewers see on its page. Anything else written about a deal
+#: (explicit shares naming their grantee, for one) stays in the owner's audit log.
+HISTORY_ACTIONS = (
+    "deal.created",
+    "deal.registered",
+    "deal.updated",
+    "deal.stage_changed",
+    "deal.registration_approved",
+    "deal.registration_rejected",
+    "deal.registration_expired",
+)
+HISTORY_LIMIT = 50
+#: ``deal.updated`` records columns; the derived conflict keys are not worth a mention.
+EDITED_FIELDS = {
+    "customer": "customer",
+    "name": "name",
+    "contact_name": "contact",
+    "contact_email": "contact email",
+    "vat_number": "VAT number",
+    "country": "country",
+    "region": "region",
+    "industry": "industry",
+    "product_line": "product line",
+    "campaign": "campaign",
+    "amount": "amount",
+    "expected_close": "expected close",
+    "notes": "notes",
+}
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    what: str
+    who: str
+
+
+@dataclass(frozen=True)
+class DealHistory:
+    lines: list[HistoryLine]
+    #: More entries exist than :data:`HISTORY_LIMIT`; the oldest are not shown.
+    truncated: bool
+
+
+def deal_history(db: Session, deal: Deal, viewer: User) -> DealHistory:
+    """What happened to ``deal``, newest first, as ``viewer`` may read it.
+
+    The text is built from each entry's action and before/after, never from its summary:
+    summaries are written for the owner's audit log (a registration's summary counts its conflicts).
+    """
+    rows = db.execute(
+        select(
+            AuditEntry.at,
+            AuditEntry.action,
+            AuditEntry.before,
+            AuditEntry.after,
+            AuditEntry.actor_user_id,
+            AuditEntry.actor_org_id,
+            User.name,
+            User.email,
+            Organization.name,
+        )
+        .outerjoin(User, User.id == AuditEntry.actor_user_id)
+        .outerjoin(Organization, Organization.id == AuditEntry.actor_org_id)
+        .where(
+            AuditEntry.target_type == Deal.__name__,
+            AuditEntry.target_id == str(deal.id),
+            AuditEntry.action.in_(HISTORY_ACTIONS),
+        )
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(HISTORY_LIMIT + 1)
+    ).all()
+    lines = [
+        HistoryLine(
+            at,
+            _what(action, before or {}, after or {}),
+            _who(deal, viewer, user_id, org_id, user_name or user_email or "", org_name or ""),
+        )
+        for at, action, before, after, user_id, org_id, user_name, user_email, org_name in rows
+    ]
+    return DealHistory(lines[:HISTORY_LIMIT], len(lines) > HISTORY_LIMIT)
+
+
+def _what(action: str, before: dict, after: dict) -> str:
+    if action == "deal.stage_changed":
+        return f"Stage: {_stage(before.get('stage'))} → {_stage(after.get('stage'))}"
+    if action == "deal.updated":
+        fields = [label for column, label in EDITED_FIELDS.items() if column in after]
+        return f"Edited: {', '.join(fields)}" if fields else "Edited"
+    if action == "deal.registration_approved":
+        until = after.get("protected_until")
+        if until:
+            return f"Registration approved, protected until {_day(until)}"
+        return "Registration approved"
+    if action == "deal.created":
+        return "Created from a lead" if after.get("lead") else "Created"
+    return {
+        "deal.registered": "Registered",
+        "deal.registration_rejected": "Registration rejected",
+        "deal.registration_expired": "Protection ended",
+    }[action]
+
+
+def _stage(value: str | None) -> str:
+    return DealStage(value).label if value in DealStage.__members__ else (value or "?")
+
+
+def _day(iso: str) -> str:
+    return f"{datetime.fromisoformat(iso):%d %B %Y}"
+
+
+def _who(
+    deal: Deal, viewer: User, user_id: int | None, org_id: int | None, person: str, org: str
+) -> str:
+    """A colleague by name, the owner by its name; any other organization only to the owner.
+
+    The deal page hides who works a deal from everyone but the owner and the partner, and a
+    partner must never learn of a competing registrant, so other organizations stay unnamed.
+    """
+    if user_id is None:
+        return "Concord (automatic)"
+    if org_id == viewer.organization_id:
+        return person
+    if org_id == deal.owner_org_id or viewer.organization_id == deal.owner_org_id:
+        return org
+    if org_id == deal.partner_org_id:
+        return "the partner"
+    return "another organization"

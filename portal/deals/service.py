@@ -199,6 +199,9 @@ def convert_lead(ctx: ServiceContext, lead_id: int, details: DealDetails) -> Dea
         distributor_org_id=lead.claimed_by_org_id if reseller else None,
         lead_id=lead.id,
     )
+    audit.record(
+        ctx, "deal.created", deal, summary=f"Deal {deal.name} from a lead", after={"lead": lead.id}
+    )
     before = lead.status
     lead.status, lead.updated_at = LeadStatus.converted, ctx.now()
     refresh_lead(ctx.db, lead)

@@ -105,6 +105,7 @@ def _detail_page(deal_id: int, status: int = 200, **forms: FlaskForm):
         and level >= AccessLevel.edit,
         competitors=queries.side_by_side(db, deal) if reviewing else [],
         why=explainer_for(db, current_user, deal),
+        history=queries.deal_history(db, deal, current_user),
         stage_form=forms.get("stage_form") or StageForm(formdata=None, stage=deal.stage.value),
         approve_form=forms.get("approve_form")
         or ApproveForm(formdata=None, days=service.protection_days(db, deal.owner_org_id)),

@@ -5,16 +5,19 @@ converting a lead, and deal sharing rules."""
 import csv
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from partners.api_tokens import create_token
 from partners.models import AuditEntry
 from partners.roles import OrgKind, Role, Tier
+from partners.sharing import AccessLevel
+from partners.sharing.kinds import DEALS
 from partners.sharing.models import GranteeKind, RecordType, SharingRule
 from partners.sharing.rules import Grantee
+from partners.sharing.shares import share_record
 from portal.deals import service
 from portal.deals.models import Deal, DealStage, Registration
 from portal.deals.service import DealDetails
@@ -33,6 +36,7 @@ from factories import (
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 DEAL_LINK = re.compile(r'href="/deals/(\d+)"')
+HISTORY = re.compile(r'<h2 id="history-heading">History</h2>(.*?)</section>', re.S)
 
 
 @pytest.fixture
@@ -74,6 +78,18 @@ def page(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, url
     return response.get_data(as_text=True)
+
+
+def history(client, deal_id: int) -> str:
+    """The deal page's History card, as text (the arrow and the dates unescaped)."""
+    card = HISTORY.search(page(client, f"/deals/{deal_id}"))
+    assert card is not None
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", card.group(1))).strip()
+
+
+def move(client, deal_id: int, stage: str) -> None:
+    response = client.post(f"/deals/{deal_id}/stage", {"stage": stage})
+    assert response.headers.get("Location") == f"/deals/{deal_id}", response.status_code
 
 
 def listed(client, url: str) -> list[int]:
@@ -305,6 +321,9 @@ def test_edit_keeps_the_products_form_and_saves(client, db, world):
     assert saved.status_code == 302
     db.expire_all()
     assert deal.name == "Acme rollout" and [p.product for p in deal.products] == ["Gadget"]
+    assert "Edited: name, contact email, amount by Member of Alpha Resellers" in history(
+        client, deal.id
+    )
     assert client.post(f"/deals/{deal.id}/edit", {"customer": ""}).status_code == 422
 
 
@@ -348,6 +367,7 @@ def test_convert_an_accepted_lead_through_its_page(client, db, world):
     db.expire_all()
     deal = db.query(Deal).filter_by(lead_id=lead.id).one()
     assert deal.partner_org_id == world["first"].id and lead.status == LeadStatus.converted
+    assert "Created from a lead by Member of Alpha Resellers" in history(client, deal.id)
     assert "Only an accepted lead" in page(client, f"/leads/{lead.id}/convert")
     unclaimed = create_lead(db, world["manager"], company="Not claimed")
     assert client.get(f"/leads/{unclaimed.id}/convert").status_code == 404
@@ -406,3 +426,85 @@ def test_every_signed_in_organization_has_the_deals_menu(client, db, world):
         html = page(client, "/deals/")
         assert '<a href="/deals/" aria-current="page">Deals</a>' in html
         client.logout()
+
+
+def test_the_history_lists_stage_changes_newest_first_with_a_colleagues_name(
+    client, other_client, db, world, clock
+):
+    world["alice"].name, world["manager"].name = "Alice Archer", "Mona Vendorova"
+    client.login(world["alice"].email)
+    deal = registered(client, db, registration(world["vendor"]))
+    other_client.login(world["manager"].email)
+    assert other_client.post(f"/deals/{deal.id}/approve", {"days": "60"}).status_code == 302
+    clock.set(NOW + timedelta(minutes=20))  # within the session's idle timeout
+    move(client, deal.id, "qualification")
+    clock.set(NOW + timedelta(minutes=45))
+    move(client, deal.id, "proposal")
+
+    client.logout()
+    client.login(create_user(db, world["first"], Role.viewer).email)
+    assert history(client, deal.id) == (
+        "2026-11-23 10:45 UTC — Stage: Qualification → Proposal by Alice Archer "
+        "2026-11-23 10:20 UTC — Stage: Prospecting → Qualification by Alice Archer "
+        "2026-11-23 10:00 UTC — Registration approved, protected until 22 January 2027 "
+        "by Vendor Corp "
+        "2026-11-23 10:00 UTC — Registered by Alice Archer"
+    )
+
+
+def test_the_other_organization_is_named_instead_of_its_people(client, other_client, db, world):
+    world["alice"].name, world["manager"].name = "Alice Archer", "Mona Vendorova"
+    client.login(world["alice"].email)
+    deal = registered(client, db, registration(world["vendor"]))
+    other_client.login(world["manager"].email)
+    assert other_client.post(f"/deals/{deal.id}/approve", {"days": "60"}).status_code == 302
+    move(client, deal.id, "proposal")
+
+    vendors = history(other_client, deal.id)
+    assert "Stage: Prospecting → Proposal by Alpha Resellers" in vendors
+    assert "Registered by Alpha Resellers" in vendors and "Alice" not in vendors
+    assert "protected until 22 January 2027 by Mona Vendorova" in vendors
+    partners = history(client, deal.id)
+    assert "by Vendor Corp" in partners and "Mona" not in partners
+
+
+def test_the_second_registrants_history_never_names_the_first(client, other_client, db, world):
+    client.login(world["alice"].email)
+    first = registered(client, db, registration(world["vendor"]))
+    other_client.login(world["manager"].email)
+    assert other_client.post(f"/deals/{first.id}/approve", {"days": "60"}).status_code == 302
+    client.logout()
+    client.login(world["bob"].email)
+    second = registered(client, db, registration(world["vendor"], "ACME gmbh.", "cto@acme.example"))
+    assert other_client.post(f"/deals/{second.id}/approve", {"days": "30"}).status_code == 302
+    # Even if the vendor lets the first registrant work the second deal, its name stays out.
+    share_record(
+        context(db, world["manager"]),
+        DEALS,
+        second.id,
+        organization=world["first"],
+        level=AccessLevel.edit,
+    )
+    client.logout()
+    client.login(world["alice"].email)
+    move(client, second.id, "negotiation")
+    client.logout()
+
+    client.login(world["bob"].email)
+    seen = history(client, second.id)
+    assert "Stage: Prospecting → Negotiation by another organization" in seen
+    assert "Registered by Member of Beta Solutions" in seen and "conflict" not in seen
+    for secret in ("Alpha Resellers", "alice", "Alice"):
+        assert secret not in seen
+    assert "Stage: Prospecting → Negotiation by Alpha Resellers" in history(other_client, second.id)
+
+
+def test_a_deal_without_entries_says_so(client, db, world):
+    deal = service.create_deal(context(db, world["manager"]), DealDetails(customer="Umbrella"))
+    db.execute(
+        delete(AuditEntry).where(
+            AuditEntry.target_type == "Deal", AuditEntry.target_id == str(deal.id)
+        )
+    )
+    client.login(world["manager"].email)
+    assert history(client, deal.id) == "No changes yet."
