@@ -207,6 +207,22 @@ def deal(deal_id: int):
     return jsonify(deal_json(found))
 
 
+@bp.get("/deals/<int:deal_id>/history")
+@api_access()
+def deal_history(deal_id: int):
+    """What happened to the deal, newest first, worded and attributed as on its page."""
+    db = db_session()
+    history = queries.deal_history(db, sharing.get_deal(db, current_user, deal_id), current_user)
+    return jsonify(
+        {
+            "items": [
+                {"at": _iso(line.at), "what": line.what, "who": line.who} for line in history.lines
+            ],
+            "truncated": history.truncated,
+        }
+    )
+
+
 @bp.post("/deals/registrations")
 @api_access(Role.member)
 def register_deal():

@@ -209,6 +209,38 @@ SPEC: dict = {
                 "responses": {"200": _json(_DEAL, "The deal"), "401": _PROBLEM, "404": _PROBLEM},
             }
         },
+        "/deals/{deal_id}/history": {
+            "get": {
+                "summary": "What happened to the deal, newest first (at most 50 entries)",
+                "parameters": [_DEAL_ID],
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "required": ["items", "truncated"],
+                            "properties": {
+                                "items": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["at", "what", "who"],
+                                        "properties": {
+                                            "at": {"type": "string", "format": "date-time"},
+                                            "what": {"type": "string"},
+                                            "who": {"type": "string"},
+                                        },
+                                    },
+                                },
+                                "truncated": {"type": "boolean"},
+                            },
+                        },
+                        "The deal's history",
+                    ),
+                    "401": _PROBLEM,
+                    "404": _PROBLEM,
+                },
+            }
+        },
         "/deals/registrations": {
             "post": {
                 "summary": "Register a deal with a vendor (conflicts go to the vendor's review)",

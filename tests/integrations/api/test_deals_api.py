@@ -1,7 +1,7 @@
 """The deal endpoints of /api/v1: the same sharing, validation and conflict rules as the pages."""
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -78,12 +78,14 @@ def test_the_second_registrant_is_told_until_when_but_never_by_whom(
     for text in (
         response.get_data(as_text=True),
         bob.get(response.get_json()["url"]).get_data(as_text=True),
+        bob.get(response.get_json()["url"] + "/history").get_data(as_text=True),
         bob.get("/api/v1/deals").get_data(as_text=True),
         mailbox.last_to("bob@beta.example").get_content(),
     ):
         assert "Alpha Resellers" not in text and "alice@alpha.example" not in text
         assert "conflict" not in text.lower()
     assert bob.get(first["url"]).status_code == 404
+    assert bob.get(first["url"] + "/history").status_code == 404
 
 
 def test_invalid_registrations_are_problem_json_with_every_field(as_user, world):
@@ -117,17 +119,24 @@ def test_invalid_registrations_are_problem_json_with_every_field(as_user, world)
     assert not_json.status_code == 422 and "JSON object" in not_json.get_json()["errors"]["body"][0]
 
 
-def test_stage_changes_through_the_api(as_user, db, world):
+def test_stage_changes_through_the_api(as_user, db, world, clock):
     alice = as_user(world["alice"])
     deal = alice.post("/api/v1/deals/registrations", json=body(world["vendor"])).get_json()
     stage_url = f"/api/v1/deals/{deal['id']}/stage"
     waiting = alice.post(stage_url, json={"stage": "proposal"})
     assert waiting.status_code == 422 and "approved" in waiting.get_json()["detail"]
-    service.approve_registration(context(db, world["manager"]), deal["id"])
+    service.approve_registration(replace(context(db, world["manager"]), clock=clock), deal["id"])
     db.flush()
+    clock.set(NOW + timedelta(minutes=5))
     assert alice.post(stage_url, json={"stage": "sold"}).get_json()["errors"]["stage"]
     moved = alice.post(stage_url, json={"stage": "proposal"})
     assert moved.status_code == 200 and moved.get_json()["stage"] == "proposal"
+    history = alice.get(f"/api/v1/deals/{deal['id']}/history").get_json()
+    assert history["truncated"] is False
+    assert [(item["what"], item["who"]) for item in history["items"][:1]] == [
+        ("Stage: Prospecting → Proposal", world["alice"].name)
+    ]
+    assert history["items"][-1]["what"] == "Registered"
     viewer = as_user(create_user(db, world["first"], Role.viewer))
     assert viewer.post(stage_url, json={"stage": "won"}).status_code == 403
     db.expire_all()
@@ -163,6 +172,12 @@ def test_the_list_pages_with_a_cursor_and_filters(as_user, db, world, monkeypatc
 
 def test_the_openapi_document_describes_the_deal_endpoints(client):
     spec = client.get("/api/v1/openapi.json").get_json()
-    for path in ("/deals", "/deals/{deal_id}", "/deals/registrations", "/deals/{deal_id}/stage"):
+    for path in (
+        "/deals",
+        "/deals/{deal_id}",
+        "/deals/{deal_id}/history",
+        "/deals/registrations",
+        "/deals/{deal_id}/stage",
+    ):
         assert path in spec["paths"], path
     assert "protection_notice" in spec["components"]["schemas"]["Deal"]["properties"]
