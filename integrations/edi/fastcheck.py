@@ -37,14 +37,17 @@ def _scalar(
         out.append(f"{pad}if {x}.__class__ is not str: return False")
     if t in ("R", "n"):
         # "12.34": drop the one decimal mark and count digits; signs and exponents go to _num
-        out.append(f"{pad}if not ({x}.isdigit() and {lo} <= len({x}) <= {hi}):")
+        out.append(f"{pad}if not ({x}.isascii() and {x}.isdigit() and {lo} <= len({x}) <= {hi}):")
         out.append(f"{pad}    d = {x}.replace('.', '', 1)")
-        out.append(f"{pad}    if not (d.isdigit() and {lo} <= len(d) <= {hi}):")
+        out.append(f"{pad}    if not (d.isascii() and d.isdigit() and {lo} <= len(d) <= {hi}):")
         out.append(f"{pad}        k = _num({x})")
         out.append(f"{pad}        if k is None or not ({lo} <= k <= {hi}): return False")
         return
     if t[0] == "N":
-        out.append(f"{pad}if not {x}.isdigit() or not ({lo} <= len({x}) <= {hi}): return False")
+        out.append(
+            f"{pad}if not ({x}.isascii() and {x}.isdigit()) or not ({lo} <= len({x}) <= {hi}):"
+            " return False"
+        )
         return
     out.append(f"{pad}if not ({lo} <= len({x}) <= {hi}): return False")
     if t == "DT":

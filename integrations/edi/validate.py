@@ -30,10 +30,15 @@ _EDIFACT_NUMBER = re.compile(r"-?(?:\d+[.,]?\d*|[.,]\d+)$")
 _ALPHA = re.compile(r"[^\W\d_ ]*(?: [^\W\d_]*)*$")
 
 
+def _ascii_digits(v: str) -> bool:
+    """Only 0-9: ``str.isdigit`` alone also takes "¹" or "²", which ``int`` refuses."""
+    return v.isascii() and v.isdigit()
+
+
 @functools.lru_cache(maxsize=4096)
 def valid_date(v: str) -> bool:
     """CCYYMMDD or YYMMDD with a real calendar day."""
-    if not v.isdigit() or len(v) not in (6, 8):
+    if not _ascii_digits(v) or len(v) not in (6, 8):
         return False
     year = int(v[:-4]) if len(v) == 8 else 2000 + int(v[:2])
     month, day = int(v[-4:-2]), int(v[-2:])
@@ -43,7 +48,7 @@ def valid_date(v: str) -> bool:
 @functools.lru_cache(maxsize=4096)
 def valid_time(v: str) -> bool:
     """HHMM, HHMMSS, HHMMSSD or HHMMSSDD."""
-    if not v.isdigit() or len(v) not in (4, 6, 7, 8):
+    if not _ascii_digits(v) or len(v) not in (4, 6, 7, 8):
         return False
     return int(v[:2]) < 24 and int(v[2:4]) < 60 and (len(v) < 6 or int(v[4:6]) < 60)
 
@@ -56,9 +61,9 @@ def _number_length(v: str) -> int | None:
     """Digits in a plain decimal number ("-12.50" → 4), or None if it is not one."""
     n = len(v) - (v[0] == "-")
     body = v[1:] if v[0] == "-" else v
-    if body.isdigit():
+    if _ascii_digits(body):
         return n
-    if body.count(".") == 1 and body.replace(".", "").isdigit():
+    if body.count(".") == 1 and _ascii_digits(body.replace(".", "")):
         return n - 1
     return None
 
@@ -76,7 +81,7 @@ def check_value(spec: ElementSpec, v: str) -> str | None:
             length = _digits(v.split("E")[0])
         n = length
     elif t[0] == "N":
-        if not (v.isdigit() or _INTEGER.match(v)):
+        if not (_ascii_digits(v) or _INTEGER.match(v)):
             return "element_invalid_character"
         n = len(v) - (v[0] == "-")
     elif t == "n":

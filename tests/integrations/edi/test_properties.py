@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from edi_factories import OWN_SAMPLES, envelope
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from integrations.edi import (
@@ -154,8 +154,16 @@ def mutated(draw: st.DrawFn) -> bytes:
     return bytes(data)
 
 
+#: Found by this test: a Latin-1 "¹" passes ``str.isdigit`` but not ``int``, and crashed the
+#: date check of a DTM segment.
+SUPERSCRIPT_IN_A_DATE = VALID[0].replace(b"DTM*002*20240520", b"DTM*002*2024\xb9520", 1)
+assert SUPERSCRIPT_IN_A_DATE != VALID[0]
+
+
 @settings(max_examples=300, deadline=None)
 @given(mutated())
+@example(SUPERSCRIPT_IN_A_DATE)
+@example(SUPERSCRIPT_IN_A_DATE.replace(b"2024\xb9520", b"\xb90240520"))
 def test_mutated_input_never_crashes_and_errors_are_located(data: bytes) -> None:
     result = parse(data)
     for error in result.errors:
