@@ -132,6 +132,7 @@ class ActionForm(FlaskForm):
     """A bare form: a button that POSTs with a CSRF token."""
 
     submit = SubmitField("Confirm")
+    _hidden: Markup | None = None
 
     def hidden_tag(self, *fields) -> Markup:
         """The same markup every time for one form (its only hidden field is the CSRF
@@ -142,8 +143,6 @@ class ActionForm(FlaskForm):
         if self._hidden is None:
             self._hidden = super().hidden_tag()
         return self._hidden
-
-    _hidden: Markup | None = None
 
 
 class TeamForm(FlaskForm):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from partners.models import AuditEntry, Organization, User
 from partners.sharing import visible_deals
 from portal.deals.models import Deal, DealConflict, DealStage, Registration
-from portal.deals.service import CUSTOMER_KEYS
+from portal.deals.service import CUSTOMER_KEYS, long_date
 
 #: ``?registration=none``: deals that need no registration (converted leads, the vendor's own).
 UNREGISTERED = "none"
@@ -130,8 +130,8 @@ def protection_label(deal: Deal, now: datetime) -> str:
     """The registration's state in words, for tables and the API."""
     if deal.registration == Registration.approved and deal.protected_until:
         if deal.protected_until > now:
-            return f"Protected until {deal.protected_until:%d %B %Y}"
-        return f"Protection ended {deal.protected_until:%d %B %Y}"
+            return f"Protected until {long_date(deal.protected_until)}"
+        return f"Protection ended {long_date(deal.protected_until)}"
     return deal.registration.label if deal.registration else ""
 
 
@@ -229,7 +229,9 @@ def _what(action: str, before: dict, after: dict) -> str:
     if action == "deal.registration_approved":
         until = after.get("protected_until")
         if until:
-            return f"Registration approved, protected until {_day(until)}"
+            return (
+                f"Registration approved, protected until {long_date(datetime.fromisoformat(until))}"
+            )
         return "Registration approved"
     if action == "deal.created":
         return "Created from a lead" if after.get("lead") else "Created"
@@ -241,11 +243,10 @@ def _what(action: str, before: dict, after: dict) -> str:
 
 
 def _stage(value: str | None) -> str:
-    return DealStage(value).label if value in DealStage.__members__ else (value or "?")
-
-
-def _day(iso: str) -> str:
-    return f"{datetime.fromisoformat(iso):%d %B %Y}"
+    try:
+        return DealStage(value).label
+    except ValueError:
+        return value or "?"
 
 
 def _who(

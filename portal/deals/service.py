@@ -361,7 +361,7 @@ def protection_notice(db: Session, deal: Deal, now: datetime) -> str | None:
     if protected:
         until = max(moment for moment in protected if moment is not None)
         return (
-            f"This customer is already protected until {until:%d %B %Y}. "
+            f"This customer is already protected until {long_date(until)}. "
             "The vendor will review your registration."
         )
     if any(o.registration == Registration.submitted for o in others):
@@ -417,7 +417,11 @@ def approve_registration(ctx: ServiceContext, deal_id: int, days: int | None = N
         raise ServiceError(f"Protection lasts between 1 and {MAX_PROTECTION_DAYS} days.")
     deal.protected_until = ctx.now() + timedelta(days=days)
     _decide(
-        ctx, actor, deal, Registration.approved, f"protected until {deal.protected_until:%d %B %Y}"
+        ctx,
+        actor,
+        deal,
+        Registration.approved,
+        f"protected until {long_date(deal.protected_until)}",
     )
     return deal
 
@@ -496,6 +500,11 @@ def save_settings(ctx: ServiceContext, days: int) -> DealSettings:
         summary=f"Deal registrations now protect for {days} days",
     )
     return settings
+
+
+def long_date(moment: datetime) -> str:
+    """How a protection's end is written to people: "22 January 2027"."""
+    return f"{moment:%d %B %Y}"
 
 
 def _iso(moment: datetime | None) -> str | None:

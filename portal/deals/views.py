@@ -148,7 +148,7 @@ def approve(deal_id: int):
         lambda ctx: service.approve_registration(ctx, deal_id, form.days.data),
         lambda deal: (
             f"Registration of {deal.customer} approved: "
-            f"protected until {deal.protected_until:%d %B %Y}."
+            f"protected until {service.long_date(deal.protected_until)}."
         ),
     )
 

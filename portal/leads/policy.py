@@ -155,8 +155,10 @@ class ClaimTerms:
     #: Open claims the claimant may hold; ``None``: the owner set no cap.
     cap: int | None
 
-    def cap_params(self) -> dict[str, int | None]:
-        """The parameters of :data:`UNDER_CAP`."""
+    def cap_params(self) -> dict[str, int]:
+        """The parameters of :data:`UNDER_CAP`; none when the owner set no cap."""
+        if self.cap is None:
+            return {}
         return {"cap_owner_id": self.owner_id, "cap_org_id": self.org_id, "cap": self.cap}
 
     def refuse_over_cap(self, db: Session) -> None:
