@@ -20,9 +20,9 @@ from werkzeug.datastructures import MultiDict
 from app.database import db_session
 from app.services import service_context
 from integrations.api.auth import api_access
+from integrations.api.blueprint import bp
 from integrations.api.pagination import cursor_page
 from integrations.api.problems import problem
-from integrations.api.v1 import bp
 from partners import sharing
 from partners.context import ServiceError
 from partners.roles import Role

@@ -21,10 +21,10 @@ from documents.content.errors import RejectedUpload, TooLarge
 from documents.models import AttachedTo, Document, DocumentVersion
 from integrations.api import documents_spec
 from integrations.api.auth import api_access
+from integrations.api.blueprint import bp
 from integrations.api.openapi import SPEC
 from integrations.api.pagination import cursor_page
 from integrations.api.problems import problem
-from integrations.api.v1 import bp
 from partners.context import ServiceError
 from partners.roles import Role
 

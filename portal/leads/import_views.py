@@ -23,10 +23,10 @@ from app.services import service_context
 from partners.context import ServiceError
 from partners.roles import Role
 from portal.leads import imports
+from portal.leads.blueprint import OWNERS, bp
 from portal.leads.import_csv import FIELDS, Mapping
 from portal.leads.import_forms import MappingForm, UploadForm, mapping_form
 from portal.leads.models import ImportStatus, LeadImport
-from portal.leads.views import OWNERS, bp
 
 DUPLICATES_SHOWN = 100
 STARTED = "This import has already been started; its page shows how it went."

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     Response,
     flash,
     redirect,
@@ -31,6 +30,7 @@ from partners.sharing.models import GranteeKind
 from partners.views.sharing import share_context
 from portal.explainer import explainer_for
 from portal.leads import assignment, forwarding, policy, queries, scoring, service
+from portal.leads.blueprint import CLAIMERS, OWNERS, bp
 from portal.leads.forms import (
     MANUAL_MOVES,
     AcceptForm,
@@ -52,10 +52,6 @@ from portal.leads.forms import (
 )
 from portal.leads.models import ActivityKind, HandoffOutcome, LeadStatus
 
-bp = Blueprint("leads", __name__, url_prefix="/leads", template_folder="templates")
-#: Organizations that take leads from a pool, and those that publish their own.
-CLAIMERS = (OrgKind.partner, OrgKind.distributor)
-OWNERS = (OrgKind.vendor, OrgKind.distributor)
 EXPORT_COLUMNS = (
     "id",
     "company",
@@ -623,6 +619,3 @@ def delete_scoring_rule(scoring_rule_id: int):
 @bp.app_template_filter("money")
 def _money(value) -> str:
     return "—" if value is None else f"{value:,.2f}"
-
-
-from portal.leads import import_views  # noqa: E402, F401 - the CSV import pages, on this blueprint
