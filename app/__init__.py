@@ -9,12 +9,7 @@ from flask import Flask, g, redirect, request, session, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.access import enforce_declared_access
-from app.database import init_database
-from app.errors import install_error_pages
-from app.extensions import csrf, limiter, login_manager
 from app.security import configure_cookies, install_security_headers
-from app.services import context_for
 from app.throttle import LoginThrottle
 from config.settings import Settings, load_settings
 from documents.storage import open_storage
@@ -22,6 +17,11 @@ from integrations.api.auth import user_from_bearer
 from partners import auth
 from partners.db import utcnow
 from partners.mail import Mailer
+from web.access import enforce_declared_access
+from web.database import init_database
+from web.errors import install_error_pages
+from web.extensions import csrf, limiter, login_manager
+from web.services import context_for
 
 #: Endpoints a signed-in user may reach while their organization requires 2FA they lack.
 TWO_FACTOR_EXEMPT = {"static", "auth.logout", "account.two_factor", "account.two_factor_enable"}
@@ -145,7 +145,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from app import navigation
+    from web import navigation
 
     app.context_processor(navigation.template_context)
     # A global too: the pager macro is imported without the page's context.

@@ -14,12 +14,6 @@ from flask_login import current_user
 from sqlalchemy import Select
 from wtforms.fields.choices import SelectChoice
 
-from app.access import requires
-from app.csv_export import csv_response
-from app.database import db_session
-from app.errors import render_error
-from app.pagination import paginate
-from app.services import service_context
 from partners import sharing
 from partners.context import NotFound, ServiceError
 from partners.forms import ActionForm
@@ -28,7 +22,6 @@ from partners.sharing import rules
 from partners.sharing.kinds import LEADS
 from partners.sharing.models import GranteeKind
 from partners.views.sharing import share_context
-from portal.explainer import explainer_for
 from portal.leads import assignment, forwarding, policy, queries, scoring, service
 from portal.leads.blueprint import CLAIMERS, OWNERS, bp
 from portal.leads.forms import (
@@ -51,6 +44,13 @@ from portal.leads.forms import (
     settings_values,
 )
 from portal.leads.models import ActivityKind, HandoffOutcome, LeadStatus
+from web.access import requires
+from web.csv_export import csv_response
+from web.database import db_session
+from web.errors import render_error
+from web.explainer import explainer_for
+from web.pagination import paginate
+from web.services import service_context
 
 EXPORT_COLUMNS = (
     "id",
