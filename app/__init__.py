@@ -114,8 +114,8 @@ def _register_blueprints(app: Flask) -> None:
     from documents import views as documents
     from integrations.api import blueprint as api
     from integrations.edi_exchange import views as edi
-    from partners.views import account, admin, partnerships, sharing
-    from partners.views import auth as auth_views
+    from portal.account.views import account, admin, partnerships, sharing
+    from portal.account.views import auth as auth_views
     from portal.campaigns import views as campaigns
     from portal.cases import views as cases
     from portal.deals import views as deals

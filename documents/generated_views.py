@@ -20,8 +20,8 @@ from documents.content import KINDS, content_disposition
 from documents.forms import TemplateForm
 from documents.generate import DOCUMENT_KINDS
 from partners.context import ServiceError
-from partners.forms import ActionForm
 from partners.roles import OrgKind, Role
+from portal.account.forms import ActionForm
 from web.access import requires
 from web.database import db_session
 from web.errors import render_error

@@ -9,12 +9,12 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from partners import sharing
-from partners.forms import ActionForm
 from partners.models import Organization
 from partners.roles import Role
 from partners.sharing import AccessLevel
 from partners.sharing.kinds import CAMPAIGNS
-from partners.views.sharing import share_context
+from portal.account.forms import ActionForm
+from portal.account.views.sharing import share_context
 from portal.campaigns import queries, service
 from portal.campaigns.forms import (
     STATUS_ACTIONS,

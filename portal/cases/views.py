@@ -12,7 +12,7 @@ from partners.roles import OrgKind, OrgStatus, Role
 from partners.sharing import AccessLevel
 from partners.sharing.kinds import CASES
 from partners.sharing.notes import note_teams
-from partners.views.sharing import share_context
+from portal.account.views.sharing import share_context
 from portal.cases import queries, service
 from portal.cases.forms import CaseFilterForm, CaseForm, NoteForm, StatusForm, TriageForm
 from portal.cases.models import Case, CasePriority, CaseStatus

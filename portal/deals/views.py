@@ -12,7 +12,7 @@ from partners.models import Organization
 from partners.roles import OrgKind, Role
 from partners.sharing import AccessLevel
 from partners.sharing.kinds import DEALS
-from partners.views.sharing import share_context
+from portal.account.views.sharing import share_context
 from portal.deals import queries, service
 from portal.deals.forms import (
     ApproveForm,

@@ -16,12 +16,12 @@ from wtforms.fields.choices import SelectChoice
 
 from partners import sharing
 from partners.context import NotFound, ServiceError
-from partners.forms import ActionForm
 from partners.roles import OrgKind, Role, Tier
 from partners.sharing import rules
 from partners.sharing.kinds import LEADS
 from partners.sharing.models import GranteeKind
-from partners.views.sharing import share_context
+from portal.account.forms import ActionForm
+from portal.account.views.sharing import share_context
 from portal.leads import assignment, forwarding, policy, queries, scoring, service
 from portal.leads.blueprint import CLAIMERS, OWNERS, bp
 from portal.leads.forms import (

@@ -11,13 +11,13 @@ from wtforms.fields.choices import SelectChoice
 
 from partners import sharing
 from partners.context import NotFound, ServiceError
-from partners.forms import ActionForm, ShareForm
 from partners.models import Organization, Partnership
 from partners.roles import OrgKind, Role
 from partners.sharing import shares
 from partners.sharing.kinds import DEALS, KINDS, LEADS, SharedKind
 from partners.sharing.levels import AccessLevel
 from partners.sharing.models import ExplicitShare, RecordType
+from portal.account.forms import ActionForm, ShareForm
 from web.access import requires
 from web.database import db_session
 from web.pagination import paginate

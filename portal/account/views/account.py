@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from partners import auth
 from partners.context import ServiceError
-from partners.forms import (
+from portal.account.forms import (
     ActionForm,
     ChangeEmailForm,
     ChangePasswordForm,

@@ -9,7 +9,8 @@ from flask_login import current_user
 
 from partners import audit, people, sharing
 from partners.context import ServiceError
-from partners.forms import (
+from partners.roles import Role
+from portal.account.forms import (
     ActionForm,
     AuditFilterForm,
     ChangeRoleForm,
@@ -19,7 +20,6 @@ from partners.forms import (
     TeamMembersForm,
     VisibilityForm,
 )
-from partners.roles import Role
 from web.access import requires
 from web.database import db_session
 from web.pagination import paginate

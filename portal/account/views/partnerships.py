@@ -8,8 +8,8 @@ from wtforms.fields.choices import SelectChoice
 
 from partners import onboarding, sharing
 from partners.context import ServiceError
-from partners.forms import ActionForm, ChangeTierForm, OnboardPartnerForm, PartnerTermsForm
 from partners.roles import OrgKind, OrgStatus, Role, Tier
+from portal.account.forms import ActionForm, ChangeTierForm, OnboardPartnerForm, PartnerTermsForm
 from web.access import requires
 from web.database import db_session
 from web.pagination import paginate
