@@ -32,4 +32,5 @@ lint: $(VENV)/.installed-test
 test: $(VENV)/.installed-test
 	scripts/test-prereqs.sh
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)

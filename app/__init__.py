@@ -9,12 +9,7 @@ from flask import Flask, g, redirect, request, session, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.access import enforce_declared_access
-from app.database import init_database
-from app.errors import install_error_pages
-from app.extensions import csrf, limiter, login_manager
 from app.security import configure_cookies, install_security_headers
-from app.services import context_for
 from app.throttle import LoginThrottle
 from config.settings import Settings, load_settings
 from documents.storage import open_storage
@@ -22,6 +17,11 @@ from integrations.api.auth import user_from_bearer
 from partners import auth
 from partners.db import utcnow
 from partners.mail import Mailer
+from web.access import enforce_declared_access
+from web.database import init_database
+from web.errors import install_error_pages
+from web.extensions import csrf, limiter, login_manager
+from web.services import context_for
 
 #: Endpoints a signed-in user may reach while their organization requires 2FA they lack.
 TWO_FACTOR_EXEMPT = {"static", "auth.logout", "account.two_factor", "account.two_factor_enable"}
@@ -103,19 +103,24 @@ def _init_login(app: Flask, settings: Settings) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    import integrations.api.documents  # the document endpoints, on the API blueprint
+    # Route modules on a blueprint declared in its own module, imported for their routes.
+    import integrations.api.deals
+    import integrations.api.documents
+    import integrations.api.v1
     import integrations.edi_exchange.outbound  # noqa: F401 - outbound EDI follows order events
+    import portal.leads.import_views
+    import portal.leads.views  # noqa: F401
     from documents import generated_views
     from documents import views as documents
-    from integrations.api import v1 as api
+    from integrations.api import blueprint as api
     from integrations.edi_exchange import views as edi
-    from partners.views import account, admin, partnerships, sharing
-    from partners.views import auth as auth_views
+    from portal.account.views import account, admin, partnerships, sharing
+    from portal.account.views import auth as auth_views
     from portal.campaigns import views as campaigns
     from portal.cases import views as cases
     from portal.deals import views as deals
     from portal.home import views as home
-    from portal.leads import views as leads
+    from portal.leads import blueprint as leads
     from portal.orders import views as orders
 
     csrf.exempt(api.bp)  # bearer tokens only; see integrations/api/auth.py
@@ -140,7 +145,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from app import navigation
+    from web import navigation
 
     app.context_processor(navigation.template_context)
     # A global too: the pager macro is imported without the page's context.

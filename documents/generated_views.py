@@ -15,17 +15,17 @@ from flask import (
 )
 from flask_login import current_user
 
-from app.access import requires
-from app.database import db_session
-from app.errors import render_error
-from app.services import service_context
 from documents import generation
 from documents.content import KINDS, content_disposition
 from documents.forms import TemplateForm
 from documents.generate import DOCUMENT_KINDS
 from partners.context import ServiceError
-from partners.forms import ActionForm
 from partners.roles import OrgKind, Role
+from portal.account.forms import ActionForm
+from web.access import requires
+from web.database import db_session
+from web.errors import render_error
+from web.services import service_context
 
 bp = Blueprint("generated", __name__, url_prefix="/documents", template_folder="templates")
 #: Organizations that run partnerships, deals and leads, and so generate documents for partners.

@@ -25,12 +25,6 @@ from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import ValidationError
 
-from app.access import public, requires
-from app.database import db_session
-from app.errors import render_error
-from app.extensions import csrf
-from app.pagination import paginate
-from app.services import context_for, service_context
 from documents import links, queries, service, transfer
 from documents.blobs import local_copy
 from documents.content import KINDS, RejectedUpload
@@ -49,15 +43,21 @@ from documents.forms import (
 from documents.models import AccessAction, AttachedTo, Document, DocumentVersion
 from partners import sharing
 from partners.context import NotFound, ServiceError
-from partners.forms import ActionForm
 from partners.models import Organization, User
 from partners.roles import Role, Tier
 from partners.sharing import AccessLevel, organization_may_sign_in, shares
 from partners.sharing.kinds import DOCUMENTS
 from partners.sharing.models import ExplicitShare, GrantSource
+from portal.account.forms import ActionForm
 from portal.campaigns.models import Campaign
 from portal.campaigns.queries import own_campaigns
-from portal.explainer import explainer_for
+from web.access import public, requires
+from web.database import db_session
+from web.errors import render_error
+from web.explainer import explainer_for
+from web.extensions import csrf
+from web.pagination import paginate
+from web.services import context_for, service_context
 
 bp = Blueprint("documents", __name__, url_prefix="/documents", template_folder="templates")
 #: Where each kind of record a document is attached to has its page.

@@ -13,12 +13,12 @@ from typing import Any, TypeVar
 from flask import Request, g
 from flask_login import current_user
 
-from app.services import context_for
-from integrations.api.problems import problem
 from partners.api_tokens import user_for_token
 from partners.models import User
 from partners.roles import Role
 from partners.sharing import organization_may_sign_in
+from web.problems import problem
+from web.services import context_for
 
 View = TypeVar("View", bound=Callable[..., Any])
 

@@ -17,12 +17,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
-from app.database import db_session
-from app.services import service_context
 from integrations.api.auth import api_access
+from integrations.api.blueprint import bp
 from integrations.api.pagination import cursor_page
-from integrations.api.problems import problem
-from integrations.api.v1 import bp
 from partners import sharing
 from partners.context import ServiceError
 from partners.roles import Role
@@ -30,6 +27,9 @@ from portal.deals import queries, service
 from portal.deals.forms import MAX_PRODUCTS, RegistrationForm, StageForm
 from portal.deals.models import Deal, DealStage
 from portal.deals.queries import DealFilters
+from web.database import db_session
+from web.problems import problem
+from web.services import service_context
 
 #: Registration fields, as in the JSON body (``products`` is a list of objects).
 DEAL_FIELDS = (

@@ -14,19 +14,19 @@ from flask import current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from app.database import db_session
-from app.services import service_context
 from documents import queries, service, transfer
 from documents.content.errors import RejectedUpload, TooLarge
 from documents.models import AttachedTo, Document, DocumentVersion
 from integrations.api import documents_spec
 from integrations.api.auth import api_access
+from integrations.api.blueprint import bp
 from integrations.api.openapi import SPEC
 from integrations.api.pagination import cursor_page
-from integrations.api.problems import problem
-from integrations.api.v1 import bp
 from partners.context import ServiceError
 from partners.roles import Role
+from web.database import db_session
+from web.problems import problem
+from web.services import service_context
 
 SPEC["paths"].update(documents_spec.PATHS)
 SPEC["components"]["schemas"].update(documents_spec.SCHEMAS)

@@ -12,7 +12,7 @@ from flask import jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Select
 
-from app.database import db_session
+from web.database import db_session
 
 PAGE_SIZE = 50
 

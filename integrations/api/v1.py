@@ -1,28 +1,27 @@
-"""The /api/v1 blueprint: EDI inbound and pick-up, deals (:mod:`integrations.api.deals`)."""
+"""/api/v1: the API-wide error handler, the OpenAPI description, EDI inbound and pick-up."""
 
 from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Response, jsonify, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from app.access import public
-from app.database import db_session
-from app.services import service_context
 from integrations.api.auth import api_access
+from integrations.api.blueprint import bp
 from integrations.api.openapi import SPEC
 from integrations.api.pagination import cursor_page
-from integrations.api.problems import http_problem, problem
 from integrations.edi_exchange.ingest import MAX_FILE_BYTES, ingest
 from integrations.edi_exchange.models import EdiInterchange
 from integrations.edi_exchange.queries import interchange_list, profiles_for
 from partners.context import Forbidden, NotFound, ServiceError
 from partners.roles import Role
 from partners.sharing.orders import get_interchange, get_trading_partner
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from web.access import public
+from web.database import db_session
+from web.problems import http_problem, problem
+from web.services import service_context
 
 
 @bp.errorhandler(HTTPException)
@@ -134,6 +133,3 @@ def interchange_raw(interchange_id: int):
     return Response(
         stream, mimetype="application/edi-x12" if row.standard == "X12" else "application/edifact"
     )
-
-
-from integrations.api import deals  # noqa: E402, F401 - the deal endpoints, on this blueprint

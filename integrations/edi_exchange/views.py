@@ -6,10 +6,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.access import requires
-from app.database import db_session
-from app.pagination import paginate
-from app.services import service_context
 from documents.content import content_disposition
 from integrations.edi_exchange import profiles
 from integrations.edi_exchange.analysis import analyse
@@ -26,6 +22,10 @@ from partners import sharing
 from partners.context import ServiceError
 from partners.roles import OrgKind, Role
 from partners.sharing.orders import get_interchange, get_trading_partner
+from web.access import requires
+from web.database import db_session
+from web.pagination import paginate
+from web.services import service_context
 
 bp = Blueprint("edi", __name__, url_prefix="/edi", template_folder="templates")
 

@@ -8,18 +8,13 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
-from app.access import requires
-from app.database import db_session
-from app.forms import RecordPage, submit_form
-from app.pagination import paginate
-from app.services import service_context
 from partners import sharing
-from partners.forms import ActionForm
 from partners.models import Organization
 from partners.roles import Role
 from partners.sharing import AccessLevel
 from partners.sharing.kinds import CAMPAIGNS
-from partners.views.sharing import share_context
+from portal.account.forms import ActionForm
+from portal.account.views.sharing import share_context
 from portal.campaigns import queries, service
 from portal.campaigns.forms import (
     STATUS_ACTIONS,
@@ -29,7 +24,12 @@ from portal.campaigns.forms import (
     StatusForm,
 )
 from portal.campaigns.models import CampaignStatus
-from portal.explainer import explainer_for
+from web.access import requires
+from web.database import db_session
+from web.explainer import explainer_for
+from web.forms import RecordPage, submit_form
+from web.pagination import paginate
+from web.services import service_context
 
 bp = Blueprint("campaigns", __name__, template_folder="templates")
 OWNERS = service.OWNERS

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
-from partners.forms import FilterForm
+from portal.account.forms import FilterForm
 from portal.cases.models import CasePriority, CaseStatus, NoteVisibility
 from portal.cases.queries import SORTS, CaseFilters
 from portal.cases.service import MAX_NOTE_LENGTH, CaseDetails

@@ -7,22 +7,22 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
-from app.access import requires
-from app.database import db_session
-from app.forms import RecordPage, submit_form
-from app.pagination import paginate
 from partners import sharing
 from partners.roles import OrgKind, OrgStatus, Role
 from partners.sharing import AccessLevel
 from partners.sharing.kinds import CASES
 from partners.sharing.notes import note_teams
-from partners.views.sharing import share_context
+from portal.account.views.sharing import share_context
 from portal.cases import queries, service
 from portal.cases.forms import CaseFilterForm, CaseForm, NoteForm, StatusForm, TriageForm
 from portal.cases.models import Case, CasePriority, CaseStatus
 from portal.deals.service import registration_vendors
-from portal.explainer import explainer_for
 from portal.leads.queries import organizations_by_id
+from web.access import requires
+from web.database import db_session
+from web.explainer import explainer_for
+from web.forms import RecordPage, submit_form
+from web.pagination import paginate
 
 bp = Blueprint("cases", __name__, template_folder="templates")
 #: Organizations that own cases (and open them for their partners), and those that open cases

@@ -28,7 +28,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import TextInput
 
-from partners.forms import FilterForm
+from portal.account.forms import FilterForm
 from portal.deals.models import DealStage, Registration
 from portal.deals.queries import SORTS, UNREGISTERED, DealFilters
 from portal.deals.service import MAX_PROTECTION_DAYS, DealDetails, ProductLine

@@ -7,18 +7,12 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
-from app.access import requires
-from app.csv_export import csv_response
-from app.database import db_session
-from app.forms import RecordPage, submit_form
-from app.pagination import paginate
-from app.services import service_context
 from partners import sharing
 from partners.models import Organization
 from partners.roles import OrgKind, Role
 from partners.sharing import AccessLevel
 from partners.sharing.kinds import DEALS
-from partners.views.sharing import share_context
+from portal.account.views.sharing import share_context
 from portal.deals import queries, service
 from portal.deals.forms import (
     ApproveForm,
@@ -30,8 +24,14 @@ from portal.deals.forms import (
     StageForm,
 )
 from portal.deals.models import Deal, DealStage
-from portal.explainer import explainer_for
 from portal.leads.queries import organizations_by_id
+from web.access import requires
+from web.csv_export import csv_response
+from web.database import db_session
+from web.explainer import explainer_for
+from web.forms import RecordPage, submit_form
+from web.pagination import paginate
+from web.services import service_context
 
 bp = Blueprint("deals", __name__, template_folder="templates")
 #: Organizations that own deals (and review registrations), and those that register them.

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.access import public, requires
-from app.database import db_session
 from portal.home.service import next_steps
+from web.access import public, requires
+from web.database import db_session
 
 bp = Blueprint("home", __name__, template_folder="templates")
 

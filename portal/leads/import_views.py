@@ -15,18 +15,18 @@ from itertools import islice
 from flask import flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.access import requires
-from app.database import db_session
-from app.errors import render_error
-from app.pagination import paginate
-from app.services import service_context
 from partners.context import ServiceError
 from partners.roles import Role
 from portal.leads import imports
+from portal.leads.blueprint import OWNERS, bp
 from portal.leads.import_csv import FIELDS, Mapping
 from portal.leads.import_forms import MappingForm, UploadForm, mapping_form
 from portal.leads.models import ImportStatus, LeadImport
-from portal.leads.views import OWNERS, bp
+from web.access import requires
+from web.database import db_session
+from web.errors import render_error
+from web.pagination import paginate
+from web.services import service_context
 
 DUPLICATES_SHOWN = 100
 STARTED = "This import has already been started; its page shows how it went."

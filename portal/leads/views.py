@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     Response,
     flash,
     redirect,
@@ -15,22 +14,16 @@ from flask_login import current_user
 from sqlalchemy import Select
 from wtforms.fields.choices import SelectChoice
 
-from app.access import requires
-from app.csv_export import csv_response
-from app.database import db_session
-from app.errors import render_error
-from app.pagination import paginate
-from app.services import service_context
 from partners import sharing
 from partners.context import NotFound, ServiceError
-from partners.forms import ActionForm
 from partners.roles import OrgKind, Role, Tier
 from partners.sharing import rules
 from partners.sharing.kinds import LEADS
 from partners.sharing.models import GranteeKind
-from partners.views.sharing import share_context
-from portal.explainer import explainer_for
+from portal.account.forms import ActionForm
+from portal.account.views.sharing import share_context
 from portal.leads import assignment, forwarding, policy, queries, scoring, service
+from portal.leads.blueprint import CLAIMERS, OWNERS, bp
 from portal.leads.forms import (
     MANUAL_MOVES,
     AcceptForm,
@@ -51,11 +44,14 @@ from portal.leads.forms import (
     settings_values,
 )
 from portal.leads.models import ActivityKind, HandoffOutcome, LeadStatus
+from web.access import requires
+from web.csv_export import csv_response
+from web.database import db_session
+from web.errors import render_error
+from web.explainer import explainer_for
+from web.pagination import paginate
+from web.services import service_context
 
-bp = Blueprint("leads", __name__, url_prefix="/leads", template_folder="templates")
-#: Organizations that take leads from a pool, and those that publish their own.
-CLAIMERS = (OrgKind.partner, OrgKind.distributor)
-OWNERS = (OrgKind.vendor, OrgKind.distributor)
 EXPORT_COLUMNS = (
     "id",
     "company",
@@ -623,6 +619,3 @@ def delete_scoring_rule(scoring_rule_id: int):
 @bp.app_template_filter("money")
 def _money(value) -> str:
     return "—" if value is None else f"{value:,.2f}"
-
-
-from portal.leads import import_views  # noqa: E402, F401 - the CSV import pages, on this blueprint

@@ -8,10 +8,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.access import requires
-from app.database import db_session
-from app.pagination import paginate
-from app.services import service_context
 from integrations.edi_exchange.queries import documents_of
 from partners import sharing
 from partners.context import ServiceError
@@ -27,6 +23,10 @@ from portal.orders.forms import (
 )
 from portal.orders.models import LineStatus, Order, OrderStatus
 from portal.orders.queries import order_list
+from web.access import requires
+from web.database import db_session
+from web.pagination import paginate
+from web.services import service_context
 
 bp = Blueprint("orders", __name__, url_prefix="/orders", template_folder="templates")
 

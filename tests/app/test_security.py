@@ -5,10 +5,10 @@ import re
 import pytest
 
 from app import create_app
-from app.access import PUBLIC, undeclared_endpoints
 from config.settings import ConfigurationError, load_settings
 from partners.models import AuditEntry, Team
 from partners.roles import OrgKind, Role
+from web.access import PUBLIC, undeclared_endpoints
 
 from conftest import make_settings
 from factories import create_org, create_partnership, create_user, vendor_with_partner
@@ -50,7 +50,7 @@ def test_every_route_declares_its_access(app):
 def test_an_undeclared_route_stops_the_app_from_starting(app):
     from flask import Blueprint
 
-    from app.access import enforce_declared_access
+    from web.access import enforce_declared_access
 
     rogue = Blueprint("rogue", __name__)
     rogue.add_url_rule("/rogue", "open", lambda: "secret")

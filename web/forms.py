@@ -9,9 +9,9 @@ from typing import Any
 from flask import flash, redirect, url_for
 from flask_wtf import FlaskForm
 
-from app.database import db_session
-from app.services import service_context
 from partners.context import ServiceContext, ServiceError
+from web.database import db_session
+from web.services import service_context
 
 
 def submit_form(

@@ -9,19 +9,19 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.access import requires
-from app.database import db_session
-from app.pagination import paginate
-from app.services import service_context
 from partners import sharing
 from partners.context import NotFound, ServiceError
-from partners.forms import ActionForm, ShareForm
 from partners.models import Organization, Partnership
 from partners.roles import OrgKind, Role
 from partners.sharing import shares
 from partners.sharing.kinds import DEALS, KINDS, LEADS, SharedKind
 from partners.sharing.levels import AccessLevel
 from partners.sharing.models import ExplicitShare, RecordType
+from portal.account.forms import ActionForm, ShareForm
+from web.access import requires
+from web.database import db_session
+from web.pagination import paginate
+from web.services import service_context
 
 bp = Blueprint("sharing", __name__, url_prefix="/sharing", template_folder="../templates")
 

@@ -6,18 +6,18 @@ import segno
 from flask import Blueprint, flash, g, redirect, render_template, session, url_for
 from flask_login import current_user
 
-from app.access import requires
-from app.database import db_session
-from app.services import service_context
 from partners import auth
 from partners.context import ServiceError
-from partners.forms import (
+from portal.account.forms import (
     ActionForm,
     ChangeEmailForm,
     ChangePasswordForm,
     EnableTwoFactorForm,
     PasswordConfirmForm,
 )
+from web.access import requires
+from web.database import db_session
+from web.services import service_context
 
 bp = Blueprint("account", __name__, url_prefix="/account", template_folder="../templates")
 

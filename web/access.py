@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 from flask import Flask, abort
 from flask_login import current_user
 
-from app.extensions import login_manager
 from partners.roles import OrgKind, Role
+from web.extensions import login_manager
 
 View = TypeVar("View", bound=Callable[..., Any])
 

@@ -18,20 +18,20 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from app.access import public, requires
-from app.database import db_session
-from app.services import service_context
 from partners import auth
 from partners.context import ServiceError
-from partners.forms import (
+from partners.models import User
+from partners.people import accept_invitation
+from portal.account.forms import (
     AcceptInvitationForm,
     ForgotPasswordForm,
     LoginForm,
     ResetPasswordForm,
     TwoFactorForm,
 )
-from partners.models import User
-from partners.people import accept_invitation
+from web.access import public, requires
+from web.database import db_session
+from web.services import service_context
 
 bp = Blueprint("auth", __name__, template_folder="../templates")
 

@@ -11,7 +11,7 @@ from flask import Response, stream_with_context
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from app.database import db_session
+from web.database import db_session
 
 BATCH = 500
 

@@ -6,8 +6,8 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from integrations.api.problems import http_problem
 from partners.context import Forbidden, NotFound
+from web.problems import http_problem
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood."),

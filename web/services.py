@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_login import current_user
 
-from app.database import db_session
 from partners.context import ServiceContext
 from partners.mail import Mailer
 from partners.models import User
+from web.database import db_session
 
 
 def mailer() -> Mailer:

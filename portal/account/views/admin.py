@@ -7,13 +7,10 @@ from datetime import UTC, datetime, timedelta
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.access import requires
-from app.database import db_session
-from app.pagination import paginate
-from app.services import service_context
 from partners import audit, people, sharing
 from partners.context import ServiceError
-from partners.forms import (
+from partners.roles import Role
+from portal.account.forms import (
     ActionForm,
     AuditFilterForm,
     ChangeRoleForm,
@@ -23,7 +20,10 @@ from partners.forms import (
     TeamMembersForm,
     VisibilityForm,
 )
-from partners.roles import Role
+from web.access import requires
+from web.database import db_session
+from web.pagination import paginate
+from web.services import service_context
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="../templates")
 

@@ -6,14 +6,14 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.access import requires
-from app.database import db_session
-from app.pagination import paginate
-from app.services import service_context
 from partners import onboarding, sharing
 from partners.context import ServiceError
-from partners.forms import ActionForm, ChangeTierForm, OnboardPartnerForm, PartnerTermsForm
 from partners.roles import OrgKind, OrgStatus, Role, Tier
+from portal.account.forms import ActionForm, ChangeTierForm, OnboardPartnerForm, PartnerTermsForm
+from web.access import requires
+from web.database import db_session
+from web.pagination import paginate
+from web.services import service_context
 
 bp = Blueprint("partnerships", __name__, url_prefix="/partners", template_folder="../templates")
 RUNS_PARTNERSHIPS = (OrgKind.vendor, OrgKind.distributor)
