@@ -242,7 +242,8 @@ def decline(lead_id: int):
         form,
         "decline_form",
         lambda ctx: service.decline_lead(ctx, lead_id, form.reason.data),
-        "You declined {company}; it will not be offered to you again.",
+        "You declined {company}: it went back to its owner and will not be offered to you again.",
+        then="leads.mine",  # the lead is no longer ours to see
     )
 
 

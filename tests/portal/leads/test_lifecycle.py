@@ -318,7 +318,9 @@ def test_accept_decline_and_log_activity_on_the_lead_page(client, db, pool, cloc
 
     assert client.post(f"/leads/{second.id}/decline", {"reason": ""}).status_code == 422
     declined = client.post(f"/leads/{second.id}/decline", {"reason": "No capacity"})
-    assert declined.status_code == 302
+    assert declined.status_code == 302 and declined.location.endswith("/leads/mine")
+    landed = client.get(declined.location).get_data(as_text=True)
+    assert "went back to its owner and will not be offered to you again" in landed
     assert client.get(f"/leads/{second.id}").status_code == 404
     db.expire_all()
     assert db.get(Lead, second.id).status == LeadStatus.available
