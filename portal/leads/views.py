@@ -74,9 +74,19 @@ EXPORT_COLUMNS = (
 
 
 def _list_page(tab: str, query: Select, form: LeadFilterForm, total: queries.Count | None = None):
-    page = queries.window(db_session(), query, request.args.get("page", 1, type=int) or 1)
+    db = db_session()
+    page = queries.window(db, query, request.args.get("page", 1, type=int) or 1)
+    waiting = queries.window(db, queries.waiting_for_us(current_user), 1) if tab == "pool" else None
+    shown = page.items + (waiting.items if waiting else [])
     return render_template(
-        "leads/inbox.html", tab=tab, page=page, form=form, action_form=ActionForm(), total=total
+        "leads/inbox.html",
+        tab=tab,
+        page=page,
+        waiting=waiting,
+        hops=forwarding.hops_to(db, current_user.organization_id, [lead.id for lead in shown]),
+        form=form,
+        action_form=ActionForm(),
+        total=total,
     )
 
 

@@ -27,3 +27,38 @@ def test_a_partner_declines_a_claimed_lead_and_lands_on_my_leads(browser, demo, 
     assert bluebird.get_by_role("heading", name="Not found").count() == 0
     assert bluebird.get_by_role("link", name="Initech Energy").count() == 0
     shots(bluebird, "01-declined")
+
+
+def test_a_reseller_finds_the_forwarded_lead_waiting_in_its_inbox(browser, demo, base_url, shots):
+    echo = browser.new_context().new_page()
+    _sign_in(echo, base_url, "admin@echo.example")
+    echo.get_by_role("link", name="Leads").click()
+    waiting = echo.locator("section", has=echo.get_by_role("heading", name="Waiting for you"))
+    row = waiting.get_by_role("row").filter(has_text="Northwind Retail")
+    expect(row.get_by_text("Delta Distribution")).to_be_visible()
+    expect(row.get_by_text("waiting for you")).to_be_visible()
+    expect(row.locator(".deadline")).not_to_be_empty()
+    shots(echo, "01-inbox-waiting")
+
+    echo.get_by_role("link", name="My leads").click()
+    mine = echo.get_by_role("row").filter(has_text="Northwind Retail")
+    expect(mine.get_by_text("waiting for you")).to_be_visible()
+    echo.get_by_role("link", name="All shared with us").click()
+    shared = echo.get_by_role("row").filter(has_text="Northwind Retail")
+    expect(shared.get_by_text("waiting for you")).to_be_visible()
+    assert shared.get_by_text("accepted").count() == 0
+
+    shared.get_by_role("link", name="Northwind Retail").click()
+    actions = echo.locator("section", has=echo.get_by_role("heading", name="Actions"))
+    expect(actions.get_by_role("heading", name="Forwarded to you")).to_be_visible()
+    expect(actions.get_by_role("button", name="Accept lead")).to_be_visible()
+    expect(actions.get_by_role("button", name="Decline lead")).to_be_visible()
+    assert echo.get_by_text("Nothing to do here right now.").count() == 0
+    shots(echo, "02-forwarded-lead")
+
+    actions.get_by_label("First contact or qualification data").fill("Called Ana in Lyon.")
+    actions.get_by_role("button", name="Accept lead").click()
+    expect(echo.get_by_text("You accepted Northwind Retail from your distributor.")).to_be_visible()
+    echo.get_by_role("link", name="My leads").click()
+    expect(echo.get_by_role("row").filter(has_text="Northwind Retail")).to_contain_text("accepted")
+    shots(echo, "03-my-leads-accepted")
