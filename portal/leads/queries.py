@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from partners.models import Organization, Partnership, User
@@ -83,7 +83,25 @@ def my_leads(user: User, filters: LeadFilters) -> Select[tuple[Lead]]:
         ((Lead.claimed_by_org_id == org_id) | (Lead.forwarded_to_org_id == org_id)),
         Lead.status.in_(CLAIMED_STATUSES),
     )
-    return filters.apply(query.order_by(*SORTS["newest"]))
+    query = filters.apply(query.order_by(*SORTS["newest"]))
+    if filters.sort == ACCEPT_BY:
+        query = query.order_by(None).order_by(_accept_by(org_id).asc().nulls_last(), Lead.id)
+    return query
+
+
+#: My leads' extra sort: the nearest deadline to accept first, leads without one last.
+ACCEPT_BY = "accept_by"
+
+
+def _accept_by(org_id: int) -> ColumnElement:
+    """A lead's deadline for the organization: its open claim's, or its pending hop's to it
+    (``policy.accept_by`` shows the same)."""
+    hop = select(LeadHandoff.expires_at).where(
+        LeadHandoff.lead_id == Lead.id,
+        LeadHandoff.to_org_id == org_id,
+        LeadHandoff.outcome == HandoffOutcome.pending,
+    )
+    return func.coalesce(Lead.claim_expires_at, hop.scalar_subquery())
 
 
 def waiting_for_us(user: User) -> Select[tuple[Lead]]:

@@ -78,12 +78,14 @@ def _list_page(tab: str, query: Select, form: LeadFilterForm, total: queries.Cou
     page = queries.window(db, query, request.args.get("page", 1, type=int) or 1)
     waiting = queries.window(db, queries.waiting_for_us(current_user), 1) if tab == "pool" else None
     shown = page.items + (waiting.items if waiting else [])
+    hops = forwarding.hops_to(db, current_user.organization_id, [lead.id for lead in shown])
     return render_template(
         "leads/inbox.html",
         tab=tab,
         page=page,
         waiting=waiting,
-        hops=forwarding.hops_to(db, current_user.organization_id, [lead.id for lead in shown]),
+        hops=hops,
+        deadlines=policy.accept_by(db, shown, hops, service_context().now()),
         form=form,
         action_form=ActionForm(),
         total=total,
@@ -101,6 +103,7 @@ def index():
 @requires(Role.viewer, kinds=CLAIMERS)
 def mine():
     form = LeadFilterForm(request.args)
+    form.sort.choices = [*form.sort.choices, SelectChoice(queries.ACCEPT_BY, "Accept by, soonest")]
     return _list_page("mine", queries.my_leads(current_user, form.filters()), form)
 
 
@@ -143,6 +146,9 @@ def _detail_page(lead_id: int, status: int = 200, **forms):
     is_owner = lead.owner_org_id == current_user.organization_id
     is_claimant = current_user.organization_id in forwarding.working_organizations(db, lead)
     moves = _moves(lead) if is_claimant and current_user.role >= Role.member else []
+    handoff = forwarding.open_handoff(db, lead)
+    hops = {lead.id: handoff} if handoff is not None else {}
+    deadline = policy.accept_by(db, [lead], hops, service_context().now()).get(lead.id)
     page = render_template(
         "leads/detail.html",
         lead=lead,
@@ -150,6 +156,7 @@ def _detail_page(lead_id: int, status: int = 200, **forms):
         is_claimant=is_claimant,
         score=scoring.explain(db, lead),
         moves=moves,
+        deadline=deadline,
         may_lose=LeadStatus.lost in moves,
         level=sharing.access_level(db, current_user, lead),
         why=explainer_for(db, current_user, lead),

@@ -1,4 +1,7 @@
-"""In Chromium, on the demo data: what a partner sees after giving a lead back."""
+"""In Chromium, on the demo data: a partner after giving a lead back, a reseller with a lead
+forwarded to it, and a claim's deadline on the partner's own clock."""
+
+import re
 
 from flask import current_app  # noqa: F401 - keeps Flask's import order stable under Playwright
 from playwright.sync_api import expect
@@ -62,3 +65,32 @@ def test_a_reseller_finds_the_forwarded_lead_waiting_in_its_inbox(browser, demo,
     echo.get_by_role("link", name="My leads").click()
     expect(echo.get_by_role("row").filter(has_text="Northwind Retail")).to_contain_text("accepted")
     shots(echo, "03-my-leads-accepted")
+
+
+def test_a_partner_sees_its_claims_deadline_on_its_own_clock_and_sorts_by_it(
+    browser, demo, base_url, shots
+):
+    bluebird = browser.new_context().new_page()
+    _sign_in(bluebird, base_url, "admin@bluebird.example")  # gold, Europe/Berlin
+    for company in ("Initech Energy", "Globex Health"):
+        bluebird.get_by_role("link", name="Leads").first.click()
+        bluebird.get_by_role("row").filter(has_text=company).get_by_role("button").click()
+    accept_by = bluebird.locator("dd .deadline")
+    expect(accept_by).to_contain_text(re.compile(r"\d+ business hours? left"))
+    expect(accept_by.locator("time")).to_have_text(re.compile(r"CES?T$"))  # Berlin, not UTC
+    assert "UTC" not in accept_by.locator("time").inner_text()
+    shots(bluebird, "01-claim-deadline")
+
+    bluebird.get_by_role("link", name="Leads").first.click()
+    bluebird.get_by_role("link", name="My leads").click()
+    header = bluebird.get_by_role("columnheader", name="Accept by")
+    expect(header).to_be_visible()
+    companies = bluebird.locator("table.leads tbody tr td:first-child a")
+    expect(companies).to_have_text(["Globex Health", "Initech Energy"])  # newest first
+    header.get_by_role("link").click()
+    expect(bluebird.get_by_role("columnheader", name="Accept by")).to_have_attribute(
+        "aria-sort", "ascending"
+    )
+    expect(companies).to_have_text(["Initech Energy", "Globex Health"])  # soonest first
+    expect(bluebird.locator("td .deadline").first).to_contain_text("business hour")
+    shots(bluebird, "02-my-leads-by-deadline")
