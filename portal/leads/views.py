@@ -168,7 +168,7 @@ def _detail_page(lead_id: int, status: int = 200, **forms):
         activity_form=forms.get("activity_form") or ActivityForm(formdata=None),
         progress_form=forms.get("progress_form") or ProgressForm(formdata=None),
         lost_form=forms.get("lost_form") or LostForm(formdata=None),
-        **_forwarding_context(db, lead, forms),
+        **_forwarding_context(db, lead, handoff, forms),
         **share_context(LEADS, lead),
     )
     return page, status
@@ -180,9 +180,8 @@ def _reseller_choices(distributor_id: int) -> list[SelectChoice]:
     ]
 
 
-def _forwarding_context(db, lead, forms: dict) -> dict:
+def _forwarding_context(db, lead, handoff, forms: dict) -> dict:
     """The chain of custody and the two-tier forms the viewer may use on this lead."""
-    handoff = forwarding.open_handoff(db, lead)
     mine = current_user.organization_id
     forward_form = forms.get("forward_form") or ForwardForm(formdata=None)
     may_forward = (
