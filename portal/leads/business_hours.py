@@ -39,3 +39,26 @@ def add_business_hours(start: datetime, hours: float, timezone: str) -> datetime
         remaining -= closes - local
         local = datetime.combine(local.date() + timedelta(days=1), OPENS)
     return local.replace(tzinfo=tz).astimezone(UTC)
+
+
+def business_time_between(start: datetime, end: datetime, timezone: str) -> timedelta:
+    """The business time from ``start`` to ``end`` in ``timezone`` (none if ``end`` is not
+    later), counted as :func:`add_business_hours` counts it: what is left of a lease."""
+    tz = zone(timezone)
+    local = start.astimezone(tz).replace(tzinfo=None)
+    until = end.astimezone(tz).replace(tzinfo=None)
+    total = timedelta()
+    day = local.date()
+    while day <= until.date():
+        if day.weekday() in WORKDAYS:
+            opens = max(datetime.combine(day, OPENS), local)
+            closes = min(datetime.combine(day, CLOSES), until)
+            total += max(closes - opens, timedelta())
+        day += timedelta(days=1)
+    return total
+
+
+def in_business_hours(moment: datetime, timezone: str) -> bool:
+    """Whether the clock of a lease counted in ``timezone`` runs at ``moment``."""
+    local = moment.astimezone(zone(timezone))
+    return local.weekday() in WORKDAYS and OPENS <= local.time() < CLOSES

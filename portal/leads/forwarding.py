@@ -48,6 +48,21 @@ def open_handoff(db: Session, lead: Lead) -> LeadHandoff | None:
     )
 
 
+def hops_to(db: Session, org_id: int, lead_ids: list[int]) -> dict[int, LeadHandoff]:
+    """The open hops of these leads to this organization, by lead: what a reseller's lists show
+    as "waiting for you" (pending) or as its own work (accepted)."""
+    if not lead_ids:
+        return {}
+    hops = db.scalars(
+        select(LeadHandoff).where(
+            LeadHandoff.lead_id.in_(lead_ids),
+            LeadHandoff.to_org_id == org_id,
+            LeadHandoff.outcome.in_(OPEN),
+        )
+    )
+    return {hop.lead_id: hop for hop in hops}
+
+
 def working_organizations(db: Session, lead: Lead) -> set[int]:
     """Who works the lead: the claimant, and the reseller once it accepted the hop."""
     orgs = set() if lead.claimed_by_org_id is None else {lead.claimed_by_org_id}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from partners.db import Base, UTCDateTime, string_enum, utcnow
 from partners.jobs import Job
 from partners.roles import Tier
+
+if TYPE_CHECKING:
+    from partners.models import Organization
 
 
 class LeadStatus(StrEnum):
@@ -300,3 +304,6 @@ class LeadHandoff(Base):
     #: When it was declined, lapsed or recalled.
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(String(300), default="")
+
+    #: The distributor that forwarded the lead.
+    from_org: Mapped[Organization] = relationship(foreign_keys=[from_org_id], viewonly=True)

@@ -8,7 +8,7 @@ configured one keep taking claims as before.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import (
     ARRAY,
@@ -20,6 +20,7 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    tuple_,
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -28,8 +29,20 @@ from partners.context import ServiceContext, ServiceError
 from partners.models import Partnership
 from partners.roles import Role, Tier
 from partners.sharing import require_role
-from portal.leads.business_hours import add_business_hours
-from portal.leads.models import Lead, LeadRoutingPartner, LeadRoutingSettings, LeadStatus
+from portal.leads.business_hours import (
+    add_business_hours,
+    business_time_between,
+    in_business_hours,
+    zone,
+)
+from portal.leads.models import (
+    HandoffOutcome,
+    Lead,
+    LeadHandoff,
+    LeadRoutingPartner,
+    LeadRoutingSettings,
+    LeadStatus,
+)
 
 #: Business hours a claimant has to accept, per tier of its partnership.
 DEFAULT_SLA_HOURS = {
@@ -105,6 +118,78 @@ def lease(db: Session, owner_id: int, partnership: Partnership | None, now: date
     timezone = partnership.timezone if partnership else "UTC"
     hours = tier_value(settings.sla_hours, tier, DEFAULT_SLA_HOURS)
     return Lease(hours, timezone, add_business_hours(now, hours, timezone))
+
+
+#: Business time left under which a deadline shows as near, then as urgent.
+SOON, URGENT = timedelta(hours=8), timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When a claim or a hop must be accepted, as the partner whose lease it is counts it:
+    on its own wall clock, in business time."""
+
+    at: datetime
+    timezone: str
+    #: Business time from now to the deadline.
+    left: timedelta
+    #: Whether the lease's clock runs now (it stops outside business hours).
+    running: bool
+
+    @property
+    def local(self) -> datetime:
+        return self.at.astimezone(zone(self.timezone))
+
+    @property
+    def urgency(self) -> str:
+        """``overdue``, ``urgent``, ``soon`` or ``ok``: the CSS class's suffix."""
+        if self.left <= timedelta():
+            return "overdue"
+        if self.left <= URGENT:
+            return "urgent"
+        return "soon" if self.left <= SOON else "ok"
+
+    def describe_left(self) -> str:
+        """ "31 business hours left", "45 business minutes left", "time is up"."""
+        if self.left <= timedelta():
+            return "time is up"
+        hours, minutes = divmod(int(self.left.total_seconds()) // 60, 60)
+        if hours:
+            return f"{hours} business hour{'s' if hours != 1 else ''} left"
+        return f"{max(minutes, 1)} business minute{'s' if minutes != 1 else ''} left"
+
+
+def _deadline(at: datetime, timezone: str, now: datetime) -> Deadline:
+    left = business_time_between(now, at, timezone)
+    return Deadline(at, timezone, left, in_business_hours(now, timezone))
+
+
+def accept_by(
+    db: Session, leads: list[Lead], hops: dict[int, LeadHandoff], now: datetime
+) -> dict[int, Deadline]:
+    """Each lead's next "accept by", by lead id: a pending hop's (in ``hops``), else an open
+    claim's lease; each in the timezone its lease is counted in (the partnership's, UTC
+    without one, as :func:`lease` counts)."""
+    due: dict[int, tuple[datetime, tuple[int, int]]] = {}
+    for lead in leads:
+        hop = hops.get(lead.id)
+        if hop is not None and hop.outcome == HandoffOutcome.pending:
+            due[lead.id] = (hop.expires_at, (hop.from_org_id, hop.to_org_id))
+        elif lead.claim_expires_at is not None and lead.claimed_by_org_id is not None:
+            due[lead.id] = (lead.claim_expires_at, (lead.owner_org_id, lead.claimed_by_org_id))
+    pairs = {pair for _, pair in due.values()}
+    zones = {}
+    if pairs:
+        parties = tuple_(Partnership.parent_id, Partnership.child_id)
+        rows = db.execute(
+            select(Partnership.parent_id, Partnership.child_id, Partnership.timezone).where(
+                parties.in_(pairs)
+            )
+        )
+        zones = {(parent, child): timezone for parent, child, timezone in rows}
+    return {
+        lead_id: _deadline(at, zones.get(pair) or "UTC", now) for lead_id, (at, pair) in due.items()
+    }
 
 
 def _held() -> ColumnElement[int]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from partners.models import Organization, Partnership, User
 from partners.sharing import lead_inbox, visible_leads
 from portal.leads.models import (
+    HandoffOutcome,
     Lead,
     LeadActivity,
     LeadExclusion,
@@ -75,11 +76,44 @@ def inbox(user: User, filters: LeadFilters) -> Select[tuple[Lead]]:
 
 
 def my_leads(user: User, filters: LeadFilters) -> Select[tuple[Lead]]:
-    """Leads the user's organization claimed and is working."""
+    """Leads the user's organization claimed and is working, and those its distributor
+    forwarded to it (waiting for its answer, or accepted)."""
+    org_id = user.organization_id
     query = visible_leads(user).where(
-        Lead.claimed_by_org_id == user.organization_id, Lead.status.in_(CLAIMED_STATUSES)
+        ((Lead.claimed_by_org_id == org_id) | (Lead.forwarded_to_org_id == org_id)),
+        Lead.status.in_(CLAIMED_STATUSES),
     )
-    return filters.apply(query.order_by(*SORTS["newest"]))
+    query = filters.apply(query.order_by(*SORTS["newest"]))
+    if filters.sort == ACCEPT_BY:
+        query = query.order_by(None).order_by(_accept_by(org_id).asc().nulls_last(), Lead.id)
+    return query
+
+
+#: My leads' extra sort: the nearest deadline to accept first, leads without one last.
+ACCEPT_BY = "accept_by"
+
+
+def _accept_by(org_id: int) -> ColumnElement:
+    """A lead's deadline for the organization: its open claim's, or its pending hop's to it
+    (``policy.accept_by`` shows the same)."""
+    hop = select(LeadHandoff.expires_at).where(
+        LeadHandoff.lead_id == Lead.id,
+        LeadHandoff.to_org_id == org_id,
+        LeadHandoff.outcome == HandoffOutcome.pending,
+    )
+    return func.coalesce(Lead.claim_expires_at, hop.scalar_subquery())
+
+
+def waiting_for_us(user: User) -> Select[tuple[Lead]]:
+    """Leads a distributor forwarded to the user's organization that wait for its answer,
+    the nearest deadline first: the top of its inbox."""
+    pending = (LeadHandoff.lead_id == Lead.id) & (LeadHandoff.outcome == HandoffOutcome.pending)
+    return (
+        visible_leads(user)
+        .join(LeadHandoff, pending & (LeadHandoff.to_org_id == user.organization_id))
+        .where(Lead.forwarded_to_org_id == user.organization_id)
+        .order_by(LeadHandoff.expires_at, Lead.id)
+    )
 
 
 def all_visible(user: User, filters: LeadFilters) -> Select[tuple[Lead]]:

@@ -70,9 +70,21 @@ EXPORT_COLUMNS = (
 
 
 def _list_page(tab: str, query: Select, form: LeadFilterForm, total: queries.Count | None = None):
-    page = queries.window(db_session(), query, request.args.get("page", 1, type=int) or 1)
+    db = db_session()
+    page = queries.window(db, query, request.args.get("page", 1, type=int) or 1)
+    waiting = queries.window(db, queries.waiting_for_us(current_user), 1) if tab == "pool" else None
+    shown = page.items + (waiting.items if waiting else [])
+    hops = forwarding.hops_to(db, current_user.organization_id, [lead.id for lead in shown])
     return render_template(
-        "leads/inbox.html", tab=tab, page=page, form=form, action_form=ActionForm(), total=total
+        "leads/inbox.html",
+        tab=tab,
+        page=page,
+        waiting=waiting,
+        hops=hops,
+        deadlines=policy.accept_by(db, shown, hops, service_context().now()),
+        form=form,
+        action_form=ActionForm(),
+        total=total,
     )
 
 
@@ -87,6 +99,7 @@ def index():
 @requires(Role.viewer, kinds=CLAIMERS)
 def mine():
     form = LeadFilterForm(request.args)
+    form.sort.choices = [*form.sort.choices, SelectChoice(queries.ACCEPT_BY, "Accept by, soonest")]
     return _list_page("mine", queries.my_leads(current_user, form.filters()), form)
 
 
@@ -129,6 +142,9 @@ def _detail_page(lead_id: int, status: int = 200, **forms):
     is_owner = lead.owner_org_id == current_user.organization_id
     is_claimant = current_user.organization_id in forwarding.working_organizations(db, lead)
     moves = _moves(lead) if is_claimant and current_user.role >= Role.member else []
+    handoff = forwarding.open_handoff(db, lead)
+    hops = {lead.id: handoff} if handoff is not None else {}
+    deadline = policy.accept_by(db, [lead], hops, service_context().now()).get(lead.id)
     page = render_template(
         "leads/detail.html",
         lead=lead,
@@ -136,6 +152,7 @@ def _detail_page(lead_id: int, status: int = 200, **forms):
         is_claimant=is_claimant,
         score=scoring.explain(db, lead),
         moves=moves,
+        deadline=deadline,
         may_lose=LeadStatus.lost in moves,
         level=sharing.access_level(db, current_user, lead),
         why=explainer_for(db, current_user, lead),
@@ -147,7 +164,7 @@ def _detail_page(lead_id: int, status: int = 200, **forms):
         activity_form=forms.get("activity_form") or ActivityForm(formdata=None),
         progress_form=forms.get("progress_form") or ProgressForm(formdata=None),
         lost_form=forms.get("lost_form") or LostForm(formdata=None),
-        **_forwarding_context(db, lead, forms),
+        **_forwarding_context(db, lead, handoff, forms),
         **share_context(LEADS, lead),
     )
     return page, status
@@ -159,9 +176,8 @@ def _reseller_choices(distributor_id: int) -> list[SelectChoice]:
     ]
 
 
-def _forwarding_context(db, lead, forms: dict) -> dict:
+def _forwarding_context(db, lead, handoff, forms: dict) -> dict:
     """The chain of custody and the two-tier forms the viewer may use on this lead."""
-    handoff = forwarding.open_handoff(db, lead)
     mine = current_user.organization_id
     forward_form = forms.get("forward_form") or ForwardForm(formdata=None)
     may_forward = (
@@ -238,7 +254,8 @@ def decline(lead_id: int):
         form,
         "decline_form",
         lambda ctx: service.decline_lead(ctx, lead_id, form.reason.data),
-        "You declined {company}; it will not be offered to you again.",
+        "You declined {company}: it went back to its owner and will not be offered to you again.",
+        then="leads.mine",  # the lead is no longer ours to see
     )
 
 

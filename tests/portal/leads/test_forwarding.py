@@ -15,7 +15,7 @@ from partners.sharing.rules import Grantee
 from portal.deals.service import convert_lead, details_from_lead
 from portal.leads import forwarding
 from portal.leads.models import ActivityKind, HandoffOutcome, LeadStatus
-from portal.leads.queries import timeline
+from portal.leads.queries import LeadFilters, my_leads, timeline, waiting_for_us
 from portal.leads.service import accept_lead, claim_lead, expire_claims, log_activity
 
 from factories import context as base_context
@@ -206,3 +206,25 @@ def test_a_reseller_declines_through_the_page_and_lands_on_its_list(db, chain, c
     assert client.get(f"/leads/{lead.id}").status_code == 404
     stale = client.post(f"/leads/{lead.id}/handoff/decline", {"hop-reason": "x"}, csrf=False)
     assert stale.status_code == 400
+
+
+def test_a_forwarded_lead_waits_in_the_resellers_inbox_and_my_leads(db, chain, client):
+    lead, ctx, people = chain["lead"], chain["ctx"], chain["people"]
+    reseller = people["reseller"]
+    forwarding.forward_lead(ctx("distributor"), lead.id, chain["reseller"].id, "Your area")
+    assert list(db.scalars(waiting_for_us(reseller))) == [lead]
+    assert list(db.scalars(my_leads(reseller, LeadFilters()))) == [lead]
+    assert list(db.scalars(waiting_for_us(people["other"]))) == []
+    assert list(db.scalars(waiting_for_us(people["distributor"]))) == []
+
+    client.login(reseller.email)
+    inbox = client.get("/leads/").get_data(as_text=True)
+    assert "Waiting for you" in inbox and "Globex" in inbox and "waiting for you" in inbox
+    page = client.get(f"/leads/{lead.id}").get_data(as_text=True)
+    assert "Forwarded to you" in page and "Nothing to do here right now." not in page
+    assert ">waiting for you<" in page and ">accepted<" not in page
+
+    forwarding.accept_forward(ctx("reseller"), lead.id, ActivityKind.call, "Called")
+    assert list(db.scalars(waiting_for_us(reseller))) == []
+    assert list(db.scalars(my_leads(reseller, LeadFilters()))) == [lead]  # its work now
+    assert "Waiting for you" not in client.get("/leads/").get_data(as_text=True)

@@ -13,8 +13,13 @@ from partners.roles import OrgKind, Role, Tier
 from partners.sharing import AccessLevel, explain, get_lead, lead_inbox
 from partners.sharing.models import GranteeKind
 from partners.sharing.rules import Grantee
-from portal.leads.business_hours import add_business_hours
+from portal.leads.business_hours import (
+    add_business_hours,
+    business_time_between,
+    in_business_hours,
+)
 from portal.leads.models import ActivityKind, Lead, LeadActivity, LeadStatus
+from portal.leads.policy import Deadline
 from portal.leads.service import (
     accept_lead,
     advance_lead,
@@ -87,6 +92,31 @@ def test_business_hours_skip_nights_and_weekends_in_the_partners_timezone(
     start, hours, zone, deadline
 ):
     assert add_business_hours(start, hours, zone) == deadline
+    # And back: the business time from the claim to its deadline is the whole SLA.
+    assert business_time_between(start, deadline, zone) == timedelta(hours=hours)
+
+
+@pytest.mark.parametrize(
+    ("now", "left", "urgency", "running"),
+    [
+        (datetime(2026, 11, 20, 15, 30, tzinfo=UTC), "8 business hours left", "soon", True),
+        (datetime(2026, 11, 20, 8, tzinfo=UTC), "15 business hours left", "ok", True),
+        (datetime(2026, 11, 21, 12, tzinfo=UTC), "7 business hours left", "soon", False),
+        (datetime(2026, 11, 23, 14, 15, tzinfo=UTC), "1 business hour left", "urgent", True),
+        (datetime(2026, 11, 23, 15, 20, tzinfo=UTC), "10 business minutes left", "urgent", True),
+        (datetime(2026, 11, 23, 15, 30, tzinfo=UTC), "time is up", "overdue", True),
+    ],
+)
+def test_a_deadline_says_the_business_time_left_on_the_partners_clock(now, left, urgency, running):
+    """Due Monday 16:30 in Berlin; over the weekend the clock stops (7.5 hours on Monday)."""
+    due = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
+    deadline = Deadline(
+        due, "Europe/Berlin", business_time_between(now, due, "Europe/Berlin"), running
+    )
+    assert deadline.describe_left() == left
+    assert deadline.urgency == urgency
+    assert in_business_hours(now, "Europe/Berlin") is running
+    assert deadline.local.strftime("%a %H:%M %Z") == "Mon 16:30 CET"
 
 
 @pytest.fixture
@@ -302,7 +332,9 @@ def test_accept_decline_and_log_activity_on_the_lead_page(client, db, pool, cloc
         assert client.post(f"/leads/{lead.id}/claim").status_code == 302
     page = client.get(f"/leads/{first.id}").get_data(as_text=True)
     assert "Accept lead" in page and "Decline lead" in page
-    assert "2026-11-23 15:30 UTC" in page  # Monday 16:30 in Berlin: the 8 business hours
+    # Monday 16:30 on the partner's Berlin clock: the 8 business hours, all of them left.
+    assert "Mon 23 Nov 2026, 16:30 CET" in page and "8 business hours left" in page
+    assert 'class="deadline deadline-soon"' in page
 
     refused = client.post(f"/leads/{first.id}/accept", {"kind": "call", "body": ""})
     assert refused.status_code == 422
@@ -318,7 +350,9 @@ def test_accept_decline_and_log_activity_on_the_lead_page(client, db, pool, cloc
 
     assert client.post(f"/leads/{second.id}/decline", {"reason": ""}).status_code == 422
     declined = client.post(f"/leads/{second.id}/decline", {"reason": "No capacity"})
-    assert declined.status_code == 302
+    assert declined.status_code == 302 and declined.location.endswith("/leads/mine")
+    landed = client.get(declined.location).get_data(as_text=True)
+    assert "went back to its owner and will not be offered to you again" in landed
     assert client.get(f"/leads/{second.id}").status_code == 404
     db.expire_all()
     assert db.get(Lead, second.id).status == LeadStatus.available
