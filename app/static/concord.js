@@ -69,3 +69,61 @@ document.querySelectorAll("[data-dropzone-area]").forEach((area) => {
     }
   });
 });
+
+// Phones: the main navigation collapses behind a "Menu" button (hidden by CSS on wide screens).
+document.documentElement.classList.add("js");
+(() => {
+  const bar = document.querySelector(".topbar");
+  const nav = bar && bar.querySelector("nav");
+  if (!nav) {
+    return;
+  }
+  const toggle = document.createElement("button");
+  toggle.type = "button";
+  toggle.className = "menu-toggle";
+  toggle.textContent = "Menu";
+  toggle.setAttribute("aria-controls", nav.id);
+  toggle.setAttribute("aria-expanded", "false");
+  toggle.addEventListener("click", () => {
+    const open = bar.classList.toggle("menu-open");
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+  bar.querySelector(".brand").after(toggle);
+})();
+
+// Phones: a table whose columns do not fit becomes stacked cards, each cell labelled by its
+// column's header (read here, so no template needs to repeat them).
+(() => {
+  const phone = window.matchMedia("(max-width: 720px)");
+  const tables = Array.from(document.querySelectorAll("main table")).filter((table) =>
+    table.querySelector("thead th"),
+  );
+  tables.forEach((table) => {
+    const labels = [];
+    table.querySelectorAll("thead th").forEach((th) => {
+      const span = th.colSpan || 1;
+      for (let i = 0; i < span; i += 1) {
+        labels.push(th.textContent.trim());
+      }
+    });
+    table.querySelectorAll("tbody tr").forEach((row) => {
+      let column = 0;
+      Array.from(row.cells).forEach((cell) => {
+        if (!cell.hasAttribute("data-label")) {
+          cell.setAttribute("data-label", labels[column] || "");
+        }
+        column += cell.colSpan || 1;
+      });
+    });
+  });
+  const fit = () => {
+    tables.forEach((table) => {
+      table.classList.remove("stacked");
+      if (phone.matches && table.scrollWidth > table.parentElement.clientWidth + 1) {
+        table.classList.add("stacked");
+      }
+    });
+  };
+  fit();
+  phone.addEventListener("change", fit);
+})();
