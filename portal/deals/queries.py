@@ -126,8 +126,14 @@ def side_by_side(db: Session, deal: Deal) -> list[Competitor]:
     return [Competitor(deal, _partner(db, deal), matched), *competitors]
 
 
-def protection_label(deal: Deal, now: datetime) -> str:
-    """The registration's state in words, for tables and the API."""
+def protection_label(deal: Deal, now: datetime, conflicted: bool = False) -> str:
+    """The registration's state in words, for tables and the API.
+
+    A registration awaiting review that competes with another deal says so: the vendor decides
+    between them (which deal it competes with stays the vendor's to know).
+    """
+    if conflicted and deal.registration == Registration.submitted:
+        return "Conflict — the vendor decides"
     if deal.registration == Registration.approved and deal.protected_until:
         if deal.protected_until > now:
             return f"Protected until {long_date(deal.protected_until)}"

@@ -23,7 +23,7 @@ from portal.deals.forms import (
     RejectForm,
     StageForm,
 )
-from portal.deals.models import Deal, DealStage
+from portal.deals.models import Deal, DealStage, Registration
 from portal.leads.queries import organizations_by_id
 from web.access import requires
 from web.csv_export import csv_response
@@ -62,7 +62,14 @@ EXPORT_COLUMNS = (
 @bp.context_processor
 def _registration_status() -> dict:
     now = service_context().now()
-    return {"registration_status": lambda deal: queries.protection_label(deal, now)}
+
+    def status(deal: Deal) -> str:
+        conflicted = deal.registration == Registration.submitted and bool(
+            queries.conflict_counts(db_session(), [deal.id])
+        )
+        return queries.protection_label(deal, now, conflicted)
+
+    return {"registration_status": status}
 
 
 @bp.route("/deals/")

@@ -139,6 +139,8 @@ def test_the_second_registrant_never_learns_who_holds_the_customer(
     mail = mailbox.last_to("bob@beta.example").get_content()
     for text in (html, mail, from_api):
         assert "protected until 22 January 2027" in text
+    assert '<dd class="registration-status">Conflict — the vendor decides</dd>' in html
+    assert ">Conflict — the vendor decides</span>" in page(client, "/deals/")
     for text in (
         html,
         mail,
@@ -155,7 +157,9 @@ def test_the_second_registrant_never_learns_who_holds_the_customer(
     assert "Alpha Resellers" in review and "Beta Solutions" in review
     assert review.count('class="match"') == 4  # company and domain, in both columns
     assert "company, domain" in review and "Protected until 22 January 2027" in review
+    assert "Conflict — the vendor decides" in review
     queue = page(other_client, "/deals/registrations")
+    assert "Conflict — the vendor decides" in queue
     assert "1 conflict<" in queue and queue.index(f"/deals/{second.id}") < queue.index(
         f"/deals/{first.id}"
     )  # awaiting review first
