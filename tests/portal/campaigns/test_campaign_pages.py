@@ -433,3 +433,72 @@ def test_a_viewer_learns_its_campaigns_in_the_same_two_round_trips(db, world):
     assert audience in viewer.company_audience_ids
     assert len(statements) == 2, statements
     assert audience not in viewer_for(db, world["carl"]).audience_ids
+
+
+def test_several_at_once_and_every_partner_matching_an_audience(client, db, world):
+    silver = create_org(db, OrgKind.partner, "Silver Sparrow")
+    create_partnership(db, world["vendor"], silver, tier=Tier.silver)
+    sign_in(client, world["manager"])
+    campaign = new_campaign(client, db)
+    page = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "And every partner matching" in page and "Gold or higher" in page
+    assert "Taking part</strong> means" in page and "Shared with</strong>" in page
+
+    invite(client, campaign, tier="gold")  # Bluebird and Cobalt, not the silver one
+    shown = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "Invited: Bluebird Solutions, Cobalt Systems." in shown
+    rows = db.scalars(select(CampaignParticipant).order_by(CampaignParticipant.organization_id))
+    assert [(r.organization_id, r.state.value) for r in rows] == [
+        (world["bluebird"].id, "invited"),
+        (world["cobalt"].id, "invited"),
+    ]
+    # An audience that matches nobody left to invite is refused with the reason, nothing stored.
+    refused = client.post(f"/campaigns/{campaign.id}/participants", {"tier": "platinum"})
+    assert refused.status_code == 422
+    assert "an audience that matches some" in refused.get_data(as_text=True)
+    # A foreign id among good ones refuses the whole request.
+    mixed = client.post(
+        f"/campaigns/{campaign.id}/participants",
+        {"organization_ids": [str(silver.id), str(world["stranger"].id)]},
+    )
+    assert mixed.status_code == 422
+    assert db.get(CampaignParticipant, (campaign.id, silver.id)) is None
+
+
+def test_an_invitee_decides_and_a_declined_partner_loses_the_campaign(
+    client, other_client, db, world
+):
+    sign_in(client, world["manager"])
+    campaign = new_campaign(client, db)
+    invite(client, campaign, world["bluebird"], world["cobalt"])
+    sign_in(other_client, world["bea"])
+    page = other_client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "You are invited to take part" in page and "Accept and take part" in page
+    assert "Cobalt Systems" not in page  # who else is invited: not for an invitee
+    assert "0 organizations take part." in page
+
+    declined = respond(other_client, campaign, world["bea"], "decline", "No budget this quarter")
+    assert declined.headers["Location"].endswith("/campaigns/")  # not a 404 dead end
+    assert "You declined the campaign Spring launch" in other_client.get("/campaigns/").text
+    assert other_client.get(f"/campaigns/{campaign.id}").status_code == 404
+    again = other_client.post(f"/campaigns/{campaign.id}/respond", {"accept": "x"})
+    assert again.status_code == 404  # a declined partner cannot take it back on its own
+
+    owner_page = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "Declined" in owner_page and "No budget this quarter" in owner_page
+    assert "Bluebird Solutions" in owner_page  # may be invited again
+    entry = db.scalars(
+        select(AuditEntry).where(AuditEntry.action == "campaign.invitation_declined")
+    ).one()
+    assert entry.after == {"state": "declined", "reason": "No budget this quarter"}
+
+    # An accepted participant that leaves loses the campaign too.
+    respond(other_client, campaign, world["carl"])
+    assert "Leave the campaign" in other_client.get(f"/campaigns/{campaign.id}").text
+    respond(other_client, campaign, world["carl"], "decline")
+    assert other_client.get(f"/campaigns/{campaign.id}").status_code == 404
+    # A stranger answering is a 404, like a missing campaign.
+    sign_in(other_client, world["sam"])
+    assert (
+        other_client.post(f"/campaigns/{campaign.id}/respond", {"accept": "x"}).status_code == 404
+    )
