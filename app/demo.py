@@ -235,10 +235,11 @@ def _seed_campaign(ctx: ServiceContext) -> None:
             budget=Decimal("40000"),
         ),
     )
-    for name in ("Bluebird Solutions", "Delta Distribution"):
-        partner = channel.db.scalar(select(Organization).where(Organization.name == name))
-        assert partner is not None
-        campaigns.add_participant(channel, campaign.id, partner.id)
+    names = ("Bluebird Solutions", "Delta Distribution")
+    partners = channel.db.scalars(select(Organization.id).where(Organization.name.in_(names)))
+    campaigns.invite_partners(channel, campaign.id, list(partners))
+    for admin in ("admin@bluebird.example", "admin@delta.example"):
+        campaigns.respond_to_invitation(_as(ctx, admin), campaign.id, accept=True)
     campaigns.change_status(channel, campaign.id, CampaignStatus.active)
 
     def text(title: str, body: str, **options) -> int:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from partners.models import Organization, Partnership, Team, TeamMembership, User
 from partners.roles import OrgKind, OrgStatus, Role, Tier
 from partners.sharing.models import Audience
-from portal.campaigns.models import CampaignParticipant
+from portal.campaigns.models import CampaignParticipant, ParticipantState
 
 
 @dataclass(frozen=True)
@@ -170,7 +170,7 @@ def organization_viewer(db: Session, org: Organization) -> Viewer:
 def _memberships(member: bool) -> CompoundSelect:
     """The organization's active partnerships ``(owner, tier, NULL, NULL)``, its teams
     ``(NULL, NULL, team, NULL)`` (those of ``:user_id`` only, for a member) and the campaigns
-    it takes part in ``(NULL, NULL, NULL, campaign)``, in one round trip."""
+    it accepted to take part in ``(NULL, NULL, NULL, campaign)``, in one round trip."""
     no_id = cast(null(), Integer)  # typed, or PostgreSQL takes two NULLs in a column for text
     partnerships = select(Partnership.parent_id, Partnership.tier, no_id, no_id).where(
         Partnership.child_id == bindparam("org_id"), Partnership.status == OrgStatus.active
@@ -181,7 +181,8 @@ def _memberships(member: bool) -> CompoundSelect:
     if member:
         teams = teams.join(TeamMembership).where(TeamMembership.user_id == bindparam("user_id"))
     campaigns = select(null(), null(), null(), CampaignParticipant.campaign_id).where(
-        CampaignParticipant.organization_id == bindparam("org_id")
+        CampaignParticipant.organization_id == bindparam("org_id"),
+        CampaignParticipant.state == ParticipantState.accepted,  # not while only invited
     )
     return union_all(partnerships, teams, campaigns)
 

@@ -24,7 +24,12 @@ from partners.sharing.models import (
     LeadGrant,
     RecordType,
 )
-from portal.campaigns.models import Campaign, CampaignParticipant, CampaignStatus
+from portal.campaigns.models import (
+    Campaign,
+    CampaignParticipant,
+    CampaignStatus,
+    ParticipantState,
+)
 from portal.cases.models import Case
 from portal.deals.models import Deal
 from portal.leads.models import Lead, LeadExclusion, LeadStatus
@@ -190,8 +195,11 @@ DEALS = SharedKind(
 
 
 def _campaign_participants(db: Session, campaign: Campaign) -> list[tuple[int, AccessLevel]]:
+    """Invited and accepted organizations view the campaign (an invitee, to decide); a
+    declined one does not."""
     participants = select(CampaignParticipant.organization_id).where(
-        CampaignParticipant.campaign_id == campaign.id
+        CampaignParticipant.campaign_id == campaign.id,
+        CampaignParticipant.state != ParticipantState.declined,
     )
     return [(org_id, AccessLevel.view) for org_id in db.scalars(participants)]
 

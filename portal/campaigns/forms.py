@@ -7,6 +7,7 @@ from wtforms import (
     DateField,
     DecimalField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -15,9 +16,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
+from partners.roles import OrgKind, Tier
 from portal.campaigns.models import Campaign, CampaignStatus
 from portal.campaigns.queries import CampaignFilters
-from portal.campaigns.service import CampaignDetails
+from portal.campaigns.service import CampaignDetails, PartnerAudience
+
+#: Kinds of organization a vendor's partnerships reach.
+PARTNER_KINDS = (OrgKind.partner, OrgKind.distributor)
 
 STATUS_CHOICES = [SelectChoice(status.value, status.label) for status in CampaignStatus]
 #: What the button moving a campaign to each status says.
@@ -91,11 +96,54 @@ class StatusForm(FlaskForm):
 
 
 class ParticipantForm(FlaskForm):
-    organization_id = SelectField(
-        "Partner",
+    """Invite several partners at once: those picked and every partner matching an audience
+    (the sharing rules' terms: a tier or higher, a kind of organization, plus a region)."""
+
+    organization_ids = SelectMultipleField(
+        "Partners",
         coerce=int,
         choices=[],
-        description="One of your active partners.",
+        description="Your active partners not invited yet. Hold Ctrl (⌘ on a Mac) to pick several.",
         validate_choice=False,  # the service refuses anything else, with a message
     )
-    submit = SubmitField("Add to the campaign")
+    tier = SelectField(
+        "Every partner at tier",
+        choices=[
+            SelectChoice("", "—"),
+            *(SelectChoice(t.value, f"{t.label} or higher") for t in Tier),
+        ],
+        validators=[Optional()],
+    )
+    kind = SelectField(
+        "Every partner of kind",
+        choices=[
+            SelectChoice("", "—"),
+            *(SelectChoice(k.value, k.value.capitalize()) for k in PARTNER_KINDS),
+        ],
+        validators=[Optional()],
+    )
+    region = StringField(
+        "Every partner in region",
+        description="As on the partnership (e.g. EMEA).",
+        validators=[Optional(), Length(max=40)],
+    )
+    submit = SubmitField("Invite")
+
+    def audience(self) -> PartnerAudience:
+        return PartnerAudience(
+            tier=Tier(self.tier.data) if self.tier.data else None,
+            kind=OrgKind(self.kind.data) if self.kind.data else None,
+            region=self.region.data or "",
+        )
+
+
+class ResponseForm(FlaskForm):
+    """The invited organization's answer: the button pressed decides."""
+
+    reason = TextAreaField(
+        "Reason (optional)",
+        description="Tells the campaign's owner why you decline.",
+        validators=[Optional(), Length(max=500)],
+    )
+    accept = SubmitField("Accept and take part")
+    decline = SubmitField("Decline")

@@ -38,6 +38,19 @@ class CampaignStatus(StrEnum):
         }.get(self, ())
 
 
+class ParticipantState(StrEnum):
+    """An invited organization sees the campaign to decide; once it accepts it takes part (the
+    ``campaign:<id>`` audience); a declined one sees nothing of it any more."""
+
+    invited = "invited"
+    accepted = "accepted"
+    declined = "declined"
+
+    @property
+    def label(self) -> str:
+        return {"invited": "Invited", "accepted": "Taking part", "declined": "Declined"}[self.value]
+
+
 class Campaign(Base):
     __tablename__ = "campaign"
     __table_args__ = (Index("ix_campaign_owner_status", "owner_org_id", "status"),)
@@ -67,8 +80,9 @@ class Campaign(Base):
 
 
 class CampaignParticipant(Base):
-    """An organization taking part in a campaign: it views the campaign (a participation grant)
-    and belongs to the ``campaign:<id>`` audience that documents can be shared with."""
+    """An organization invited to a campaign: while invited or accepted it views the campaign (a
+    participation grant); once accepted it also belongs to the ``campaign:<id>`` audience that
+    documents can be shared with."""
 
     __tablename__ = "campaign_participant"
     __table_args__ = (
@@ -81,3 +95,10 @@ class CampaignParticipant(Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), primary_key=True)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    state: Mapped[ParticipantState] = mapped_column(
+        string_enum(ParticipantState), default=ParticipantState.invited
+    )
+    responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Why the organization declined (optional, shown to the owner).
+    decline_reason: Mapped[str] = mapped_column(String(500), default="")

@@ -42,16 +42,17 @@ def campaign_list(user: User, filters: CampaignFilters) -> Select[tuple[Campaign
     return filters.apply(visible_records(CAMPAIGNS, user))
 
 
-def participants(db: Session, campaign: Campaign) -> list[Organization]:
-    """The organizations taking part, by name."""
-    return list(
-        db.scalars(
-            select(Organization)
+def participants(db: Session, campaign: Campaign) -> list[tuple[Organization, CampaignParticipant]]:
+    """The organizations invited (in any state) with their invitation, by name."""
+    return [
+        (org, row)
+        for org, row in db.execute(
+            select(Organization, CampaignParticipant)
             .join(CampaignParticipant, CampaignParticipant.organization_id == Organization.id)
             .where(CampaignParticipant.campaign_id == campaign.id)
             .order_by(Organization.name)
         )
-    )
+    ]
 
 
 def own_campaigns(user: User) -> Select[tuple[Campaign]]:

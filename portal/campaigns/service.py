@@ -8,6 +8,7 @@ audience documents can be shared with. Every change is audited.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,11 +18,16 @@ from sqlalchemy import select
 from partners import audit
 from partners.context import NotFound, ServiceContext, ServiceError
 from partners.models import Organization, Partnership, User
-from partners.roles import OrgKind, OrgStatus, Role
+from partners.roles import OrgKind, OrgStatus, Role, Tier
 from partners.sharing import AccessLevel, get_record, require_role
 from partners.sharing.grants import refresh_record
 from partners.sharing.kinds import CAMPAIGNS
-from portal.campaigns.models import Campaign, CampaignParticipant, CampaignStatus
+from portal.campaigns.models import (
+    Campaign,
+    CampaignParticipant,
+    CampaignStatus,
+    ParticipantState,
+)
 
 #: Organizations that run campaigns with their partners.
 OWNERS = (OrgKind.vendor, OrgKind.distributor)
@@ -139,9 +145,11 @@ def change_status(ctx: ServiceContext, campaign_id: int, status: CampaignStatus)
 
 
 def invitable_organizations(ctx: ServiceContext, campaign: Campaign) -> list[Organization]:
-    """The owner's active partners not yet taking part, by name."""
-    taking_part = select(CampaignParticipant.organization_id).where(
-        CampaignParticipant.campaign_id == campaign.id
+    """The owner's active partners not invited yet (or that declined: they may be asked again),
+    by name."""
+    asked = select(CampaignParticipant.organization_id).where(
+        CampaignParticipant.campaign_id == campaign.id,
+        CampaignParticipant.state != ParticipantState.declined,
     )
     return list(
         ctx.db.scalars(
@@ -150,11 +158,32 @@ def invitable_organizations(ctx: ServiceContext, campaign: Campaign) -> list[Org
             .where(
                 Partnership.parent_id == campaign.owner_org_id,
                 Partnership.status == OrgStatus.active,
-                Organization.id.not_in(taking_part),
+                Organization.id.not_in(asked),
             )
             .order_by(Organization.name)
         )
     )
+
+
+@dataclass(frozen=True)
+class PartnerAudience:
+    """ "Every partner matching": the sharing audiences' terms (a tier or higher, a kind of
+    organization) and the partnership's region. Empty terms do not restrict."""
+
+    tier: Tier | None = None
+    kind: OrgKind | None = None
+    region: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return self.tier is None and self.kind is None and not self.region.strip()
+
+    def matches(self, organization: Organization, partnership: Partnership) -> bool:
+        return (
+            (self.tier is None or partnership.tier.rank >= self.tier.rank)
+            and (self.kind is None or organization.kind == self.kind)
+            and (not self.region.strip() or partnership.region == self.region.strip())
+        )
 
 
 def _owned(ctx: ServiceContext, campaign_id: int) -> Campaign:
@@ -167,26 +196,94 @@ def _owned(ctx: ServiceContext, campaign_id: int) -> Campaign:
     return campaign
 
 
-def add_participant(ctx: ServiceContext, campaign_id: int, organization_id: int) -> Campaign:
-    """Invite one of the owner's active partners to take part (until the campaign ends)."""
+def invite_partners(
+    ctx: ServiceContext,
+    campaign_id: int,
+    organization_ids: Iterable[int] = (),
+    audience: PartnerAudience | None = None,
+) -> list[Organization]:
+    """Invite several of the owner's active partners at once: those chosen and every one
+    matching ``audience``. Each is "invited" until it accepts or declines. All or nothing: an id
+    that is not an invitable partner refuses the whole request."""
     campaign = _owned(ctx, campaign_id)
     if campaign.status.ended:
         raise ServiceError(f"The campaign is {campaign.status.value}: nobody joins it any more.")
     invitable = {org.id: org for org in invitable_organizations(ctx, campaign)}
-    organization = invitable.get(organization_id)
-    if organization is None:
-        raise ServiceError("Choose one of your active partners that is not taking part yet.")
+    chosen = set(organization_ids)
+    if chosen - invitable.keys():
+        raise ServiceError("Choose among your active partners that are not invited yet.")
+    if audience is not None and not audience.empty:
+        partnerships = ctx.db.scalars(
+            select(Partnership).where(
+                Partnership.parent_id == campaign.owner_org_id,
+                Partnership.child_id.in_(invitable.keys()),
+            )
+        )
+        chosen |= {p.child_id for p in partnerships if audience.matches(invitable[p.child_id], p)}
+    if not chosen:
+        raise ServiceError("Choose partners to invite, or an audience that matches some.")
     actor = ctx.actor
     assert actor is not None
-    ctx.db.add(
-        CampaignParticipant(
-            campaign_id=campaign.id,
-            organization_id=organization.id,
-            added_by_id=actor.id,
-            added_at=ctx.now(),
+    invited = sorted((invitable[org_id] for org_id in chosen), key=lambda org: org.name)
+    for organization in invited:
+        ctx.db.merge(  # a partner that declined is asked again
+            CampaignParticipant(
+                campaign_id=campaign.id,
+                organization_id=organization.id,
+                added_by_id=actor.id,
+                added_at=ctx.now(),
+                state=ParticipantState.invited,
+                responded_by_id=None,
+                responded_at=None,
+                decline_reason="",
+            )
         )
+    campaign.updated_at = ctx.now()
+    refresh_record(ctx.db, CAMPAIGNS, campaign)
+    for organization in invited:
+        audit.record(
+            ctx,
+            "campaign.participant_invited",
+            campaign,
+            subject_org=organization,
+            after={"organization": organization.id, "state": "invited"},
+            summary=f"{organization.name} invited to campaign {campaign.name}",
+        )
+    return invited
+
+
+def respond_to_invitation(
+    ctx: ServiceContext, campaign_id: int, accept: bool, reason: str = ""
+) -> Campaign:
+    """The invited organization accepts (it takes part: the participants' documents reach it)
+    or declines, with an optional reason (it loses the campaign). A participant that accepted
+    may still decline later (it leaves)."""
+    actor = _actor(ctx)
+    campaign = get_campaign(ctx, campaign_id)
+    participant = ctx.db.get(CampaignParticipant, (campaign.id, actor.organization_id))
+    if participant is None or participant.state == ParticipantState.declined:
+        raise NotFound()
+    if campaign.status.ended:
+        raise ServiceError(f"The campaign is {campaign.status.value}: nothing to answer.")
+    state = ParticipantState.accepted if accept else ParticipantState.declined
+    if participant.state == state:
+        raise ServiceError("Your organization takes part already.")
+    before = participant.state
+    participant.state, participant.responded_by_id = state, actor.id
+    participant.responded_at = ctx.now()
+    participant.decline_reason = "" if accept else reason.strip()[:500]
+    campaign.updated_at = ctx.now()
+    refresh_record(ctx.db, CAMPAIGNS, campaign)
+    audit.record(
+        ctx,
+        f"campaign.invitation_{'accepted' if accept else 'declined'}",
+        campaign,
+        subject_org=actor.organization,
+        before={"state": before.value},
+        after={"state": state.value, **({} if accept else {"reason": participant.decline_reason})},
+        summary=f"{actor.organization.name} {'takes part in' if accept else 'declined'} "
+        f"campaign {campaign.name}",
     )
-    _participation_changed(ctx, campaign, organization, "added")
     return campaign
 
 
@@ -199,23 +296,14 @@ def remove_participant(ctx: ServiceContext, campaign_id: int, organization_id: i
         raise NotFound()
     organization = ctx.db.get_one(Organization, organization_id)
     ctx.db.delete(participant)
-    _participation_changed(ctx, campaign, organization, "removed")
-    return campaign
-
-
-def _participation_changed(
-    ctx: ServiceContext, campaign: Campaign, organization: Organization, change: str
-) -> None:
-    """Re-derive the participation grants (``refresh_record`` flushes first) and audit it."""
     campaign.updated_at = ctx.now()
-    refresh_record(ctx.db, CAMPAIGNS, campaign)
-    added = change == "added"
+    refresh_record(ctx.db, CAMPAIGNS, campaign)  # flushes first
     audit.record(
         ctx,
-        f"campaign.participant_{change}",
+        "campaign.participant_removed",
         campaign,
         subject_org=organization,
-        **{"after" if added else "before": {"organization": organization.id}},
-        summary=f"{organization.name} {'takes' if added else 'no longer takes'} part in "
-        f"campaign {campaign.name}",
+        before={"organization": organization.id, "state": participant.state.value},
+        summary=f"{organization.name} no longer takes part in campaign {campaign.name}",
     )
+    return campaign

@@ -3,7 +3,7 @@ one, its status, and inviting or removing participants."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -21,9 +21,10 @@ from portal.campaigns.forms import (
     CampaignFilterForm,
     CampaignForm,
     ParticipantForm,
+    ResponseForm,
     StatusForm,
 )
-from portal.campaigns.models import CampaignStatus
+from portal.campaigns.models import CampaignStatus, ParticipantState
 from web.access import requires
 from web.database import db_session
 from web.explainer import explainer_for
@@ -53,13 +54,14 @@ def _detail_page(campaign_id: int, status: int = 200, **forms: FlaskForm):
     is_owner = campaign.owner_org_id == current_user.organization_id
     member = current_user.role >= Role.member
     may_edit = member and level is not None and level >= AccessLevel.edit
-    participants = queries.participants(db, campaign)
-    taking_part = any(org.id == current_user.organization_id for org in participants)
+    invitations = queries.participants(db, campaign)
+    mine = next((row for org, row in invitations if org.id == current_user.organization_id), None)
+    taking_part = mine is not None and mine.state == ParticipantState.accepted
     manages_participants = member and is_owner
     participant_form = forms.get("participant_form") or ParticipantForm(formdata=None)
     if manages_participants and not campaign.status.ended:
         invitable = service.invitable_organizations(service_context(), campaign)
-        participant_form.organization_id.choices = [
+        participant_form.organization_ids.choices = [
             SelectChoice(org.id, org.name) for org in invitable
         ]
     page = render_template(
@@ -69,9 +71,19 @@ def _detail_page(campaign_id: int, status: int = 200, **forms: FlaskForm):
         is_owner=is_owner,
         owner=db.get(Organization, campaign.owner_org_id),
         may_edit=may_edit and not campaign.status.ended,
-        # The owner and the participants see who takes part; others only that it is joint.
-        participants=participants if is_owner or taking_part else None,
-        participant_count=len(participants),
+        # The owner sees every invitation and its state; participants who else takes part;
+        # others (an invitee deciding, a rule's or share's audience) only how many take part.
+        participants=(
+            invitations
+            if is_owner
+            else [i for i in invitations if i[1].state == ParticipantState.accepted]
+            if taking_part
+            else None
+        ),
+        participant_count=sum(row.state == ParticipantState.accepted for _, row in invitations),
+        invitation=mine,
+        taking_part=taking_part,
+        response_form=forms.get("response_form") or ResponseForm(formdata=None),
         manages_participants=manages_participants,
         participant_form=participant_form,
         status_form=forms.get("status_form") or StatusForm(formdata=None),
@@ -109,12 +121,45 @@ def change_status(campaign_id: int):
 @requires(Role.member, kinds=OWNERS)
 def add_participant(campaign_id: int):
     form = ParticipantForm()
+    invited: list = []
+
+    def invite(ctx):
+        invited[:] = service.invite_partners(
+            ctx, campaign_id, form.organization_ids.data or (), form.audience()
+        )
+        return service.get_campaign(ctx, campaign_id)
+
     return PAGE.submit(
         campaign_id,
         form,
         "participant_form",
-        lambda ctx: service.add_participant(ctx, campaign_id, form.organization_id.data),
-        lambda campaign: "The partner takes part in the campaign now.",
+        invite,
+        lambda campaign: (
+            f"Invited: {', '.join(org.name for org in invited)}. They take part once they accept."
+        ),
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/respond", methods=["POST"])
+@requires(Role.member)
+def respond(campaign_id: int):
+    """Accept (back to the campaign, now with the participants' documents) or decline (back
+    to the list: the campaign is no longer visible to the organization)."""
+    form = ResponseForm()
+    accept = bool(form.accept.data)
+    if accept:
+        done = PAGE.shown(lambda c: f"Your organization takes part in {c.name} now.")
+    else:
+
+        def done(campaign):
+            flash(f"You declined the campaign {campaign.name}; its owner is told.", "success")
+            return redirect(url_for("campaigns.index"))
+
+    return submit_form(
+        form,
+        lambda ctx: service.respond_to_invitation(ctx, campaign_id, accept, form.reason.data or ""),
+        lambda status: PAGE.render(campaign_id, status, response_form=form),
+        done,
     )
 
 

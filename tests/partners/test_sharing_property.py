@@ -523,8 +523,13 @@ def build(db, scenario: dict, storage):
         owner = context(db, owners[draft.vendor])
         details = campaign_service.CampaignDetails(f"Campaign {n}", region=draft.region)
         campaign = campaign_service.create_campaign(owner, details)
-        for partner in participants(scenario, draft):
-            campaign_service.add_participant(owner, campaign.id, orgs[partner].id)
+        taking_part = participants(scenario, draft)
+        if taking_part:
+            ids = [orgs[partner].id for partner in taking_part]
+            campaign_service.invite_partners(owner, campaign.id, ids)
+        for partner in taking_part:  # taking part is an accepted invitation
+            answering = context(db, create_user(db, orgs[partner], Role.admin))
+            campaign_service.respond_to_invitation(answering, campaign.id, accept=True)
         if draft.launched:
             campaign_service.change_status(owner, campaign.id, CampaignStatus.active)
         records[CAMPAIGNS].append(campaign)

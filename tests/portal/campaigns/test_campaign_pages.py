@@ -65,11 +65,20 @@ def new_campaign(client, db, **fields) -> Campaign:
     return db.scalars(select(Campaign).order_by(Campaign.id.desc())).first()
 
 
-def invite(client, campaign: Campaign, organization) -> None:
+def invite(client, campaign: Campaign, *organizations, **audience) -> None:
     response = client.post(
-        f"/campaigns/{campaign.id}/participants", {"organization_id": str(organization.id)}
+        f"/campaigns/{campaign.id}/participants",
+        {"organization_ids": [str(org.id) for org in organizations], **audience},
     )
     assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def respond(client, campaign: Campaign, user, answer: str = "accept", reason: str = ""):
+    """``user`` (signed in on ``client``) accepts or declines the invitation."""
+    sign_in(client, user)
+    response = client.post(f"/campaigns/{campaign.id}/respond", {answer: "x", "reason": reason})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
 
 
 def actions(db, campaign: Campaign) -> list[str]:
@@ -156,16 +165,15 @@ def test_participants_see_the_campaign_read_only_and_others_get_404(
 ):
     sign_in(client, world["manager"])
     campaign = new_campaign(client, db)
-    invite(client, campaign, world["bluebird"])
-    invite(client, campaign, world["cobalt"])
+    invite(client, campaign, world["bluebird"], world["cobalt"])
     # Only the vendor's own active partners can be invited.
     foreign = client.post(
-        f"/campaigns/{campaign.id}/participants", {"organization_id": str(world["stranger"].id)}
+        f"/campaigns/{campaign.id}/participants", {"organization_ids": str(world["stranger"].id)}
     )
     assert foreign.status_code == 422
-    assert "Choose one of your active partners" in foreign.get_data(as_text=True)
-
-    sign_in(other_client, world["bea"])
+    assert "Choose among your active partners" in foreign.get_data(as_text=True)
+    respond(other_client, campaign, world["carl"])
+    respond(other_client, campaign, world["bea"])
     assert CAMPAIGN_LINK.findall(other_client.get("/campaigns/").text) == [str(campaign.id)]
     page = other_client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
     assert "Spring launch" in page and "Cobalt Systems" in page
@@ -178,7 +186,7 @@ def test_participants_see_the_campaign_read_only_and_others_get_404(
     assert (
         other_client.post(
             f"/campaigns/{campaign.id}/participants",
-            {"organization_id": str(world["bluebird"].id)},
+            {"organization_ids": str(world["bluebird"].id)},
         ).status_code
         == 404  # partners run no campaigns: the route does not exist for them
     )
@@ -194,8 +202,10 @@ def test_participants_see_the_campaign_read_only_and_others_get_404(
     assert "No campaigns yet" in other_client.get("/campaigns/").text
     assert actions(db, campaign) == [
         "campaign.created",
-        "campaign.participant_added",
-        "campaign.participant_added",
+        "campaign.participant_invited",
+        "campaign.participant_invited",
+        "campaign.invitation_accepted",
+        "campaign.invitation_accepted",
         "campaign.participant_removed",
     ]
 
@@ -246,7 +256,11 @@ def test_a_document_shared_with_the_participants_follows_who_takes_part(
     )
     assert response.status_code == 302
 
+    # Invited, not yet accepted: the campaign to decide, not the participants' material.
     sign_in(other_client, world["bea"])
+    assert other_client.get(f"/campaigns/{campaign.id}").status_code == 200
+    assert other_client.get(f"/documents/{document.id}").status_code == 404
+    respond(other_client, campaign, world["bea"])
     assert other_client.get(f"/documents/{document.id}").status_code == 200
     assert other_client.get(f"/documents/{document.id}/versions/1/download").status_code == 200
     owner_page = client.get(f"/documents/{document.id}").get_data(as_text=True)
@@ -258,7 +272,7 @@ def test_a_document_shared_with_the_participants_follows_who_takes_part(
     assert client.get(f"/documents/{document.id}").status_code == 404
     sign_in(client, world["manager"])
     invite(client, campaign, world["cobalt"])
-    sign_in(client, world["carl"])
+    respond(client, campaign, world["carl"])
     assert client.get(f"/documents/{document.id}").status_code == 200  # ... until it joins
 
     sign_in(client, world["manager"])
@@ -404,7 +418,8 @@ def test_a_viewer_learns_its_campaigns_in_the_same_two_round_trips(db, world):
 
     owner = context(db, world["manager"])
     campaign = service.create_campaign(owner, service.CampaignDetails("Spring launch"))
-    service.add_participant(owner, campaign.id, world["bluebird"].id)
+    service.invite_partners(owner, campaign.id, [world["bluebird"].id])
+    service.respond_to_invitation(context(db, world["bea"]), campaign.id, accept=True)
     audience = audience_id(db, campaign_audience(campaign.id, world["vendor"].id))
     db.flush()
     statements: list[str] = []
@@ -418,3 +433,72 @@ def test_a_viewer_learns_its_campaigns_in_the_same_two_round_trips(db, world):
     assert audience in viewer.company_audience_ids
     assert len(statements) == 2, statements
     assert audience not in viewer_for(db, world["carl"]).audience_ids
+
+
+def test_several_at_once_and_every_partner_matching_an_audience(client, db, world):
+    silver = create_org(db, OrgKind.partner, "Silver Sparrow")
+    create_partnership(db, world["vendor"], silver, tier=Tier.silver)
+    sign_in(client, world["manager"])
+    campaign = new_campaign(client, db)
+    page = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "And every partner matching" in page and "Gold or higher" in page
+    assert "Taking part</strong> means" in page and "Shared with</strong>" in page
+
+    invite(client, campaign, tier="gold")  # Bluebird and Cobalt, not the silver one
+    shown = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "Invited: Bluebird Solutions, Cobalt Systems." in shown
+    rows = db.scalars(select(CampaignParticipant).order_by(CampaignParticipant.organization_id))
+    assert [(r.organization_id, r.state.value) for r in rows] == [
+        (world["bluebird"].id, "invited"),
+        (world["cobalt"].id, "invited"),
+    ]
+    # An audience that matches nobody left to invite is refused with the reason, nothing stored.
+    refused = client.post(f"/campaigns/{campaign.id}/participants", {"tier": "platinum"})
+    assert refused.status_code == 422
+    assert "an audience that matches some" in refused.get_data(as_text=True)
+    # A foreign id among good ones refuses the whole request.
+    mixed = client.post(
+        f"/campaigns/{campaign.id}/participants",
+        {"organization_ids": [str(silver.id), str(world["stranger"].id)]},
+    )
+    assert mixed.status_code == 422
+    assert db.get(CampaignParticipant, (campaign.id, silver.id)) is None
+
+
+def test_an_invitee_decides_and_a_declined_partner_loses_the_campaign(
+    client, other_client, db, world
+):
+    sign_in(client, world["manager"])
+    campaign = new_campaign(client, db)
+    invite(client, campaign, world["bluebird"], world["cobalt"])
+    sign_in(other_client, world["bea"])
+    page = other_client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "You are invited to take part" in page and "Accept and take part" in page
+    assert "Cobalt Systems" not in page  # who else is invited: not for an invitee
+    assert "0 organizations take part." in page
+
+    declined = respond(other_client, campaign, world["bea"], "decline", "No budget this quarter")
+    assert declined.headers["Location"].endswith("/campaigns/")  # not a 404 dead end
+    assert "You declined the campaign Spring launch" in other_client.get("/campaigns/").text
+    assert other_client.get(f"/campaigns/{campaign.id}").status_code == 404
+    again = other_client.post(f"/campaigns/{campaign.id}/respond", {"accept": "x"})
+    assert again.status_code == 404  # a declined partner cannot take it back on its own
+
+    owner_page = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "Declined" in owner_page and "No budget this quarter" in owner_page
+    assert "Bluebird Solutions" in owner_page  # may be invited again
+    entry = db.scalars(
+        select(AuditEntry).where(AuditEntry.action == "campaign.invitation_declined")
+    ).one()
+    assert entry.after == {"state": "declined", "reason": "No budget this quarter"}
+
+    # An accepted participant that leaves loses the campaign too.
+    respond(other_client, campaign, world["carl"])
+    assert "Leave the campaign" in other_client.get(f"/campaigns/{campaign.id}").text
+    respond(other_client, campaign, world["carl"], "decline")
+    assert other_client.get(f"/campaigns/{campaign.id}").status_code == 404
+    # A stranger answering is a 404, like a missing campaign.
+    sign_in(other_client, world["sam"])
+    assert (
+        other_client.post(f"/campaigns/{campaign.id}/respond", {"accept": "x"}).status_code == 404
+    )
