@@ -13,12 +13,14 @@ from app.access import enforce_declared_access
 from app.database import init_database
 from app.errors import install_error_pages
 from app.extensions import csrf, limiter, login_manager
+from app.numbers import IdConverter
+from app.requests import install_request_checks
 from app.security import configure_cookies, install_security_headers
 from app.services import context_for
 from app.throttle import LoginThrottle
 from config.settings import Settings, load_settings
 from documents.storage import open_storage
-from integrations.api.auth import user_from_bearer
+from integrations.api.auth import is_api_path, user_from_bearer
 from partners import auth
 from partners.db import utcnow
 from partners.mail import Mailer
@@ -49,12 +51,14 @@ def create_app(
         RATELIMIT_HEADERS_ENABLED=True,
         CONCORD_BASE_URL=settings.base_url if settings.is_production else "",
     )
+    app.url_map.converters["int"] = IdConverter  # before any route: ids SQL can bind, or 404
     app.extensions["concord.settings"] = settings
     app.extensions["concord.clock"] = clock
     app.extensions["concord.mailer"] = Mailer(settings.smtp_url, settings.mail_sender)
     app.extensions["concord.storage"] = open_storage(settings.storage_url)
 
     configure_cookies(app, settings)
+    install_request_checks(app)
     init_database(app, settings.database_url)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -80,6 +84,8 @@ def _init_login(app: Flask, settings: Settings) -> None:
 
     @login_manager.user_loader
     def _load(user_id: str):
+        if is_api_path(request.path):
+            return None  # the API's only credential is the bearer token: see api.auth
         session_id = session.get("sid")
         if not session_id:
             return None

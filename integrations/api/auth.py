@@ -2,6 +2,9 @@
 
 The API never accepts the browser's session cookie (it is exempt from CSRF, so cookie
 authentication would let other sites post on a user's behalf); only `Authorization: Bearer`.
+A request to the API that carries both (a script run from a signed-in browser, a client that
+keeps cookies) is judged by its token alone: the cookie is ignored, neither refused nor
+touched. The portal's pages, the other way round, count only the session cookie.
 """
 
 from __future__ import annotations
@@ -23,8 +26,17 @@ from partners.sharing import organization_may_sign_in
 View = TypeVar("View", bound=Callable[..., Any])
 
 
+API_PREFIX = "/api/"
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith(API_PREFIX)
+
+
 def user_from_bearer(incoming: Request) -> User | None:
-    """Flask-Login's request loader: the user of a valid bearer token, if one is presented."""
+    """Flask-Login's request loader: on API paths, the user of a valid bearer token."""
+    if not is_api_path(incoming.path):
+        return None
     header = incoming.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():

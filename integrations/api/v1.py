@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.access import public
 from app.database import db_session
+from app.numbers import id_arg
 from app.services import service_context
 from integrations.api.auth import api_access
 from integrations.api.openapi import SPEC
@@ -67,9 +68,7 @@ def _interchange_json(row: EdiInterchange) -> dict:
 
 def _profile_for_upload():
     if "profile" in request.args:
-        return get_trading_partner(
-            db_session(), current_user, request.args.get("profile", type=int)
-        )
+        return get_trading_partner(db_session(), current_user, id_arg("profile"))
     own = [
         p
         for p in profiles_for(db_session(), current_user)

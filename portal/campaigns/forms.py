@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
@@ -15,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
+from partners.input import Form
 from portal.campaigns.models import Campaign, CampaignStatus
 from portal.campaigns.queries import CampaignFilters
 from portal.campaigns.service import CampaignDetails
@@ -28,7 +28,7 @@ STATUS_ACTIONS = {
 }
 
 
-class CampaignFilterForm(FlaskForm):
+class CampaignFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -44,7 +44,7 @@ class CampaignFilterForm(FlaskForm):
         return CampaignFilters(search=search, status=self.status.data or "")
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
         "Description",
@@ -84,13 +84,13 @@ class CampaignForm(FlaskForm):
         )
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     """One button per move the campaign's status allows; the button's value is the status."""
 
     status = SelectField("New status", choices=STATUS_CHOICES)
 
 
-class ParticipantForm(FlaskForm):
+class ParticipantForm(Form):
     organization_id = SelectField(
         "Partner",
         coerce=int,

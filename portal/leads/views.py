@@ -19,6 +19,7 @@ from app.access import requires
 from app.csv_export import csv_response
 from app.database import db_session
 from app.errors import render_error
+from app.numbers import page_number
 from app.pagination import paginate
 from app.services import service_context
 from partners import sharing
@@ -74,7 +75,7 @@ EXPORT_COLUMNS = (
 
 
 def _list_page(tab: str, query: Select, form: LeadFilterForm, total: queries.Count | None = None):
-    page = queries.window(db_session(), query, request.args.get("page", 1, type=int) or 1)
+    page = queries.window(db_session(), query, page_number())
     return render_template(
         "leads/inbox.html", tab=tab, page=page, form=form, action_form=ActionForm(), total=total
     )
