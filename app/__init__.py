@@ -21,6 +21,9 @@ from web.access import enforce_declared_access
 from web.database import init_database
 from web.errors import install_error_pages
 from web.extensions import csrf, limiter, login_manager
+from web.numbers import IdConverter
+from web.problems import is_api_path
+from web.requests import install_request_checks
 from web.services import context_for
 
 #: Endpoints a signed-in user may reach while their organization requires 2FA they lack.
@@ -49,12 +52,14 @@ def create_app(
         RATELIMIT_HEADERS_ENABLED=True,
         CONCORD_BASE_URL=settings.base_url if settings.is_production else "",
     )
+    app.url_map.converters["int"] = IdConverter  # before any route: ids SQL can bind, or 404
     app.extensions["concord.settings"] = settings
     app.extensions["concord.clock"] = clock
     app.extensions["concord.mailer"] = Mailer(settings.smtp_url, settings.mail_sender)
     app.extensions["concord.storage"] = open_storage(settings.storage_url)
 
     configure_cookies(app, settings)
+    install_request_checks(app)
     init_database(app, settings.database_url)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -80,6 +85,8 @@ def _init_login(app: Flask, settings: Settings) -> None:
 
     @login_manager.user_loader
     def _load(user_id: str):
+        if is_api_path(request.path):
+            return None  # the API's only credential is the bearer token: see api.auth
         session_id = session.get("sid")
         if not session_id:
             return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from documents.queries import SORTS, LibraryFilters
 from partners.sharing import AccessLevel
+from web.input import Form
 
 _FILE = FileField(
     "File",
@@ -31,7 +31,7 @@ def split_tags(text: str | None) -> tuple[str, ...]:
     return tuple(tag for tag in (text or "").split(",") if tag.strip())
 
 
-class LibraryFilterForm(FlaskForm):
+class LibraryFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
@@ -68,7 +68,7 @@ class LibraryFilterForm(FlaskForm):
         )
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = _FILE
     title = StringField(
         "Title",
@@ -85,7 +85,7 @@ class UploadForm(FlaskForm):
     submit = SubmitField("Upload")
 
 
-class VersionForm(FlaskForm):
+class VersionForm(Form):
     file = _FILE
     comment = StringField(
         "What changed", validators=[Optional(), Length(max=500)], description="Optional."
@@ -94,7 +94,7 @@ class VersionForm(FlaskForm):
     submit = SubmitField("Upload new version")
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     folder = StringField(
         "Folder", validators=[Optional(), Length(max=200)], description=_FOLDER_HELP
@@ -103,7 +103,7 @@ class DetailsForm(FlaskForm):
     submit = SubmitField("Save details")
 
 
-class LockForm(FlaskForm):
+class LockForm(Form):
     note = StringField(
         "Note",
         validators=[Optional(), Length(max=300)],
@@ -112,7 +112,7 @@ class LockForm(FlaskForm):
     submit = SubmitField("Lock for revision")
 
 
-class DocumentShareForm(FlaskForm):
+class DocumentShareForm(Form):
     """Share a document with a partner, a team, the partners of a tier and above, all of them,
     or the participants of a campaign."""
 
@@ -129,7 +129,7 @@ class DocumentShareForm(FlaskForm):
     submit = SubmitField("Share")
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(Form):
     file = FileField(
         "Template (.docx)",
         validators=[FileRequired("Choose a .docx template.")],

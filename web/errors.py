@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from partners.context import Forbidden, NotFound
-from web.problems import http_problem
+from web.problems import http_problem, is_api_path
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood."),
@@ -44,8 +44,9 @@ def install_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        if request.path.startswith("/api/"):
+        if is_api_path(request.path):
             return http_problem(error)
         code = error.code or 500
-        custom = error.description if code in (429,) else None
+        # Our own descriptions say what to do; Werkzeug's defaults say less than our pages.
+        custom = error.description if error.description != type(error).description else None
         return render_error(code, custom)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import request
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
+
+from web.numbers import page_number
 
 PER_PAGE = 25
 
@@ -33,8 +34,7 @@ class Page:
 
 
 def paginate(db: Session, query: Select, per_page: int = PER_PAGE) -> Page:
-    number = request.args.get("page", 1, type=int) or 1
-    number = max(1, number)
+    number = page_number()
     total = db.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     items = list(db.scalars(query.limit(per_page).offset((number - 1) * per_page)))
     return Page(items=items, total=total, number=number, per_page=per_page)

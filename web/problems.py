@@ -5,6 +5,14 @@ from __future__ import annotations
 from flask import Response, jsonify
 from werkzeug.exceptions import HTTPException
 
+#: Where the JSON API lives: errors there are problems, not pages.
+API_PREFIX = "/api/"
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith(API_PREFIX)
+
+
 TITLES = {
     400: "Bad request",
     401: "Unauthorized",

@@ -2,6 +2,9 @@
 
 The API never accepts the browser's session cookie (it is exempt from CSRF, so cookie
 authentication would let other sites post on a user's behalf); only `Authorization: Bearer`.
+A request to the API that carries both (a script run from a signed-in browser, a client that
+keeps cookies) is judged by its token alone: the cookie is ignored, neither refused nor
+touched. The portal's pages, the other way round, count only the session cookie.
 """
 
 from __future__ import annotations
@@ -17,14 +20,16 @@ from partners.api_tokens import user_for_token
 from partners.models import User
 from partners.roles import Role
 from partners.sharing import organization_may_sign_in
-from web.problems import problem
+from web.problems import is_api_path, problem
 from web.services import context_for
 
 View = TypeVar("View", bound=Callable[..., Any])
 
 
 def user_from_bearer(incoming: Request) -> User | None:
-    """Flask-Login's request loader: the user of a valid bearer token, if one is presented."""
+    """Flask-Login's request loader: on API paths, the user of a valid bearer token."""
+    if not is_api_path(incoming.path):
+        return None
     header = incoming.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():

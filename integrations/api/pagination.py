@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import Select
 
 from web.database import db_session
+from web.numbers import id_arg
 
 PAGE_SIZE = 50
 
@@ -22,7 +23,7 @@ def cursor_page(
 ) -> ResponseReturnValue:
     """``{"items": [...], "next": <url or null>}`` for ``query``, ordered by ``id_column``
     descending; ``next`` keeps the request's other arguments."""
-    before = request.args.get("before", type=int)
+    before = id_arg("before")
     if before:
         query = query.where(id_column < before)
     query = query.order_by(None).order_by(id_column.desc()).limit(PAGE_SIZE + 1)

@@ -20,6 +20,7 @@ from partners.roles import Role
 from partners.sharing.orders import get_interchange, get_trading_partner
 from web.access import public
 from web.database import db_session
+from web.numbers import id_arg
 from web.problems import http_problem, problem
 from web.services import service_context
 
@@ -66,9 +67,7 @@ def _interchange_json(row: EdiInterchange) -> dict:
 
 def _profile_for_upload():
     if "profile" in request.args:
-        return get_trading_partner(
-            db_session(), current_user, request.args.get("profile", type=int)
-        )
+        return get_trading_partner(db_session(), current_user, id_arg("profile"))
     own = [
         p
         for p in profiles_for(db_session(), current_user)

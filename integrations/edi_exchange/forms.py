@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from web.input import Form
 
-class UploadForm(FlaskForm):
+
+class UploadForm(Form):
     profile = SelectField("Trading partner", coerce=int)
     file = FileField(
         "EDI file",
@@ -19,7 +20,7 @@ class UploadForm(FlaskForm):
     submit = SubmitField("Send")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     standard = SelectField(
         "Standard", choices=[SelectChoice("X12", "ANSI X12"), SelectChoice("EDIFACT", "UN/EDIFACT")]
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import available_timezones
 
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import (
     BooleanField,
@@ -24,13 +23,14 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 
 from partners.passwords import MIN_LENGTH
 from partners.roles import OrgKind, Role, Tier
+from web.input import Form
 
 ROLE_CHOICES = [SelectChoice(r.value, r.label) for r in reversed(Role)]
 TIER_CHOICES = [SelectChoice(t.value, t.label) for t in Tier]
 TIMEZONE_CHOICES = sorted(available_timezones())
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     """A list page's filter bar: read from the query string, no CSRF (it changes nothing)."""
 
     class Meta:
@@ -43,13 +43,13 @@ class FilterForm(FlaskForm):
         return {name: None if field.errors else field.data for name, field in self._fields.items()}
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
     submit = SubmitField("Sign in")
 
 
-class TwoFactorForm(FlaskForm):
+class TwoFactorForm(Form):
     code = StringField(
         "Authentication code",
         validators=[DataRequired(), Length(min=6, max=8)],
@@ -72,21 +72,21 @@ class NewPasswordMixin:
     )
 
 
-class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
+class AcceptInvitationForm(NewPasswordMixin, Form):
     name = StringField("Your name", validators=[DataRequired(), Length(max=200)])
     submit = SubmitField("Join")
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField("Email me a link")
 
 
-class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+class ResetPasswordForm(NewPasswordMixin, Form):
     submit = SubmitField("Set password")
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, Form):
     current = PasswordField(
         "Current password",
         validators=[DataRequired()],
@@ -95,13 +95,13 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
     submit = SubmitField("Change password")
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(Form):
     email = EmailField("New email", validators=[DataRequired(), Email(), Length(max=254)])
     current = PasswordField("Current password", validators=[DataRequired()])
     submit = SubmitField("Change email")
 
 
-class EnableTwoFactorForm(FlaskForm):
+class EnableTwoFactorForm(Form):
     code = StringField(
         "Code from your authenticator app",
         validators=[DataRequired(), Length(min=6, max=8)],
@@ -111,24 +111,24 @@ class EnableTwoFactorForm(FlaskForm):
     submit = SubmitField("Turn on two-factor authentication")
 
 
-class PasswordConfirmForm(FlaskForm):
+class PasswordConfirmForm(Form):
     current = PasswordField("Current password", validators=[DataRequired()])
     submit = SubmitField("Confirm")
 
 
-class InviteUserForm(FlaskForm):
+class InviteUserForm(Form):
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     role = SelectField("Role", choices=ROLE_CHOICES, default=Role.member.value)
     submit = SubmitField("Send invitation")
 
 
-class ChangeRoleForm(FlaskForm):
+class ChangeRoleForm(Form):
     role = SelectField("Role", choices=ROLE_CHOICES)
     submit = SubmitField("Change role")
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A bare form: a button that POSTs with a CSRF token."""
 
     submit = SubmitField("Confirm")
@@ -145,28 +145,28 @@ class ActionForm(FlaskForm):
         return self._hidden
 
 
-class TeamForm(FlaskForm):
+class TeamForm(Form):
     name = StringField("Team name", validators=[DataRequired(), Length(max=120)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
     submit = SubmitField("Create team")
 
 
-class TeamMembersForm(FlaskForm):
+class TeamMembersForm(Form):
     members = SelectMultipleField("Members", coerce=int)
     submit = SubmitField("Save members")
 
 
-class SecurityPolicyForm(FlaskForm):
+class SecurityPolicyForm(Form):
     require_two_factor = BooleanField("Require two-factor authentication for everyone")
     submit = SubmitField("Save policy")
 
 
-def _valid_timezone(_form: FlaskForm, field: StringField) -> None:
+def _valid_timezone(_form: Form, field: StringField) -> None:
     if field.data not in TIMEZONE_CHOICES:
         raise ValidationError("Choose a time zone such as Europe/Berlin or America/New_York.")
 
 
-class PartnerTermsForm(FlaskForm):
+class PartnerTermsForm(Form):
     region = StringField(
         "Region",
         validators=[DataRequired(), Length(max=40)],
@@ -198,12 +198,12 @@ class OnboardPartnerForm(PartnerTermsForm):
     submit = SubmitField("Onboard partner")
 
 
-class ChangeTierForm(FlaskForm):
+class ChangeTierForm(Form):
     tier = SelectField("Tier", choices=TIER_CHOICES)
     submit = SubmitField("Change tier")
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
@@ -213,7 +213,7 @@ class AuditFilterForm(FlaskForm):
     until = StringField("Until (YYYY-MM-DD)", validators=[Optional(), Length(max=10)])
 
 
-class VisibilityForm(FlaskForm):
+class VisibilityForm(Form):
     members_see_all = RadioField(
         "What members see",
         choices=[
@@ -225,7 +225,7 @@ class VisibilityForm(FlaskForm):
     submit = SubmitField("Save")
 
 
-class ShareForm(FlaskForm):
+class ShareForm(Form):
     """Share one record with a partner organization or one of our teams."""
 
     target = SelectField("Share with", choices=[])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
@@ -20,6 +19,7 @@ from partners.roles import OrgKind, Tier
 from portal.campaigns.models import Campaign, CampaignStatus
 from portal.campaigns.queries import CampaignFilters
 from portal.campaigns.service import CampaignDetails, PartnerAudience
+from web.input import Form
 
 #: Kinds of organization a vendor's partnerships reach.
 PARTNER_KINDS = (OrgKind.partner, OrgKind.distributor)
@@ -33,7 +33,7 @@ STATUS_ACTIONS = {
 }
 
 
-class CampaignFilterForm(FlaskForm):
+class CampaignFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -49,7 +49,7 @@ class CampaignFilterForm(FlaskForm):
         return CampaignFilters(search=search, status=self.status.data or "")
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
         "Description",
@@ -89,13 +89,13 @@ class CampaignForm(FlaskForm):
         )
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     """One button per move the campaign's status allows; the button's value is the status."""
 
     status = SelectField("New status", choices=STATUS_CHOICES)
 
 
-class ParticipantForm(FlaskForm):
+class ParticipantForm(Form):
     """Invite several partners at once: those picked and every partner matching an audience
     (the sharing rules' terms: a tier or higher, a kind of organization, plus a region)."""
 
@@ -137,7 +137,7 @@ class ParticipantForm(FlaskForm):
         )
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(Form):
     """The invited organization's answer: the button pressed decides."""
 
     reason = TextAreaField(

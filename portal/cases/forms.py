@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
@@ -12,6 +11,7 @@ from portal.account.forms import FilterForm
 from portal.cases.models import CasePriority, CaseStatus, NoteVisibility
 from portal.cases.queries import SORTS, CaseFilters
 from portal.cases.service import MAX_NOTE_LENGTH, CaseDetails
+from web.input import Form
 
 PRIORITY_CHOICES = [SelectChoice(p.value, p.label) for p in CasePriority]
 SORT_LABELS = {"newest": "Newest first", "updated": "Recently updated", "priority": "Most urgent"}
@@ -45,7 +45,7 @@ class CaseFilterForm(FilterForm):
         )
 
 
-class CaseForm(FlaskForm):
+class CaseForm(Form):
     """Opening a case: with whom (a partner, or a vendor: the view sets the label and choices),
     what about, and optionally which deal or order."""
 
@@ -80,7 +80,7 @@ class CaseForm(FlaskForm):
         )
 
 
-class TriageForm(FlaskForm):
+class TriageForm(Form):
     """The vendor's priority and assignment; the view fills in its people and teams."""
 
     priority = SelectField("Priority", choices=PRIORITY_CHOICES)
@@ -88,13 +88,13 @@ class TriageForm(FlaskForm):
     assigned_team = SelectField("Team", coerce=int, validate_choice=False)
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     """One status button: the status it moves the case to."""
 
     status = HiddenField(validators=[AnyOf([status.value for status in CaseStatus])])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     """A note and who may read it: ``shared``, ``internal`` or ``internal:<team id>`` (internal
     to one of the author's teams); the view lists the author's teams."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
@@ -32,6 +31,7 @@ from portal.account.forms import FilterForm
 from portal.deals.models import DealStage, Registration
 from portal.deals.queries import SORTS, UNREGISTERED, DealFilters
 from portal.deals.service import MAX_PROTECTION_DAYS, DealDetails, ProductLine
+from web.input import Form
 
 #: Numbers typed as text, so they look like every other input and keep the numeric keypad.
 NUMBER = {"widget": TextInput(), "render_kw": {"inputmode": "decimal"}}
@@ -81,7 +81,7 @@ class DealFilterForm(FilterForm):
         )
 
 
-class ProductRowForm(FlaskForm):
+class ProductRowForm(Form):
     class Meta:
         csrf = False  # a part of DealForm, which carries the token
 
@@ -119,7 +119,7 @@ class ProductRows(FieldList):
         return super()._add_entry(formdata if index is not None else None, data, index)
 
 
-class DealForm(FlaskForm):
+class DealForm(Form):
     customer = StringField("Customer", validators=[DataRequired(), Length(max=200)])
     name = StringField(
         "Deal name",
@@ -192,12 +192,12 @@ class RegistrationForm(DealForm):
             raise ValidationError("Choose a vendor you are an active partner of.")
 
 
-class StageForm(FlaskForm):
+class StageForm(Form):
     stage = SelectField("Stage", choices=STAGE_CHOICES)
     submit = SubmitField("Change stage")
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(Form):
     days = IntegerField(
         "Protect for (days)",
         validators=[InputRequired("Say how many days the protection lasts."), PROTECTION],
@@ -206,7 +206,7 @@ class ApproveForm(FlaskForm):
     submit = SubmitField("Approve registration")
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = TextAreaField(
         "Why it is rejected",
         description="The partner reads this.",
@@ -218,7 +218,7 @@ class RejectForm(FlaskForm):
     submit = SubmitField("Reject registration")
 
 
-class DealSettingsForm(FlaskForm):
+class DealSettingsForm(Form):
     protection_days = IntegerField(
         "Approved registrations protect the partner for (days)",
         validators=[InputRequired("Give the number of days."), PROTECTION],

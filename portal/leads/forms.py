@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -36,13 +35,14 @@ from portal.leads.models import ActivityKind, LeadScoringRule, LeadStatus, Score
 from portal.leads.policy import PartnerRouting
 from portal.leads.queries import LeadFilters
 from portal.leads.service import LeadDetails
+from web.input import Form
 
 SCORE = NumberRange(min=0, max=100, message="A score is between 0 and 100.")
 #: Numbers typed as text, so they look like every other input and keep the numeric keypad.
 NUMBER = {"widget": TextInput(), "render_kw": {"inputmode": "decimal"}}
 
 
-class LeadFilterForm(FlaskForm):
+class LeadFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -76,7 +76,7 @@ class LeadFilterForm(FlaskForm):
         )
 
 
-class OwnedLeadFilterForm(FlaskForm):
+class OwnedLeadFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -87,7 +87,7 @@ class OwnedLeadFilterForm(FlaskForm):
     )
 
 
-class LeadForm(FlaskForm):
+class LeadForm(Form):
     company = StringField("Company", validators=[DataRequired(), Length(max=200)])
     contact_name = StringField("Contact name", validators=[Optional(), Length(max=200)])
     contact_email = EmailField("Contact email", validators=[Optional(), Email(), Length(max=254)])
@@ -129,7 +129,7 @@ def _values(text: str | None) -> tuple[str, ...]:
 LIST_HELP = "Comma-separated; leave empty for any."
 
 
-class RuleForm(FlaskForm):
+class RuleForm(Form):
     name = StringField("Rule name", validators=[DataRequired(), Length(max=120)])
     record_type = SelectField(
         "Shares",
@@ -229,7 +229,7 @@ class RuleForm(FlaskForm):
 ACTIVITY_CHOICES = [SelectChoice(kind.value, kind.label) for kind in ActivityKind]
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(Form):
     kind = SelectField("Kind", choices=ACTIVITY_CHOICES, default=ActivityKind.call.value)
     body = TextAreaField(
         "What happened",
@@ -252,7 +252,7 @@ class AcceptForm(ActivityForm):
     submit = SubmitField("Accept lead")
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     reason = TextAreaField(
         "Why you decline it",
         validators=[DataRequired("Say why you decline the lead."), Length(max=300)],
@@ -265,7 +265,7 @@ class DeclineForm(FlaskForm):
 MANUAL_MOVES = (LeadStatus.working, LeadStatus.qualified)
 
 
-class ProgressForm(FlaskForm):
+class ProgressForm(Form):
     """Rendered as one submit button per move, each posting its status."""
 
     status = SelectField(
@@ -273,7 +273,7 @@ class ProgressForm(FlaskForm):
     )
 
 
-class LostForm(FlaskForm):
+class LostForm(Form):
     reason = TextAreaField(
         "Why it is lost",
         validators=[DataRequired("Say why the lead is lost."), Length(max=300)],
@@ -281,7 +281,7 @@ class LostForm(FlaskForm):
     submit = SubmitField("Mark lost")
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     lead_ids = SelectMultipleField("Leads", coerce=int, choices=[], validate_choice=False)
     all_new = BooleanField("Every new or returned lead")
     submit = SubmitField("Assign")
@@ -290,10 +290,10 @@ class AssignForm(FlaskForm):
 HOURS = NumberRange(min=0, max=1000, message="Between 0 and 1000.")
 
 
-def settings_form(routing_rows) -> type[FlaskForm]:
+def settings_form(routing_rows) -> type[Form]:
     """The settings page's form: per-tier tables, then one weight and tags per partnership."""
 
-    class LeadSettingsForm(FlaskForm):
+    class LeadSettingsForm(Form):
         min_tier = SelectField(
             "Route only to partners at this tier or above",
             choices=[SelectChoice(t.value, t.label) for t in Tier],
@@ -370,7 +370,7 @@ def settings_values(form, routing_rows) -> dict:
     }
 
 
-class ScoringRuleForm(FlaskForm):
+class ScoringRuleForm(Form):
     criterion = SelectField(
         "When the lead's",
         choices=[SelectChoice(c.value, label) for c, label in scoring.CRITERION_LABELS.items()],
@@ -443,7 +443,7 @@ class ScoringRuleForm(FlaskForm):
         self.bound.data, self.points.data = rule.bound, rule.points
 
 
-class ForwardForm(FlaskForm):
+class ForwardForm(Form):
     """A distributor passes a lead it works to one of its resellers."""
 
     reseller = SelectField("Reseller", coerce=int, choices=[])
@@ -451,6 +451,6 @@ class ForwardForm(FlaskForm):
     submit = SubmitField("Forward lead")
 
 
-class RecallForm(FlaskForm):
+class RecallForm(Form):
     reason = StringField("Why you take it back", validators=[Optional(), Length(max=300)])
     submit = SubmitField("Recall from reseller")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
@@ -10,11 +9,12 @@ from wtforms.fields.choices import SelectChoice
 from portal.leads.import_csv import FIELDS, Mapping
 from portal.leads.imports import MAX_IMPORT_BYTES, ImportOptions
 from portal.leads.models import LeadImport
+from web.input import Form
 
 SKIP, MARK = "skip", "mark"
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(
         "CSV file",
         description=f"UTF-8 text with a header row, separated by commas or semicolons; up to "
@@ -25,7 +25,7 @@ class UploadForm(FlaskForm):
     submit = SubmitField("Upload and map columns")
 
 
-class MappingForm(FlaskForm):
+class MappingForm(Form):
     """One select per lead field (``map_<field>``) is added for the file's columns."""
 
     duplicates = RadioField(

@@ -49,6 +49,7 @@ from web.csv_export import csv_response
 from web.database import db_session
 from web.errors import render_error
 from web.explainer import explainer_for
+from web.numbers import page_number
 from web.pagination import paginate
 from web.services import service_context
 
@@ -71,7 +72,7 @@ EXPORT_COLUMNS = (
 
 def _list_page(tab: str, query: Select, form: LeadFilterForm, total: queries.Count | None = None):
     db = db_session()
-    page = queries.window(db, query, request.args.get("page", 1, type=int) or 1)
+    page = queries.window(db, query, page_number())
     waiting = queries.window(db, queries.waiting_for_us(current_user), 1) if tab == "pool" else None
     shown = page.items + (waiting.items if waiting else [])
     hops = forwarding.hops_to(db, current_user.organization_id, [lead.id for lead in shown])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
@@ -16,9 +15,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.orders.models import LineStatus, OrderStatus
+from web.input import Form
 
 
-class LineDecisionForm(FlaskForm):
+class LineDecisionForm(Form):
     class Meta:
         csrf = False  # a part of AcknowledgeForm, which carries the token
 
@@ -28,23 +28,23 @@ class LineDecisionForm(FlaskForm):
     quantity = DecimalField("Quantity", validators=[Optional(), NumberRange(min=0)])
 
 
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(Form):
     lines = FieldList(FormField(LineDecisionForm))
     submit = SubmitField("Acknowledge order")
 
 
-class ShipForm(FlaskForm):
+class ShipForm(Form):
     carrier = StringField("Carrier (SCAC)", validators=[Optional(), Length(max=20)])
     tracking_number = StringField("Tracking number", validators=[Optional(), Length(max=40)])
     submit = SubmitField("Mark as shipped")
 
 
-class InvoiceForm(FlaskForm):
+class InvoiceForm(Form):
     invoice_number = StringField("Invoice number", validators=[DataRequired(), Length(max=22)])
     submit = SubmitField("Send invoice")
 
 
-class OrderFilterForm(FlaskForm):
+class OrderFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -56,7 +56,7 @@ class OrderFilterForm(FlaskForm):
     number = StringField("PO number", validators=[Optional(), Length(max=40)])
 
 
-class NewLineForm(FlaskForm):
+class NewLineForm(Form):
     class Meta:
         csrf = False  # a part of NewOrderForm, which carries the token
 
@@ -68,7 +68,7 @@ class NewLineForm(FlaskForm):
     unit_price = DecimalField("Unit price", validators=[Optional(), NumberRange(min=0)])
 
 
-class NewOrderForm(FlaskForm):
+class NewOrderForm(Form):
     vendor = SelectField("Vendor", coerce=int)
     number = StringField(
         "PO number",
