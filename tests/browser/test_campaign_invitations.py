@@ -1,0 +1,75 @@
+"""In Chromium: the vendor's channel manager invites partners to a campaign, some picked and the
+rest by audience; one partner accepts, the other declines with a reason."""
+
+from playwright.sync_api import expect
+
+from partners.roles import OrgKind, Role, Tier
+
+from factories import create_org, create_partnership, create_user
+from support.browser_client import TEST_PASSWORD
+
+
+def _seed(live_app) -> dict[str, str]:
+    with live_app.extensions["concord.db"].factory() as session:
+        vendor = create_org(session, OrgKind.vendor, "Acme Networks")
+        people = {"manager": create_user(session, vendor, Role.manager).email}
+        for name, tier in (
+            ("Bluebird Solutions", Tier.gold),
+            ("Cobalt Systems", Tier.registered),
+            ("Dune Digital", Tier.platinum),
+        ):
+            partner = create_org(session, OrgKind.partner, name)
+            create_partnership(session, vendor, partner, tier=tier)
+            people[name] = create_user(session, partner, Role.member).email
+        session.commit()
+    return people
+
+
+def _sign_in(page, base_url: str, email: str) -> None:
+    page.goto(f"{base_url}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+
+
+def test_invite_by_pick_and_audience_then_accept_and_decline(browser, live_app, base_url, shots):
+    people = _seed(live_app)
+    manager = browser.new_context().new_page()
+    _sign_in(manager, base_url, people["manager"])
+    manager.goto(f"{base_url}/campaigns/new")
+    manager.get_by_label("Name").fill("Spring launch")
+    manager.get_by_role("button", name="Create campaign").click()
+    manager.get_by_label("Partners").select_option(label="Cobalt Systems")
+    manager.get_by_label("Every partner at tier").select_option("gold")
+    shots(manager, "01-invite-form")
+    manager.get_by_role("button", name="Invite").click()
+    expect(
+        manager.get_by_text("Invited: Bluebird Solutions, Cobalt Systems, Dune Digital.")
+    ).to_be_visible()
+    shots(manager, "02-invited")
+    campaign_url = manager.url
+
+    bluebird = browser.new_context().new_page()
+    _sign_in(bluebird, base_url, people["Bluebird Solutions"])
+    bluebird.goto(campaign_url)
+    expect(bluebird.get_by_role("heading", name="You are invited to take part")).to_be_visible()
+    expect(bluebird.get_by_text("Cobalt Systems")).to_have_count(0)
+    shots(bluebird, "03-invitation")
+    bluebird.get_by_role("button", name="Accept and take part").click()
+    expect(bluebird.get_by_text("takes part in Spring launch now")).to_be_visible()
+    expect(bluebird.get_by_role("button", name="Leave the campaign")).to_be_visible()
+    shots(bluebird, "04-accepted")
+
+    cobalt = browser.new_context().new_page()
+    _sign_in(cobalt, base_url, people["Cobalt Systems"])
+    cobalt.goto(campaign_url)
+    cobalt.get_by_label("Reason (optional)").fill("No budget this quarter")
+    cobalt.get_by_role("button", name="Decline").click()
+    expect(cobalt.get_by_text("You declined the campaign Spring launch")).to_be_visible()
+    shots(cobalt, "05-declined")
+
+    manager.reload()
+    expect(manager.get_by_text("“No budget this quarter”")).to_be_visible()
+    expect(manager.get_by_text("Taking part", exact=True).last).to_be_visible()
+    shots(manager, "06-owner-sees-answers")
