@@ -59,6 +59,8 @@ def test_a_partners_main_jobs_on_a_phone(browser, base_url, demo, shots):
     open_menu(page, "Leads")
     row = page.get_by_role("row").filter(has=page.get_by_role("button", name="Claim")).first
     company = row.get_by_role("link").first.inner_text()
+    page.wait_for_load_state()
+    expect(row).to_have_css("display", "block")  # a card, not a squeezed table row
     claim = row.get_by_role("button", name="Claim")
     box = claim.bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
