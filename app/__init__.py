@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.access import enforce_declared_access
-from app.database import init_database
+from app.database import init_database, write_aside
 from app.errors import install_error_pages
 from app.extensions import csrf, limiter, login_manager
 from app.numbers import IdConverter
@@ -89,7 +89,7 @@ def _init_login(app: Flask, settings: Settings) -> None:
         session_id = session.get("sid")
         if not session_id:
             return None
-        row = auth.resume_session(context_for(None), session_id, policy)
+        row = auth.resume_session(context_for(None), session_id, policy, record=write_aside)
         if row is None or str(row.user_id) != user_id:
             session.clear()
             return None

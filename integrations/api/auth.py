@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from flask import Request, g
 from flask_login import current_user
 
+from app.database import write_aside
 from app.services import context_for
 from integrations.api.problems import problem
 from partners.api_tokens import user_for_token
@@ -41,7 +42,7 @@ def user_from_bearer(incoming: Request) -> User | None:
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         return None
-    user = user_for_token(context_for(None), raw.strip())
+    user = user_for_token(context_for(None), raw.strip(), record=write_aside)
     if user is None or not organization_may_sign_in(context_for(None).db, user.organization):
         return None
     g.authenticated_by_token = True
