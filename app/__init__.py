@@ -18,7 +18,7 @@ from partners import auth
 from partners.db import utcnow
 from partners.mail import Mailer
 from web.access import enforce_declared_access
-from web.database import init_database
+from web.database import init_database, write_aside
 from web.errors import install_error_pages
 from web.extensions import csrf, limiter, login_manager
 from web.numbers import IdConverter
@@ -90,7 +90,7 @@ def _init_login(app: Flask, settings: Settings) -> None:
         session_id = session.get("sid")
         if not session_id:
             return None
-        row = auth.resume_session(context_for(None), session_id, policy)
+        row = auth.resume_session(context_for(None), session_id, policy, record=write_aside)
         if row is None or str(row.user_id) != user_id:
             session.clear()
             return None

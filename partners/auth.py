@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 import pyotp
 from sqlalchemy import func, select, update
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from partners import audit
 from partners.context import ServiceContext, ServiceError
+from partners.db import Recorder
 from partners.models import OneTimeToken, User, UserSession
 from partners.passwords import hash_password, needs_rehash, password_problem, verify_password
 from partners.roles import UserStatus
@@ -76,9 +78,17 @@ _WITH_USER = [joinedload(UserSession.user).joinedload(User.organization)]
 
 
 def resume_session(
-    ctx: ServiceContext, session_id: str, policy: SessionPolicy
+    ctx: ServiceContext,
+    session_id: str,
+    policy: SessionPolicy,
+    record: Recorder | None = None,
 ) -> UserSession | None:
-    """The live session named by a cookie, or None when revoked, timed out or no longer allowed."""
+    """The live session named by a cookie, or None when revoked, timed out or no longer allowed.
+
+    It only reads. What it must write — the last use (at most once a minute) or the revocation
+    of a timed-out session — goes to ``record``, which runs it in a transaction of its own
+    (the request may be a read); without one, in ``ctx.db``."""
+    record = record or (lambda work: work(ctx.db))
     # Every request runs this: the session, its user and their organization in one round trip.
     row = ctx.db.get(UserSession, session_id, options=_WITH_USER)
     if row is None or row.revoked_at is not None:
@@ -91,11 +101,20 @@ def resume_session(
         or not user.is_active
         or not organization_may_sign_in(ctx.db, user.organization)
     ):
-        row.revoked_at = now
+        record(partial(_set_session, session_id, revoked_at=now))
         return None
     if now - row.last_seen_at > policy.touch_every:
-        row.last_seen_at = now
+        record(partial(_set_session, session_id, last_seen_at=now))
     return row
+
+
+def _set_session(session_id: str, db: Session, **values) -> None:
+    db.execute(
+        update(UserSession)
+        .where(UserSession.id == session_id, UserSession.revoked_at.is_(None))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def end_session(ctx: ServiceContext, session_id: str) -> None:

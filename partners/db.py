@@ -6,12 +6,12 @@ worker and EDI jobs use :func:`unit_of_work`, which rolls back unless the block 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from psycopg.types.json import Json
-from sqlalchemy import JSON, DateTime, Enum, MetaData, create_engine, event, insert, text
+from sqlalchemy import JSON, DateTime, Enum, MetaData, create_engine, event, exc, insert, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -60,6 +60,27 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+#: An execution option for sessions that will write. On SQLite their transaction begins
+#: ``IMMEDIATE``: it takes the write lock at once, waiting (``busy_timeout``) while another
+#: writer holds it. A deferred transaction that reads and then writes cannot wait: in WAL mode
+#: it fails at once if another connection has written since its first read, whatever the
+#: timeout. PostgreSQL ignores the option.
+SQLITE_WRITER = "concord_sqlite_writer"
+WRITER = {SQLITE_WRITER: True}
+
+
+#: Runs a piece of bookkeeping (``work(session)``) in a transaction of its own, so that a
+#: read need not write (the web app's ``write_aside``).
+Recorder = Callable[[Callable[[Session], None]], object]
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether ``error`` is SQLite's "database is locked": another writer held the database
+    longer than the busy timeout. Trying again later will do."""
+    code = getattr(getattr(error, "orig", None), "sqlite_errorcode", None)
+    return isinstance(error, exc.OperationalError) and code is not None and code & 0xFF in (5, 6)
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     """An engine with SQLite made to behave: foreign keys on, real SAVEPOINTs, WAL."""
     if url.startswith("sqlite"):
@@ -77,7 +98,8 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn) -> None:
-            conn.exec_driver_sql("BEGIN")
+            writer = conn.get_execution_options().get(SQLITE_WRITER, False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
@@ -89,9 +111,10 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session that commits when the block ends normally and rolls back otherwise."""
-    session = factory()
+def unit_of_work(factory: sessionmaker[Session], *, writer: bool = False) -> Iterator[Session]:
+    """A session that commits when the block ends normally and rolls back otherwise;
+    ``writer``: one that will write (see :data:`WRITER`)."""
+    session = factory(execution_options=WRITER) if writer else factory()
     try:
         yield session
         session.commit()

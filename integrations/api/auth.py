@@ -20,6 +20,7 @@ from partners.api_tokens import user_for_token
 from partners.models import User
 from partners.roles import Role
 from partners.sharing import organization_may_sign_in
+from web.database import write_aside
 from web.problems import is_api_path, problem
 from web.services import context_for
 
@@ -34,7 +35,7 @@ def user_from_bearer(incoming: Request) -> User | None:
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         return None
-    user = user_for_token(context_for(None), raw.strip())
+    user = user_for_token(context_for(None), raw.strip(), record=write_aside)
     if user is None or not organization_may_sign_in(context_for(None).db, user.organization):
         return None
     g.authenticated_by_token = True
