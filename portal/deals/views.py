@@ -63,11 +63,24 @@ EXPORT_COLUMNS = (
 def _registration_status() -> dict:
     now = service_context().now()
 
+    conflicted: dict[int, bool] = {}
+
     def status(deal: Deal) -> str:
-        conflicted = deal.registration == Registration.submitted and bool(
-            queries.conflict_counts(db_session(), [deal.id])
-        )
-        return queries.protection_label(deal, now, conflicted)
+        """One conflict query per page, not per row: the first awaiting deal asked about looks
+        up every awaiting deal this request has loaded."""
+        if deal.registration != Registration.submitted:
+            return queries.protection_label(deal, now)
+        if deal.id not in conflicted:
+            db = db_session()
+            loaded = {
+                record.id
+                for record in db.identity_map.values()
+                if isinstance(record, Deal) and record.registration == Registration.submitted
+            }
+            ids = sorted((loaded | {deal.id}) - conflicted.keys())
+            counts = queries.conflict_counts(db, ids)
+            conflicted.update({deal_id: deal_id in counts for deal_id in ids})
+        return queries.protection_label(deal, now, conflicted[deal.id])
 
     return {"registration_status": status}
 
