@@ -48,7 +48,7 @@ def create_app(
         TESTING=testing,
         MAX_CONTENT_LENGTH=settings.max_upload_bytes,
         WTF_CSRF_TIME_LIMIT=None,  # tokens die with the session, not after an hour of typing
-        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        RATELIMIT_STORAGE_URI=settings.rate_limit_storage,
         RATELIMIT_HEADERS_ENABLED=True,
         CONCORD_BASE_URL=settings.base_url if settings.is_production else "",
     )
@@ -117,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     import integrations.edi_exchange.outbound  # noqa: F401 - outbound EDI follows order events
     import portal.leads.import_views
     import portal.leads.views  # noqa: F401
+    from app import health
     from documents import generated_views
     from documents import views as documents
     from integrations.api import blueprint as api
@@ -132,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
 
     csrf.exempt(api.bp)  # bearer tokens only; see integrations/api/auth.py
     for blueprint in (
+        health.bp,
         auth_views.bp,
         account.bp,
         admin.bp,
