@@ -29,8 +29,8 @@ from sqlalchemy import (
     Text,
     cast,
     func,
-    inspect,
     insert,
+    inspect,
     select,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
