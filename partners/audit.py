@@ -56,9 +56,9 @@ def record(
 
     The event (:mod:`partners.events`) comes from this same call, so no service can write one
     without the other. ``subject_org_id`` stands in for ``subject_org`` when only the id is at
-    hand (no need to load the organization). The row is inserted at once by a prebuilt Core INSERT, which costs
-    less than half the CPU of adding an object and flushing it (0.3 against 0.75 ms on the
-    benchmark machine); the entry returned is a copy that is not attached to the session.
+    hand (no need to load the organization). The row is inserted at once by a prebuilt Core
+    INSERT, which costs less than half the CPU of adding an object and flushing it (0.3 against
+    0.75 ms on the benchmark machine); the entry returned is a copy not attached to the session.
     """
     target_type = type(target).__name__ if target is not None else ""
     target_id = str(getattr(target, "id", "") or "")
