@@ -2,8 +2,9 @@
 
 - ``/healthz`` (liveness, and "can this host serve at all"): the database answers ``SELECT 1``
   and document storage answers (`Storage.check`), each within a couple of seconds.
-- ``/readyz`` (may the balancer send traffic here): the same, plus the schema is at the
-  migrations' head (a host started before ``concord db upgrade`` finished waits), the rate-limit
+- ``/readyz`` (may the balancer send traffic here): the same, plus the schema is not behind
+  the migrations' head (a host started before ``concord db upgrade`` finished waits; one whose
+  database a newer release upgraded keeps serving through a rolling deploy), the rate-limit
   store answers, and the host is not draining (the file ``CONCORD_DRAIN_FILE`` exists: an
   operator takes the host out of rotation before stopping it).
 
@@ -47,8 +48,8 @@ def check_storage(app: Flask) -> None:
 
 def check_migrations(app: Flask) -> None:
     with app.extensions["concord.db"].engine.connect() as connection:
-        if not runner.at_head(connection):
-            raise RuntimeError(f"schema is not at {sorted(runner.script_heads())}")
+        if not runner.schema_ready(connection):
+            raise RuntimeError(f"schema is behind {sorted(runner.script_heads())}")
 
 
 def check_rate_limits(app: Flask) -> None:

@@ -22,16 +22,25 @@ def alembic_config(connection: Connection) -> Config:
 
 
 @cache
-def script_heads() -> frozenset[str]:
-    """The newest revision(s) among the migration scripts this code ships (read once)."""
+def _scripts() -> ScriptDirectory:
     config = Config()
     config.set_main_option("script_location", str(HERE))
-    return frozenset(ScriptDirectory.from_config(config).get_heads())
+    return ScriptDirectory.from_config(config)
 
 
-def at_head(connection: Connection) -> bool:
-    """Whether the database's schema is the one this code expects (``concord db upgrade`` ran)."""
-    return set(MigrationContext.configure(connection).get_current_heads()) == script_heads()
+def script_heads() -> frozenset[str]:
+    """The newest revision(s) among the migration scripts this code ships."""
+    return frozenset(_scripts().get_heads())
+
+
+def schema_ready(connection: Connection) -> bool:
+    """Whether this code may serve the database's schema: it is at the scripts' head, or ahead
+    of them (a newer release ran ``concord db upgrade`` during a rolling deploy; migrations keep
+    the previous release working). Not when it is empty or behind: ``concord db upgrade`` is due.
+    """
+    current = set(MigrationContext.configure(connection).get_current_heads())
+    known = {revision.revision for revision in _scripts().walk_revisions()}
+    return current == script_heads() or bool(current - known)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
