@@ -1,7 +1,8 @@
 """Settings read from the environment, with safe defaults for development.
 
 Every setting has one name in the environment (``CONCORD_…``) and one attribute here, so
-operators read the same list the code uses (docs/configuration.md mirrors it).
+operators read the same list the code uses (docs/deploy.md and the README mirror it;
+tests/deploy/test_deploy_docs.py checks).
 """
 
 from __future__ import annotations
