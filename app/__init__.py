@@ -49,6 +49,7 @@ def create_app(
         MAX_CONTENT_LENGTH=settings.max_upload_bytes,
         WTF_CSRF_TIME_LIMIT=None,  # tokens die with the session, not after an hour of typing
         RATELIMIT_STORAGE_URI=settings.rate_limit_storage,
+        RATELIMIT_STORAGE_OPTIONS=_rate_limit_options(settings.rate_limit_storage),
         RATELIMIT_HEADERS_ENABLED=True,
         CONCORD_BASE_URL=settings.base_url if settings.is_production else "",
     )
@@ -71,6 +72,13 @@ def create_app(
     _register_template_helpers(app)
     enforce_declared_access(app)
     return app
+
+
+def _rate_limit_options(uri: str) -> dict[str, float]:
+    """A Redis that stops answering fails a sign-in (and ``/readyz``) in seconds, not never."""
+    if uri.startswith(("redis", "rediss")):
+        return {"socket_connect_timeout": 2, "socket_timeout": 2}
+    return {}
 
 
 def _init_login(app: Flask, settings: Settings) -> None:

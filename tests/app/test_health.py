@@ -85,3 +85,13 @@ def test_a_draining_host_is_live_but_not_ready(app, client):
     assert checks(response)["not_draining"] == "failing"
     drain_file.unlink()
     assert client.get("/readyz").status_code == 200
+
+
+def test_a_rate_limit_store_that_does_not_answer_is_not_ready(tmp_path, smtp, engine):
+    url = engine.url.render_as_string(hide_password=False)
+    settings = make_settings(tmp_path, smtp[0].port, url, CONCORD_REDIS_URL="redis://127.0.0.1:9/0")
+    http = create_app(settings, testing=True).test_client()
+    assert http.get("/healthz").status_code == 200
+    response = http.get("/readyz")
+    assert response.status_code == 503
+    assert checks(response)["rate_limits"] == "failing"
