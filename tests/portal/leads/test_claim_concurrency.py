@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from partners.context import NotFound, ServiceError
 from partners.db import make_engine, unit_of_work
+from partners.events import Event
 from partners.models import AuditEntry, Organization, Partnership, User
 from partners.roles import OrgKind, Role, Tier
 from partners.sharing import AccessLevel, shares
@@ -65,12 +66,15 @@ def _delete_everything_of(db: Session, org_ids: list[int]) -> None:
         delete(Audience).where(
             or_(Audience.organization_id.in_(org_ids), Audience.relative_to_org_id.in_(org_ids))
         ),
-        delete(AuditEntry).where(
-            or_(
-                AuditEntry.actor_org_id.in_(org_ids),
-                AuditEntry.subject_org_id.in_(org_ids),
-                AuditEntry.actor_user_id.in_(users),
+        *(
+            delete(trail).where(
+                or_(
+                    trail.actor_org_id.in_(org_ids),
+                    trail.subject_org_id.in_(org_ids),
+                    trail.actor_user_id.in_(users),
+                )
             )
+            for trail in (AuditEntry, Event)
         ),
         delete(Partnership).where(Partnership.parent_id.in_(org_ids)),
         delete(User).where(User.organization_id.in_(org_ids)),
