@@ -22,6 +22,25 @@ _EDIFACT_ACTION = {
 }
 
 
+# AK502 / IK502 1: transaction set not supported; CONTRL 0085 17: no agreement allows it
+_NOT_SUPPORTED = {"X12": "1", EDIFACT: "17"}
+
+
+def _ack_status(tx: Transaction) -> Status:
+    """A set we have no table for is acknowledged as rejected ("not supported"), not accepted."""
+    return tx.status if tx.supported else Status.REJECTED
+
+
+def _group_status(group: FunctionalGroup) -> Status:
+    statuses = [_ack_status(t) for t in group.transactions]
+    if group.status is Status.REJECTED or not statuses:
+        return group.status
+    rejected = statuses.count(Status.REJECTED)
+    if rejected == len(statuses):
+        return Status.REJECTED
+    return Status.PARTIALLY_ACCEPTED if rejected else group.status
+
+
 def _seg(tag: str, *elements: object) -> Segment:
     return Segment(tag, trim([e if isinstance(e, tuple | list) else str(e) for e in elements]))
 
@@ -54,7 +73,8 @@ def _by_segment(errors: list[EdiError]) -> list[tuple[EdiError, list[EdiError], 
 
 
 def _tx_codes(tx: Transaction, segment_level: bool) -> list[str]:
-    codes = [e.code for e in _coded(tx.errors, Level.TRANSACTION)]
+    codes = [] if tx.supported else [_NOT_SUPPORTED["X12"]]
+    codes += [e.code for e in _coded(tx.errors, Level.TRANSACTION)]
     if segment_level and "5" not in codes:
         codes.append("5")
     return codes[:5]
@@ -103,7 +123,8 @@ def functional_ack(
                         _clean(e.value, delimiters),
                     )
                 )
-        status = tx.status.value if tx.status is not Status.PARTIALLY_ACCEPTED else "E"
+        tx_status = _ack_status(tx)
+        status = tx_status.value if tx_status is not Status.PARTIALLY_ACCEPTED else "E"
         segs.append(
             _seg(
                 "AK5" if kind == "997" else "IK5",
@@ -111,12 +132,12 @@ def functional_ack(
                 *_tx_codes(tx, bool(details)) if status == "R" else (),
             )
         )
-    accepted = sum(t.status is not Status.REJECTED for t in group.transactions)
+    accepted = sum(_ack_status(t) is not Status.REJECTED for t in group.transactions)
     included = group.trailer.get(1) if group.trailer is not None else str(group.received)
     segs.append(
         _seg(
             "AK9",
-            group.status.value,
+            _group_status(group).value,
             included if included.isdigit() else group.received,
             group.received,
             accepted,
@@ -146,17 +167,13 @@ def _message_response(tx: Transaction) -> list[Segment]:
     ident = (tx.type, tx.version[:1], tx.version[1:], "UN")
     errors = _coded(tx.errors, Level.TRANSACTION)
     first = errors[0] if errors else None
-    segs = [
-        _seg(
-            "UCM",
-            tx.control_number,
-            ident,
-            _EDIFACT_ACTION[tx.status],
-            first.code if first else "",
-            first.segment_tag or "" if first else "",
-            _s011(first) if first else "",
-        )
-    ]
+    if first is not None:
+        reason: tuple = (first.code, first.segment_tag or "", _s011(first))
+    elif not tx.supported:
+        reason = (_NOT_SUPPORTED[EDIFACT], "UNH", "2")  # S009, the message identifier
+    else:
+        reason = ()
+    segs = [_seg("UCM", tx.control_number, ident, _EDIFACT_ACTION[_ack_status(tx)], *reason)]
     for seg_error, elements, code in _by_segment(tx.errors):
         segs.append(_seg("UCS", seg_error.segment_position or "", code))
         for e in elements:
@@ -189,7 +206,7 @@ def contrl(interchange: Interchange) -> list[Segment]:
                     group.control_number,
                     (group.sender,),
                     (group.receiver,),
-                    _EDIFACT_ACTION[group.status],
+                    _EDIFACT_ACTION[_group_status(group)],
                     gerr[0].code if gerr else "",
                 )
             )

@@ -215,6 +215,7 @@ class EdiReader:
         assert reader.delimiters is not None
         interchange, errors = syntax.read_interchange(seg, reader.delimiters, self.options)
         self._interchange, self._group, self._tx = interchange, None, None
+        self._seen_tx = set()
         self.result.interchanges.append(interchange)
         self._context()
         for error in errors:
@@ -259,7 +260,8 @@ class EdiReader:
         group, errors = syntax.read_group(seg)
         self._group = group
         self._interchange.groups.append(group)
-        self._seen_tx = set()
+        if syntax.standard == X12:
+            self._seen_tx = set()  # ST02 is unique within a group, UNH 0062 in an interchange
         self._context()
         for error in errors:
             group.errors.append(self.sink.add(error))
@@ -292,7 +294,6 @@ class EdiReader:
                 )
             self._group = syntax.implicit_group(self._interchange, seg.get(2, 1))
             self._interchange.groups.append(self._group)
-            self._seen_tx = set()
         tx = syntax.read_transaction(seg, self._group)
         tx.segments.append(seg)
         tx.segment_count = 1
@@ -323,10 +324,13 @@ class EdiReader:
                 Level.TRANSACTION,
                 "transaction_not_unique",
                 f"Control number {tx.control_number} is used by more than one "
-                f"{'transaction set' if syntax.standard == X12 else 'message'} in "
-                "this group",
+                + (
+                    "transaction set in this group"
+                    if syntax.standard == X12
+                    else "message in this interchange"
+                ),
                 seg,
-                Severity.WARNING,
+                Severity.WARNING if self.options.allow_duplicate_references else Severity.ERROR,
                 segment_position=1,
             )
         self._seen_tx.add(tx.control_number)

@@ -26,6 +26,8 @@ class ReaderOptions:
     allow_trailing_separators: bool = True  # "N3*126 Any St*~": warning instead of error
     allow_missing_component_separator: bool = True  # ISA16 empty ("*T*~")
     lenient_character_set: bool = True  # UNOA accepts lower case (checked as UNOB)
+    # a repeated ST02 in a group / UNH 0062 in an interchange: warning instead of error
+    allow_duplicate_references: bool = True
     validate: bool = True  # schema validation of supported transaction sets
     max_errors: int = 10_000
     schemas: SchemaRegistry | None = None  # a partner's layered schemas; None = built-ins
@@ -40,6 +42,7 @@ class ReaderOptions:
             "allow_trailing_separators": False,
             "allow_missing_component_separator": False,
             "lenient_character_set": False,
+            "allow_duplicate_references": False,
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

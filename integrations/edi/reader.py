@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import BinaryIO
 
 from .delimiters import EDIFACT, EDIFACT_LEVEL_A, EDIFACT_LEVEL_B, X12, Delimiters
@@ -29,6 +30,7 @@ codecs.register_error("edi-latin1", _latin1_fallback)
 
 _START = re.compile(rb"ISA[^A-Za-z0-9\s]|UNA[^A-Za-z0-9\r\n]|UNB[^A-Za-z0-9\s]")
 _MAX_JUNK = 1 << 20
+_RESTART = frozenset(("ISA", "UNA", "UNB"))
 _CRLF = "\r\n"
 _WS = " \t\r\n\x0b\x0c\xa0"
 # EDIFACT syntax identifiers whose character repertoire we check, and the encodings we decode
@@ -163,7 +165,15 @@ class SegmentReader:
         return buf
 
     def _start_x12(self, buf: str) -> tuple[Segment | None, int]:
-        """Parse an ISA tolerantly (by separators, not fixed offsets); set the delimiters."""
+        """Read the ISA at its fixed positions, or tolerantly when it is not fixed width."""
+        fixed = _fixed_isa(buf)
+        if fixed is None:
+            return self._start_x12_tolerant(buf)
+        fields, comp, term, end = fixed
+        return self._isa(buf, buf[3], fields, comp, term, end)
+
+    def _start_x12_tolerant(self, buf: str) -> tuple[Segment | None, int]:
+        """Parse an ISA by its separators (unpadded, NBSP-padded, wrapped, empty ISA16)."""
         sep = buf[3]
         at, fields = 3, []
         for _ in range(15):  # ISA01…ISA15; ISA16 follows the 16th separator
@@ -198,12 +208,12 @@ class SegmentReader:
                 q += 1
             nl = buf.find("\n", q)
             next_line = buf[q : nl if nl >= 0 else len(buf)].rstrip("\r")
-            if q < len(buf) and not buf[q].isalnum():
+            if q < len(buf) and not buf[q].isalnum() and buf[q] not in _WS:
                 term, end = buf[q], q + 1  # wrapped between ISA16 and the terminator
             elif next_line.endswith(comp):
                 comp, term, end = "", comp, p + 1  # ISA16 empty: "*T*~" then "GS…~"
             else:
-                term = "\n"
+                term = buf[p + 1]  # the newline itself terminates; indentation is layout
         if not comp:
             severity = (
                 Severity.WARNING
@@ -222,6 +232,12 @@ class SegmentReader:
             )
         fields.append(comp)
         fields = [f.replace("\r", "").replace("\n", "") for f in fields]
+        return self._isa(buf, sep, fields, comp, term, end)
+
+    def _isa(
+        self, buf: str, sep: str, fields: list[str], comp: str, term: str, end: int
+    ) -> tuple[Segment, int]:
+        """Check the ISA's separators, set the interchange's delimiters, return the ISA."""
         version = fields[11].strip(" \xa0")
         rep = fields[10]
         repetition = rep if version >= "00402" and len(rep) == 1 and not rep.isalnum() else None
@@ -311,7 +327,8 @@ class SegmentReader:
         assert d is not None
         term, elem, comp, rep, rel = d.segment, d.element, d.component, d.repetition, d.release
         edifact = self.standard == EDIFACT
-        restart = "UNA" if edifact else "ISA"  # a new envelope that may change the delimiters
+        restart = _RESTART  # a new envelope that may change the delimiters
+        entry = self.index  # an EDIFACT split starts at its own UNB
         composites, repeats = self.composites, self.repeats
         term_is_newline = term == "\n"
         strip_newlines = opts.strip_newlines and not term_is_newline
@@ -324,23 +341,13 @@ class SegmentReader:
             if rel and rel in buf:
                 parts = _join_released(parts, rel, term)
             if eof:
-                buf = ""
+                buf = tail = ""
                 if parts and not parts[-1].strip(_WS):
-                    parts.pop()
-                elif parts:
-                    sink.add(
-                        EdiError(
-                            Level.SEGMENT,
-                            "",
-                            "the last segment has no segment terminator "
-                            "(the file may be truncated)",
-                            Severity.WARNING,
-                            line=line + term.join(parts[:-1]).count("\n"),
-                            segment_index=index + len(parts),
-                        )
-                    )
+                    tail = term + parts.pop()  # layout after the last terminator
+                open_last = len(parts) - 1 if not tail else -1
             else:
                 buf = parts.pop()
+                tail, open_last = term + buf, -1
             bad = self._bad_chars
             for i, raw in enumerate(parts):
                 newlines = raw.count("\n")
@@ -366,9 +373,21 @@ class SegmentReader:
                 else:
                     text, skipped = raw, 0
                 seg_line = line + skipped
-                if text[:3] == restart:
+                if text[:3] in restart and (index != entry or text[:3] != "UNB"):
                     self.line, self.index = seg_line, index
-                    return term.join([text, *parts[i + 1 :], buf])
+                    return term.join([text, *parts[i + 1 :]]) + tail
+                if i == open_last:
+                    sink.add(
+                        EdiError(
+                            Level.SEGMENT,
+                            "",
+                            "the last segment has no segment terminator "
+                            "(the file may be truncated)",
+                            Severity.WARNING,
+                            line=seg_line,
+                            segment_index=index + 1,
+                        )
+                    )
                 line += newlines + term_is_newline
                 if newlines > skipped or "\r" in text:
                     text = (
@@ -462,6 +481,31 @@ class SegmentReader:
                             value=str(text),
                         )
                     )
+
+
+# where the 16 separators of a fixed-width (106-character) ISA sit
+_ISA_SEPARATORS = tuple(3 + sum(ISA_WIDTHS[:i]) + i for i in range(16))
+
+
+def _fixed_isa(buf: str) -> tuple[list[str], str, str, int] | None:
+    """Fields, ISA16, terminator and end of a fixed-width ISA, or None if it is not one.
+
+    The element separator is the 4th character, ISA16 the 105th and the terminator the 106th
+    (X12.5).
+    """
+    if len(buf) < 106:
+        return None
+    sep = buf[3]
+    if sep.isalnum() or sep in _WS or any(buf[i] != sep for i in _ISA_SEPARATORS):
+        return None
+    head = buf[:106]
+    if "\n" in head[:105] or "\r" in head[:105]:
+        return None
+    comp, term = buf[104], buf[105]
+    if comp.isalnum() or comp in _WS or term.isalnum() or term in _WS:
+        return None  # a newline terminator may hide an empty ISA16: read tolerantly
+    fields = [buf[a + 1 : b] for a, b in pairwise(_ISA_SEPARATORS)]
+    return [*fields, comp], comp, term, 106
 
 
 def _split_value(value: str, comp: str | None, rep: str | None) -> Value:

@@ -45,6 +45,11 @@ class ProfileForm(Form):
     )
     always_ta1 = BooleanField("Always send a TA1 interchange acknowledgment")
     test_indicator = BooleanField("Test mode (ISA15 = T, UNB test indicator)")
+    strict = BooleanField(
+        "Strict reading",
+        description="Reject what is otherwise accepted with a warning: indentation, an "
+        "unpadded ISA, a control number repeated within a group or interchange, …",
+    )
     element_separator = StringField(
         "Element separator",
         validators=[Optional(), Length(min=1, max=1)],

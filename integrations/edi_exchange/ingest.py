@@ -156,6 +156,11 @@ def _seekable(stream: BinaryIO) -> BinaryIO:
     return io.BytesIO(stream.read(MAX_FILE_BYTES + 1))
 
 
+def reader_options(profile: TradingPartner) -> ReaderOptions:
+    """How tolerant to be with this partner's files: its profile says lenient or strict."""
+    return ReaderOptions.strict() if profile.strict else ReaderOptions()
+
+
 def ingest(
     ctx: ServiceContext,
     profile: TradingPartner,
@@ -169,7 +174,7 @@ def ingest(
     start = stream.tell()
     blob = ctx.files().put(stream, max_bytes=MAX_FILE_BYTES)
     stream.seek(start)
-    result = parse(stream, options or ReaderOptions())
+    result = parse(stream, options or reader_options(profile))
     report = IngestReport()
     if not result.interchanges:
         row = _record(

@@ -60,6 +60,9 @@ class TradingPartner(Base):
     acknowledgment: Mapped[str] = mapped_column(String(8), default="997")
     always_ta1: Mapped[bool] = mapped_column(Boolean, default=False)
     test_indicator: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Read this partner's files with ReaderOptions.strict(): every tolerated quirk (indentation,
+    #: an unpadded ISA, a repeated ST02 / UNH reference, …) rejects instead of warning.
+    strict: Mapped[bool] = mapped_column(Boolean, default=False)
     #: "portal" (upload), "api", "folder" (drop folder) or "as2" (through a gateway).
     transport: Mapped[str] = mapped_column(String(10), default="portal")
     next_control_number: Mapped[int] = mapped_column(Integer, default=1)

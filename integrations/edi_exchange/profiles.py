@@ -28,6 +28,7 @@ class ProfileInput:
     acknowledgment: str = "997"
     always_ta1: bool = False
     test_indicator: bool = False
+    strict: bool = False
     transport: str = "portal"
     delimiters: dict | None = None
 

@@ -154,6 +154,7 @@ def profile(partnership_id: int):
             acknowledgment=form.acknowledgment.data,
             always_ta1=form.always_ta1.data,
             test_indicator=form.test_indicator.data,
+            strict=form.strict.data,
             transport=form.transport.data,
             delimiters=separators,
         )

@@ -279,6 +279,23 @@ def parse_structure(text: str, name: str = "ROOT") -> LoopSpec:
     return LoopSpec(loop_id, usage, max_use, tuple(children))
 
 
+def structure_from_table(table: dict, name: str) -> LoopSpec:
+    """Build a message structure from a checked-in JSON table (``schema/data/*.json``).
+
+    A segment use is ``[tag, "M"|"O", max]``, a loop ``{"loop", "req", "max", "segments"}``;
+    ``">1"`` is unbounded.
+    """
+
+    def node(item: list | dict) -> SegmentUse | LoopSpec:
+        if isinstance(item, dict):
+            children = tuple(node(c) for c in item["segments"])
+            return LoopSpec(item["loop"], _usage(item["req"]), _max(str(item["max"])), children)
+        tag, usage, max_use = item
+        return SegmentUse(tag, _usage(usage), _max(str(max_use)))
+
+    return LoopSpec(name, "M", 1, tuple(node(c) for c in table["segments"]))
+
+
 def _close(stack: list[tuple[int, str, str, int, list]]) -> None:
     _, loop_id, usage, max_use, children = stack.pop()
     stack[-1][4].append(LoopSpec(loop_id, usage, max_use, tuple(children)))

@@ -186,6 +186,23 @@ LOOP SG26 O 200000
     ALC M 1
     ALI O 5
     DTM O 5
+    LOOP SG42 O 1
+      QTY M 1
+    LOOP SG43 O 1
+      PCD M 1
+    LOOP SG44 O 2
+      MOA M 1
+    LOOP SG46 O 5
+      TAX M 1
+      MOA O 1
+  LOOP SG47 O 10
+    TDT M 1
+    LOOP SG48 O 10
+      LOC M 1
+      DTM O 5
+  LOOP SG49 O 5
+    TOD M 1
+    LOC O 2
   LOOP SG51 O 100
     SCC M 1
     FTX O 5
@@ -330,8 +347,15 @@ LOOP SG25 O 200000
     ALC M 1
     ALI O 5
     DTM O 5
+    LOOP SG39 O 1
+      QTY M 1
+    LOOP SG40 O 1
+      PCD M 1
     LOOP SG41 O 2
       MOA M 1
+    LOOP SG43 O 5
+      TAX M 1
+      MOA O 1
 UNS M 1
 CNT O 10
 LOOP SG48 O 100

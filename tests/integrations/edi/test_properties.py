@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from edi_factories import OWN_SAMPLES, envelope
+from edi_factories import OWN_SAMPLES, document, envelope
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ from integrations.edi import (
     ProductId,
     PurchaseOrder,
     parse,
+    to_canonical_json,
     to_document,
     write_documents,
 )
@@ -171,3 +173,40 @@ def test_mutated_input_never_crashes_and_errors_are_located(data: bytes) -> None
         assert error.message
     if not result.ok:
         assert any(e.is_error for e in result.errors)
+
+
+LAYOUTS = ["", "\n", "\r\n", "\r", "\r\n  ", "\n\t", "  \r\n\t  ", "\r\n\r\n"]
+DOCUMENT_KINDS = ["purchase_order", "order_ack", "ship_notice", "invoice"]
+
+
+def _without_warnings(canonical: dict) -> dict:
+    """Indentation is reported as a warning; everything else must be identical."""
+    assert all(e["severity"] == "warning" for e in canonical["errors"]), canonical["errors"]
+    return {**canonical, "errors": []}
+
+
+@SETTINGS
+@given(st.data())
+def test_any_interchange_with_any_layout_parses_to_the_same_canonical_json(
+    data: st.DataObject,
+) -> None:
+    """What our writer produces, with any separators and any line layout after the
+    terminators (CR, LF, CRLF, blank lines, indentation), reads back as the same canonical JSON
+    as the plain file (the tolerated indentation aside, which is a warning)."""
+    standard = data.draw(st.sampled_from([X12, EDIFACT]))
+    kind = data.draw(st.sampled_from(DOCUMENT_KINDS))
+    doc = document(kind, standard)
+    version = data.draw(
+        st.sampled_from(["004010", "005010"] if standard == X12 else ["D96A", "D01B"])
+    )
+    plain = write_documents([doc], envelope(standard, version=version))
+    expected = _without_warnings(to_canonical_json(parse(plain)))
+    d = data.draw(delimiters(standard))
+    layout = "" if d.segment in "\r\n" else data.draw(st.sampled_from(LAYOUTS))
+    laid_out = replace(d, suffix=layout)
+    text = write_documents([doc], envelope(standard, version=version, delimiters=laid_out))
+    if data.draw(st.booleans()):
+        text = b"\xef\xbb\xbf" + text
+    result = parse(text)
+    assert result.ok, [str(e) for e in result.errors]
+    assert _without_warnings(to_canonical_json(result)) == expected

@@ -153,3 +153,20 @@ def test_acknowledgment_control_numbers_never_repeat(db, storage, receive, profi
     assert len(set(numbers)) == 3
     result = parse(io.BytesIO(b"".join(storage.open(report.acknowledgments[0].blob_sha256))))
     assert result.ok and result.interchanges[0].receiver.strip() == profile.their_id
+
+
+def _repeated_st02(payload: bytes) -> bytes:
+    return payload.replace(b"ST*850*0002", b"ST*850*0001").replace(b"*0002~", b"*0001~")
+
+
+def test_a_repeated_st02_is_refused_when_the_profile_reads_strictly(db, storage, receive, profile):
+    payload = _repeated_st02(interchange(profile, 107, "PO-1", "PO-2"))
+    lenient = receive(payload)
+    assert [o.number for o in lenient.orders] == ["PO-1", "PO-2"]
+    assert any("more than one" in e["message"] for e in lenient.received[0].errors)
+    profile.strict = True
+    strict = receive(_repeated_st02(interchange(profile, 108, "PO-3", "PO-4")))
+    assert [o.number for o in strict.orders] == ["PO-3"]
+    assert strict.received[0].status == InterchangeStatus.partially_accepted
+    ack = _text(storage, strict.acknowledgments[0])
+    assert "AK5*R*23" in ack and "AK9*P*2*2*1" in ack
