@@ -48,7 +48,8 @@ def create_app(
         TESTING=testing,
         MAX_CONTENT_LENGTH=settings.max_upload_bytes,
         WTF_CSRF_TIME_LIMIT=None,  # tokens die with the session, not after an hour of typing
-        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        RATELIMIT_STORAGE_URI=settings.rate_limit_storage,
+        RATELIMIT_STORAGE_OPTIONS=_rate_limit_options(settings.rate_limit_storage),
         RATELIMIT_HEADERS_ENABLED=True,
         CONCORD_BASE_URL=settings.base_url if settings.is_production else "",
     )
@@ -71,6 +72,13 @@ def create_app(
     _register_template_helpers(app)
     enforce_declared_access(app)
     return app
+
+
+def _rate_limit_options(uri: str) -> dict[str, float]:
+    """A Redis that stops answering fails a sign-in (and ``/readyz``) in seconds, not never."""
+    if uri.startswith(("redis", "rediss")):
+        return {"socket_connect_timeout": 2, "socket_timeout": 2}
+    return {}
 
 
 def _init_login(app: Flask, settings: Settings) -> None:
@@ -117,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     import integrations.edi_exchange.outbound  # noqa: F401 - outbound EDI follows order events
     import portal.leads.import_views
     import portal.leads.views  # noqa: F401
+    from app import health
     from documents import generated_views
     from documents import views as documents
     from integrations.api import blueprint as api
@@ -132,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
 
     csrf.exempt(api.bp)  # bearer tokens only; see integrations/api/auth.py
     for blueprint in (
+        health.bp,
         auth_views.bp,
         account.bp,
         admin.bp,

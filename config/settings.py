@@ -1,7 +1,8 @@
 """Settings read from the environment, with safe defaults for development.
 
 Every setting has one name in the environment (``CONCORD_…``) and one attribute here, so
-operators read the same list the code uses (docs/configuration.md mirrors it).
+operators read the same list the code uses (docs/deploy.md and the README mirror it;
+tests/deploy/test_deploy_docs.py checks).
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ class Settings:
     storage_url: str
     secret_key: str
     smtp_url: str
-    redis_url: str | None
+    #: Where flask-limiter keeps its counts: Redis when set, else per-process memory.
+    rate_limit_storage: str = "memory://"
     mail_sender: str = "Concord <no-reply@concord.local>"
     base_url: str = "http://127.0.0.1:5000"
     idle_timeout: timedelta = timedelta(minutes=30)
@@ -53,6 +55,8 @@ class Settings:
     trusted_proxies: int = 0
     #: ``concord run`` also runs background jobs in a thread (development: no worker needed).
     run_jobs_in_process: bool = False
+    #: While this file exists ``/readyz`` answers 503, so the load balancer drains the host.
+    drain_file: Path = Path("draining")
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -82,6 +86,26 @@ def _secret_key(env: dict[str, str], instance_path: Path, app_env: str) -> str:
     return path.read_text().strip()
 
 
+def _rate_limit_storage(env: dict[str, str], app_env: str) -> str:
+    """Redis (``CONCORD_REDIS_URL``) or an explicit ``CONCORD_RATE_LIMIT_STORAGE``; in
+    production never per-process memory by accident, since several processes would then each
+    count failed sign-ins on their own and a guesser would get N times the attempts."""
+    explicit = env.get("CONCORD_RATE_LIMIT_STORAGE", "")
+    redis = env.get("CONCORD_REDIS_URL", "")
+    if explicit:
+        return explicit
+    if redis:
+        return redis
+    if app_env == "production":
+        raise ConfigurationError(
+            "CONCORD_REDIS_URL must be set when CONCORD_ENV=production: without it every "
+            "gunicorn process and host counts failed sign-ins on its own (docs/deploy.md). "
+            "For a single process, opt in to per-process limits with "
+            "CONCORD_RATE_LIMIT_STORAGE=memory://."
+        )
+    return "memory://"
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if environ is None else environ)
     app_env = env.get("CONCORD_ENV", "development")
@@ -93,7 +117,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         storage_url=env.get("CONCORD_STORAGE_URL") or (instance_path / "documents").as_uri(),
         secret_key=_secret_key(env, instance_path, app_env),
         smtp_url=env.get("CONCORD_SMTP_URL", "log://"),
-        redis_url=env.get("CONCORD_REDIS_URL") or None,
+        rate_limit_storage=_rate_limit_storage(env, app_env),
         mail_sender=env.get("CONCORD_MAIL_SENDER", Settings.mail_sender),
         base_url=env.get("CONCORD_BASE_URL", Settings.base_url).rstrip("/"),
         idle_timeout=timedelta(minutes=_int(env, "CONCORD_IDLE_TIMEOUT_MINUTES", 30)),
@@ -102,6 +126,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         download_url_seconds=_int(env, "CONCORD_DOWNLOAD_URL_SECONDS", 60),
         download_link_seconds=_int(env, "CONCORD_DOWNLOAD_LINK_SECONDS", 900),
         trusted_proxies=_int(env, "CONCORD_TRUSTED_PROXIES", 0),
+        drain_file=Path(env.get("CONCORD_DRAIN_FILE") or instance_path / "draining"),
         run_jobs_in_process=_flag(
             env, "CONCORD_RUN_JOBS_IN_PROCESS", default=app_env == "development"
         ),

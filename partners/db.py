@@ -81,6 +81,10 @@ def is_busy(error: BaseException) -> bool:
     return isinstance(error, exc.OperationalError) and code is not None and code & 0xFF in (5, 6)
 
 
+#: How long opening a PostgreSQL connection may take (unless the URL says ``connect_timeout``).
+CONNECT_TIMEOUT_SECONDS = 5
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     """An engine with SQLite made to behave: foreign keys on, real SAVEPOINTs, WAL."""
     if url.startswith("sqlite"):
@@ -103,6 +107,9 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if "connect_timeout" not in url:
+        # libpq waits for an unreachable server without end; a request (or /healthz) should not.
+        kwargs.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT_SECONDS})
     return create_engine(url, **kwargs)
 
 

@@ -10,6 +10,11 @@ together or not at all, so a worker that dies in between leaves nothing half-don
 Progress is written through a separate short transaction, so other sessions see it while the
 work is still uncommitted; each write also extends the job's lease.
 
+Maintenance (:class:`Periodic`) runs in every worker once a minute. On PostgreSQL each pass
+first takes ``pg_try_advisory_xact_lock`` on its task's name in its own transaction: a worker
+that finds the lock taken skips the pass (another worker is doing it), so with N workers the
+same pass never runs twice at once, and the lock ends with the pass's transaction.
+
 Failures: a handler raises :class:`JobFailed` (or a ``ServiceError``) for what retrying cannot
 fix; the work is rolled back and the job fails with that message. Any other exception is retried
 with exponential backoff until the job's ``max_attempts``. A worker that stops mid-job leaves a
@@ -18,6 +23,7 @@ running job whose lease runs out; the next worker takes it again, as another att
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import socket
@@ -271,6 +277,9 @@ class Worker:
         for task in self.maintenance:
             try:
                 with unit_of_work(self.factory) as db:
+                    if not _take_pass(db, task.name):
+                        logger.debug("maintenance task %s: running elsewhere", task.name)
+                        continue
                     count = task.run(self.make_context(db, None))
             except Exception:
                 logger.exception("maintenance task %s failed", task.name)
@@ -412,6 +421,20 @@ class Worker:
                 )
         except exc.OperationalError:
             logger.debug("progress of job %s not written: the database is busy", job_id)
+
+
+def advisory_key(name: str) -> int:
+    """A stable signed 64-bit key for ``name`` (PostgreSQL advisory locks take a bigint)."""
+    return int.from_bytes(hashlib.sha256(f"concord:{name}".encode()).digest()[:8], signed=True)
+
+
+def _take_pass(db: Session, name: str) -> bool:
+    """Whether this worker may run the pass ``name`` now: on PostgreSQL, whether it got the
+    pass's transaction-scoped advisory lock without waiting; elsewhere (one worker) always."""
+    if db.get_bind().dialect.name != "postgresql":
+        return True
+    lock = text("SELECT pg_try_advisory_xact_lock(:key)")
+    return bool(db.execute(lock, {"key": advisory_key(name)}).scalar_one())
 
 
 def _load_actor(db: Session, user_id: int | None) -> User | None:

@@ -1,15 +1,14 @@
 #!/usr/bin/env bash
 # Install what the test suite needs from the machine's package manager, when it is missing:
 # Debian's Chromium (browser tests drive it through Playwright's executable_path) and, when no
-# PostgreSQL answers on 127.0.0.1:5432, the PostgreSQL server binaries for a throwaway cluster.
+# PostgreSQL answers on 127.0.0.1:5432, the PostgreSQL server binaries for a throwaway cluster;
+# and redis-server (the topology test starts one of its own even when a Redis answers on 6379).
 # Nothing downloads a browser build of its own.
 set -euo pipefail
 
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
-if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
-  command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
-fi
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   command -v pg_isready >/dev/null 2>&1 || need+=(postgresql-client)

@@ -149,6 +149,11 @@ class Storage(ABC):
         return None
 
     @abstractmethod
+    def check(self) -> None:
+        """Raise `StorageError` unless the store answers and can be written to: a health check,
+        so it is quick (short timeouts, no retries) and reads or writes no document."""
+
+    @abstractmethod
     def _begin_upload(self, expected_sha256: str | None) -> Upload:
         """Start an upload; when the key is known up front a backend may write to it directly,
         provided nothing becomes visible there before `commit`."""

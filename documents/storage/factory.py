@@ -58,27 +58,34 @@ def _open_s3(url: str) -> Storage:
         raise ValueError(f"S3 storage URL must be s3://bucket?…, got {url!r}")
     options = _query(parts.query)
     concurrency = _int_option(options, "concurrency", 4)
-    client = boto3.session.Session().client(
-        "s3",
-        endpoint_url=options.get("endpoint_url") or None,
-        region_name=options.get("region") or None,
-        config=Config(
-            signature_version="s3v4",
-            s3={"addressing_style": options.get("addressing_style", "auto")},
-            retries={"mode": "standard", "max_attempts": 5},
-            max_pool_connections=concurrency + 4,
-            # Several S3-compatible stores reject the newer default checksum headers.
-            request_checksum_calculation="when_required",
-            response_checksum_validation="when_required",
-        ),
+    session = boto3.session.Session()
+    config = Config(
+        signature_version="s3v4",
+        s3={"addressing_style": options.get("addressing_style", "auto")},
+        retries={"mode": "standard", "max_attempts": 5},
+        max_pool_connections=concurrency + 4,
+        # Several S3-compatible stores reject the newer default checksum headers.
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
     )
+
+    def client(config: Config):
+        return session.client(
+            "s3",
+            endpoint_url=options.get("endpoint_url") or None,
+            region_name=options.get("region") or None,
+            config=config,
+        )
+
+    health = Config(connect_timeout=2, read_timeout=2, retries={"total_max_attempts": 1})
     return S3Storage(
-        client,
+        client(config),
         parts.netloc,
         prefix=options.get("prefix", ""),
         presign=_bool_option(options, "presign"),
         part_size=_int_option(options, "part_size_mib", CHUNK_SIZE // _MIB) * _MIB,
         concurrency=concurrency,
+        check_client=client(config.merge(health)),
     )
 
 

@@ -22,7 +22,7 @@ from documents.storage.base import (
     check_key,
     check_range,
 )
-from documents.storage.errors import InvalidRange, ObjectNotFound
+from documents.storage.errors import InvalidRange, ObjectNotFound, StorageError
 
 _TEMP_SUFFIX = ".part"
 
@@ -77,6 +77,13 @@ class LocalStorage(Storage):
     def path_for(self, sha256: str) -> Path:
         check_key(sha256)
         return self.objects_dir / sha256[:2] / sha256
+
+    def check(self) -> None:
+        for directory in (self.objects_dir, self.temp_dir):
+            if not directory.is_dir():
+                raise StorageError(f"{directory} is missing (is the volume mounted?)")
+            if not os.access(directory, os.W_OK | os.X_OK):
+                raise StorageError(f"{directory} is not writable by this process")
 
     def _begin_upload(self, expected_sha256: str | None) -> Upload:
         return _LocalUpload(self)

@@ -26,7 +26,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, BinaryIO
 
 from boto3.s3.transfer import TransferConfig
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from documents.content.filenames import content_disposition
 from documents.storage.base import (
@@ -41,7 +41,7 @@ from documents.storage.base import (
     check_range,
     hash_stream,
 )
-from documents.storage.errors import InvalidRange, ObjectNotFound
+from documents.storage.errors import InvalidRange, ObjectNotFound, StorageError
 from documents.storage.read_ahead import read_ahead
 
 log = logging.getLogger(__name__)
@@ -175,12 +175,15 @@ class S3Storage(Storage):
         presign: bool = False,
         part_size: int = CHUNK_SIZE,
         concurrency: int = 4,
+        check_client: Any = None,
     ) -> None:
         if part_size < MIN_PART_SIZE:
             raise ValueError(f"S3 part size must be at least {MIN_PART_SIZE} bytes")
         if concurrency < 1:
             raise ValueError("S3 upload concurrency must be at least 1")
         self.client = client
+        #: For `check`: short timeouts and no retries (the document client retries patiently).
+        self.check_client = check_client or client
         self.bucket = bucket
         self.prefix = prefix if not prefix or prefix.endswith("/") else prefix + "/"
         self.presign = presign
@@ -246,6 +249,14 @@ class S3Storage(Storage):
                 return False
             raise
         return True
+
+    def check(self) -> None:
+        try:
+            self.check_client.head_bucket(Bucket=self.bucket)
+        except ClientError as error:
+            raise StorageError(f"bucket {self.bucket}: {_error_code(error) or error}") from None
+        except BotoCoreError as error:
+            raise StorageError(f"bucket {self.bucket}: {error}") from None
 
     def _begin_upload(self, expected_sha256: str | None) -> Upload:
         return _S3Upload(self, expected_sha256)

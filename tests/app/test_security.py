@@ -25,6 +25,9 @@ EXPECTED_PUBLIC = {
     # A signed download link works as the one user it was issued to, checked on every use
     # (documents.links): like a presigned URL, but revocable and logged.
     "documents.link",
+    # Load balancers' probes: they name which check fails, never why (app/health.py).
+    "health.healthz",
+    "health.readyz",
 }
 #: A user's own account and session, which every role may manage for themselves.
 SELF_SERVICE = {
@@ -106,6 +109,7 @@ def test_production_cookie_flags_and_hsts(tmp_path, smtp, engine, session_factor
         smtp[0].port,
         engine.url.render_as_string(hide_password=False),
         CONCORD_ENV="production",
+        CONCORD_RATE_LIMIT_STORAGE="memory://",
     )
     prod = create_app(settings)
     prod.extensions["concord.db"].factory = session_factory
@@ -126,6 +130,24 @@ def test_production_cookie_flags_and_hsts(tmp_path, smtp, engine, session_factor
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     with pytest.raises(ConfigurationError, match="CONCORD_SECRET_KEY"):
         load_settings({"CONCORD_ENV": "production", "CONCORD_INSTANCE_PATH": str(tmp_path)})
+
+
+def test_production_refuses_per_process_rate_limits_unless_asked_for(tmp_path):
+    env = {
+        "CONCORD_ENV": "production",
+        "CONCORD_INSTANCE_PATH": str(tmp_path),
+        "CONCORD_SECRET_KEY": "k" * 48,
+    }
+    with pytest.raises(ConfigurationError, match="CONCORD_REDIS_URL must be set") as refused:
+        load_settings(env)
+    assert "CONCORD_RATE_LIMIT_STORAGE=memory://" in str(refused.value)
+    redis = load_settings({**env, "CONCORD_REDIS_URL": "redis://cache:6379/0"})
+    assert redis.rate_limit_storage == "redis://cache:6379/0"
+    opted_in = load_settings({**env, "CONCORD_RATE_LIMIT_STORAGE": "memory://"})
+    assert opted_in.rate_limit_storage == "memory://"
+    assert load_settings({"CONCORD_INSTANCE_PATH": str(tmp_path)}).rate_limit_storage == (
+        "memory://"
+    )
 
 
 def test_development_generates_a_secret_key_once(tmp_path):

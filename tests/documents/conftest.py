@@ -9,6 +9,8 @@ import pytest
 
 from documents.storage import Storage, open_storage
 
+from support.s3_server import FAKE_AWS, moto_server
+
 MIB = 1024 * 1024
 
 # The suite runs with --import-mode=importlib, which puts no test folder on sys.path; the
@@ -22,20 +24,12 @@ def s3_endpoint() -> Iterator[str]:
 
     Sets fake AWS credentials for the session so boto3's default chain finds them.
     """
-    from moto.server import ThreadedMotoServer
-
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("AWS_ACCESS_KEY_ID", "testing")
-        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        env.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        for name, value in FAKE_AWS.items():
+            env.setenv(name, value)
         env.delenv("AWS_PROFILE", raising=False)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        try:
-            yield f"http://{host}:{port}"
-        finally:
-            server.stop()
+        with moto_server() as endpoint:
+            yield endpoint
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import hashlib
 import io
 import os
+import shutil
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from documents.storage import (
     Mismatch,
     ObjectNotFound,
     Storage,
+    StorageError,
     TooLarge,
     sweep,
     verify_all,
@@ -205,3 +207,18 @@ def test_presigned_url_for_local_storage_is_none(tmp_path) -> None:
     storage = LocalStorage(tmp_path)
     sha256 = storage.put(io.BytesIO(b"x")).sha256
     assert storage.presigned_url(sha256, filename="x.txt", content_type="text/plain") is None
+
+
+def test_a_working_store_passes_its_health_check(storage: Storage) -> None:
+    storage.check()
+
+
+def test_a_store_that_is_gone_fails_its_health_check(storage: Storage) -> None:
+    if isinstance(storage, LocalStorage):
+        shutil.rmtree(storage.root)  # the volume was not mounted
+        where = "is missing"
+    else:
+        storage.client.delete_bucket(Bucket=storage.bucket)
+        where = storage.bucket
+    with pytest.raises(StorageError, match=where):
+        storage.check()

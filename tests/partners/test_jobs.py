@@ -12,7 +12,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.worker import worker_for
 from partners.db import make_engine, unit_of_work
-from partners.jobs import FAILED, Job, JobFailed, JobStatus, Worker, enqueue, job_handler
+from partners.jobs import (
+    FAILED,
+    Job,
+    JobFailed,
+    JobStatus,
+    Periodic,
+    Worker,
+    enqueue,
+    job_handler,
+)
 from partners.models import Team
 from partners.roles import OrgKind, Role
 from partners.sharing import AccessLevel
@@ -260,3 +269,41 @@ def test_progress_shows_in_other_sessions_while_the_job_is_still_working(committ
         thread.join()
     with Session(committed.kw["bind"]) as other:
         assert other.get(Job, job_id).status == JobStatus.done
+
+
+def test_two_workers_never_run_the_same_maintenance_pass_at_once(committed):
+    """Every worker runs maintenance every minute; the advisory lock lets one do each pass."""
+    inside, release = threading.Event(), threading.Event()
+    passes: list[str] = []
+
+    def sweep(ctx) -> int:
+        passes.append(threading.current_thread().name)
+        inside.set()
+        assert release.wait(10)
+        return 0
+
+    def other(ctx) -> int:
+        passes.append(f"other:{threading.current_thread().name}")
+        return 0
+
+    tasks = (Periodic("test.sweep", sweep), Periodic("test.other", other))
+    first, second = (
+        Worker(committed, lambda db, actor: context(db, actor), maintenance=tasks) for _ in range(2)
+    )
+    busy = threading.Thread(target=first.maintain, name="first")
+    busy.start()
+    try:
+        assert inside.wait(10)  # the first worker holds the pass test.sweep open
+        later = threading.Thread(target=second.maintain, name="second")
+        later.start()
+        later.join(10)
+        assert passes == ["first", "other:second"]  # skipped test.sweep, did the free one
+    finally:
+        release.set()
+        busy.join(10)
+    assert passes == ["first", "other:second", "other:first"]
+    release.set()
+    again = threading.Thread(target=second.maintain, kwargs={"force": True}, name="second")
+    again.start()
+    again.join(10)  # the lock ended with the first pass's transaction
+    assert passes[-2:] == ["second", "other:second"]

@@ -26,6 +26,13 @@ def redis_url() -> Iterator[str]:
     if _answers(6379):
         yield "redis://127.0.0.1:6379/15"
         return
+    with own_redis_server() as url:
+        yield url
+
+
+@contextmanager
+def own_redis_server() -> Iterator[str]:
+    """A redis-server of our own on a free port, with nothing in it, stopped at the end."""
     binary = shutil.which("redis-server")
     if binary is None:
         raise RuntimeError("no Redis server; run scripts/test-prereqs.sh (make test does)")
