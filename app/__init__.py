@@ -129,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.home import views as home
     from portal.leads import blueprint as leads
     from portal.orders import views as orders
+    from portal.search import views as search
 
     csrf.exempt(api.bp)  # bearer tokens only; see integrations/api/auth.py
     for blueprint in (
@@ -146,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
         deals.bp,
         campaigns.bp,
         cases.bp,
+        search.bp,
         api.bp,
     ):
         app.register_blueprint(blueprint)
