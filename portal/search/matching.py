@@ -32,7 +32,7 @@ def search_vector(*columns: Any) -> ColumnElement:
 def text_matches(term: str, dialect: str, *columns: Any) -> ColumnElement[bool]:
     """Every word of ``term`` is found in one of ``columns``."""
     if dialect == "postgresql":
-        return search_vector(*columns).op("@@")(prefix_query(term))
+        return search_vector(*columns).bool_op("@@")(prefix_query(term))
     words = _WORDS.findall(term) or [term]
     return and_(
         *(or_(*(column.icontains(word, autoescape=True) for column in columns)) for word in words)

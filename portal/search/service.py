@@ -225,4 +225,4 @@ def _organization_names(db: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     rows = db.execute(select(Organization.id, Organization.name).where(Organization.id.in_(ids)))
-    return dict(rows.tuples())
+    return {org_id: name for org_id, name in rows}
