@@ -40,7 +40,7 @@ def test_slash_focuses_the_box_and_a_hit_opens_the_record(browser, base_url, dem
     page.context.close()
 
 
-def test_the_admin_menu_opens_and_closes_from_the_keyboard(browser, base_url, demo):
+def test_the_admin_menu_opens_and_closes_from_the_keyboard(browser, base_url, demo, shots):
     page = browser.new_context().new_page()
     page.goto(f"{base_url}/login")
     page.get_by_label("Email").fill("admin@acme.example")
@@ -52,6 +52,7 @@ def test_the_admin_menu_opens_and_closes_from_the_keyboard(browser, base_url, de
     menu.locator("summary").focus()
     page.keyboard.press("Enter")
     expect(people).to_be_visible()
+    shots(page, "admin-menu")
     page.keyboard.press("Escape")
     expect(people).to_be_hidden()
     expect(menu.locator("summary")).to_be_focused()
