@@ -40,8 +40,7 @@ LIMIT = 10
 @dataclass(frozen=True)
 class Hit:
     title: str
-    #: The record's page: endpoint and its arguments.
-    endpoint: str
+    #: The arguments of the record's page (its group's ``endpoint``).
     args: dict[str, int]
     status: str
     #: The organization whose record it is ("" for people and partners: the viewer's own).
@@ -52,6 +51,8 @@ class Hit:
 @dataclass(frozen=True)
 class Group:
     label: str
+    #: The page each hit opens.
+    endpoint: str
     hits: tuple[Hit, ...]
     more: bool
 
@@ -124,11 +125,10 @@ def _people(q: Query) -> Select:
     return colleagues(q.user).where(text_matches(q.term, q.dialect, User.name, User.email))
 
 
-def _record_hit(title: str, endpoint: str, key: str, status: Any, detail: str = ""):
+def _record_hit(title: str, key: str, status: Any, detail: str = ""):
     def hit(record: Any, owner: Callable[[int], str]) -> Hit:
         return Hit(
             title=getattr(record, title),
-            endpoint=endpoint,
             args={key: record.id},
             status=_status(getattr(record, status)),
             owner=owner(record.owner_org_id),
@@ -140,26 +140,26 @@ def _record_hit(title: str, endpoint: str, key: str, status: Any, detail: str = 
 
 def _case_hit(case: Case, owner: Callable[[int], str]) -> Hit:
     status, org = _status(case.status), owner(case.owner_org_id)
-    return Hit(case.subject, "cases.detail", {"case_id": case.id}, status, org, case.reference)
+    return Hit(case.subject, {"case_id": case.id}, status, org, case.reference)
 
 
 def _document_hit(document: Document, owner: Callable[[int], str]) -> Hit:
     status = "Locked" if document.locked_by_id else f"Version {document.current_number}"
     args = {"document_id": document.id}
     org = owner(document.owner_org_id)
-    return Hit(document.title, "documents.detail", args, status, org, document.folder)
+    return Hit(document.title, args, status, org, document.folder)
 
 
 def _partner_hit(partnership: Partnership, _owner: Callable[[int], str]) -> Hit:
     status = f"{partnership.tier.label} · {_status(partnership.status)}"
     args = {"partnership_id": partnership.id}
-    return Hit(partnership.child.name, "partnerships.detail", args, status, "", partnership.region)
+    return Hit(partnership.child.name, args, status, "", partnership.region)
 
 
 def _person_hit(person: User, _owner: Callable[[int], str]) -> Hit:
     status = f"{_status(person.role)} · {_status(person.status)}"
     args = {"user_id": person.id}
-    return Hit(person.name or person.email, "admin.user", args, status, "", person.email)
+    return Hit(person.name or person.email, args, status, "", person.email)
 
 
 KINDS: tuple[SearchedKind, ...] = (
@@ -167,26 +167,26 @@ KINDS: tuple[SearchedKind, ...] = (
         "Leads",
         "leads.detail",
         _leads,
-        _record_hit("company", "leads.detail", "lead_id", "status", "contact_name"),
+        _record_hit("company", "lead_id", "status", "contact_name"),
     ),
     SearchedKind(
         "Deals",
         "deals.detail",
         _deals,
-        _record_hit("name", "deals.detail", "deal_id", "stage", "customer"),
+        _record_hit("name", "deal_id", "stage", "customer"),
     ),
     SearchedKind("Cases", "cases.detail", _cases, _case_hit),
     SearchedKind(
         "Campaigns",
         "campaigns.detail",
         _campaigns,
-        _record_hit("name", "campaigns.detail", "campaign_id", "status"),
+        _record_hit("name", "campaign_id", "status"),
     ),
     SearchedKind(
         "Orders",
         "orders.detail",
         _orders,
-        _record_hit("number", "orders.detail", "order_id", "status"),
+        _record_hit("number", "order_id", "status"),
     ),
     SearchedKind("Documents", "documents.detail", _documents, _document_hit),
     SearchedKind("Partners", "partnerships.detail", _partners, _partner_hit),
@@ -214,6 +214,7 @@ def search(db: Session, user: User, term: str, may_open: Callable[[str], bool]) 
     return [
         Group(
             kind.label,
+            kind.endpoint,
             tuple(kind.hit(row, lambda org_id: names.get(org_id, "")) for row in rows[:LIMIT]),
             len(rows) > LIMIT,
         )
