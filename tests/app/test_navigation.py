@@ -9,7 +9,7 @@ from partners.roles import OrgKind, Role
 
 from factories import create_org, create_partnership, create_user
 
-ADMIN = re.compile(r'<details class="admin-menu" data-menu>(.*?)</details>', re.S)
+ADMIN = re.compile(r'<details class="menu" data-menu id="admin-menu">(.*?)</details>', re.S)
 LABEL = re.compile(r"<a [^>]*>([^<]+)</a>")
 EVERYTHING = [
     "Partners",

@@ -9,7 +9,7 @@ def main_nav(page):
 
 def admin_link(page, name: str):
     """Open the Admin menu (if closed) and return one of its links."""
-    menu = main_nav(page).locator("details.admin-menu")
+    menu = main_nav(page).locator("details#admin-menu")
     if menu.get_attribute("open") is None:
         menu.locator("summary").click()
     return menu.get_by_role("link", name=name, exact=True)
@@ -17,5 +17,5 @@ def admin_link(page, name: str):
 
 def admin_items(page) -> list[str]:
     """The Admin menu's entries, open or not."""
-    links = main_nav(page).locator("details.admin-menu a")
+    links = main_nav(page).locator("details#admin-menu a")
     return [text.strip() for text in links.all_text_contents()]
