@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from partners.context import ServiceError
@@ -50,7 +51,12 @@ def saved_views() -> dict:
     """The user's views for the bar's "Views" menu, and the form on list pages."""
     if not current_user.is_authenticated:
         return {}
-    views = db_session().scalars(service.my_views(current_user)).all()
+    try:
+        views = db_session().scalars(service.my_views(current_user)).all()
+    except SQLAlchemyError:
+        # The error page after a failed statement: its transaction is aborted, and the menu
+        # must not turn our error page into Flask's bare one.
+        views = []
     form = None
     if request.endpoint in SAVEABLE and may_open("saved.save"):  # viewers change nothing
         form = SaveViewForm(formdata=None, url=request.full_path.rstrip("?"))
