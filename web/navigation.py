@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from flask import request, url_for
 from flask_login import current_user
@@ -35,28 +36,40 @@ class Navigation:
         return any(item.active for item in self.admin)
 
 
-#: label → the endpoints it may open (the first the user may use) and the sections (endpoint
-#: prefixes) it is current for; the longest matching prefix wins, so "Sharing rules" and not
-#: "Leads" is current on the rules page.
-_Entry = tuple[str, tuple[str, ...], tuple[str, ...]]
-WORK: tuple[_Entry, ...] = (
-    ("Home", ("home.index",), ("home.",)),
-    ("Leads", ("leads.index", "leads.manage"), ("leads.",)),
-    ("Deals", ("deals.index",), ("deals.",)),
-    ("Cases", ("cases.index",), ("cases.",)),
-    ("Campaigns", ("campaigns.index",), ("campaigns.",)),
-    ("Orders", ("orders.index",), ("orders.",)),
-    ("EDI", ("edi.index",), ("edi.index", "edi.interchange", "edi.upload")),
-    ("Documents", ("documents.index",), ("documents.", "generated.")),
+class Entry(NamedTuple):
+    label: str
+    #: The endpoints it may open: the first the user may use (``may_open``).
+    targets: tuple[str, ...]
+    #: Endpoint prefixes it is current for; the longest match wins, so "Sharing rules" and not
+    #: "Leads" is current on the rules page.
+    sections: tuple[str, ...]
+    #: Organization kinds it is offered to, where its route admits every kind.
+    kinds: frozenset[OrgKind] | None = None
+
+
+WORK: tuple[Entry, ...] = (
+    Entry("Home", ("home.index",), ("home.",)),
+    Entry("Leads", ("leads.index", "leads.manage"), ("leads.",)),
+    Entry("Deals", ("deals.index",), ("deals.",)),
+    Entry("Cases", ("cases.index",), ("cases.",)),
+    Entry("Campaigns", ("campaigns.index",), ("campaigns.",)),
+    Entry("Orders", ("orders.index",), ("orders.",)),
+    Entry(
+        "EDI",
+        ("edi.index",),
+        ("edi.index", "edi.interchange", "edi.upload"),
+        frozenset({OrgKind.vendor, OrgKind.distributor}),  # those that exchange EDI
+    ),
+    Entry("Documents", ("documents.index",), ("documents.", "generated.")),
 )
-ADMIN: tuple[_Entry, ...] = (
-    ("Partners", ("partnerships.index",), ("partnerships.",)),
-    ("People", ("admin.users",), ("admin.user", "admin.invite", "admin.change_role")),
-    ("Teams", ("admin.teams",), ("admin.team", "admin.delete_team")),
-    ("Sharing rules", ("leads.rule_list",), ("leads.rule",)),
-    ("EDI partners", ("edi.partners",), ("edi.partner", "edi.profile")),
-    ("Audit log", ("admin.audit_log",), ("admin.audit",)),
-    ("Settings", ("admin.security",), ("admin.security", "admin.visibility")),
+ADMIN: tuple[Entry, ...] = (
+    Entry("Partners", ("partnerships.index",), ("partnerships.",)),
+    Entry("People", ("admin.users",), ("admin.user", "admin.invite", "admin.change_role")),
+    Entry("Teams", ("admin.teams",), ("admin.team", "admin.delete_team")),
+    Entry("Sharing rules", ("leads.rule_list",), ("leads.rule",)),
+    Entry("EDI partners", ("edi.partners",), ("edi.partner", "edi.profile")),
+    Entry("Audit log", ("admin.audit_log",), ("admin.audit",)),
+    Entry("Settings", ("admin.security",), ("admin.security", "admin.visibility")),
 )
 
 
@@ -72,10 +85,12 @@ def navigation() -> Navigation:
     endpoint = request.endpoint or ""
     found: dict[str, list[tuple[str, str, int]]] = {"work": [], "admin": []}
     for group, table in (("work", WORK), ("admin", ADMIN)):
-        for label, targets, sections in table:
-            target = next((target for target in targets if may_open(target)), None)
+        for entry in table:
+            if entry.kinds and current_user.organization.kind not in entry.kinds:
+                continue
+            target = next((target for target in entry.targets if may_open(target)), None)
             if target:
-                found[group].append((label, target, _match(endpoint, sections)))
+                found[group].append((entry.label, target, _match(endpoint, entry.sections)))
     best = max((match for entries in found.values() for *_, match in entries), default=0)
 
     def items(group: str) -> tuple[NavItem, ...]:

@@ -48,6 +48,7 @@ def test_the_admin_menu_holds_only_what_the_user_may_open(client, db, kind, role
     client.login(user.email)
     work, found = bar(client)
     assert work[0] == "Home" and "Documents" in work and "Leads" in work
+    assert ("EDI" in work) == (kind == OrgKind.vendor)  # partners exchange no EDI
     assert found == admin
     for label in found or []:  # every entry opens
         link = re.search(
