@@ -138,6 +138,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.home import views as home
     from portal.leads import blueprint as leads
     from portal.orders import views as orders
+    from portal.saved import views as saved
+    from portal.search import views as search
 
     csrf.exempt(api.bp)  # bearer tokens only; see integrations/api/auth.py
     for blueprint in (
@@ -156,6 +158,8 @@ def _register_blueprints(app: Flask) -> None:
         deals.bp,
         campaigns.bp,
         cases.bp,
+        search.bp,
+        saved.bp,
         api.bp,
     ):
         app.register_blueprint(blueprint)

@@ -99,7 +99,7 @@ def matches(term: str, dialect: str = "sqlite"):
     terms = [Document.title.icontains(term, autoescape=True), in_tags]
     if dialect != "postgresql":
         terms.append(_text_contains(term))
-    elif _WORD.search(term):  # otherwise no word to look for (and PostgreSQL would say so)
+    elif has_words(term):
         terms.append(_text_matches(term))
     return or_(*terms)
 
@@ -129,11 +129,27 @@ def _text_contains(term: str):
     return _in_current_text(_TEXT_ROWS.where(DocumentText.body.icontains(term, autoescape=True)))
 
 
-def _text_matches(term: str):
-    config = literal_column(f"'{SEARCH_CONFIG}'::regconfig", REGCONFIG)
-    parsed = cast(func.websearch_to_tsquery(config, term), Text)
+def prefix_query(term: str):
+    """PostgreSQL: ``term`` in web search syntax as a tsquery of ``SEARCH_CONFIG`` in which
+    every word is a prefix (the search box's query too)."""
+    parsed = cast(func.websearch_to_tsquery(search_config(), term), Text)
     # The parsed query's lexemes are normalised already: cast, do not parse them again.
-    prefixes = cast(func.regexp_replace(parsed, _LEXEME, _PREFIX, "g"), TSQUERY)
+    return cast(func.regexp_replace(parsed, _LEXEME, _PREFIX, "g"), TSQUERY)
+
+
+def search_config():
+    """``SEARCH_CONFIG`` as a literal (not a bound parameter), so that an expression index
+    over ``to_tsvector(config, …)`` matches the query's expression."""
+    return literal_column(f"'{SEARCH_CONFIG}'::regconfig", REGCONFIG)
+
+
+def has_words(term: str) -> bool:
+    """Whether ``term`` has a word to look for (PostgreSQL says so when it has none)."""
+    return bool(_WORD.search(term))
+
+
+def _text_matches(term: str):
+    prefixes = prefix_query(term)
     # Materialised, so that the index finds the rows first: joined to the versions, the
     # planner may instead walk document_text and test each row's (TOASTed) vector.
     hits = _TEXT_ROWS.where(_SEARCH_VECTOR.op("@@")(prefixes)).cte("text_hits")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort
+from flask import Flask, abort, current_app
 from flask_login import current_user
 
 from partners.roles import OrgKind, Role
@@ -64,3 +64,18 @@ def enforce_declared_access(app: Flask) -> None:
     missing = undeclared_endpoints(app)
     if missing:
         raise RuntimeError(f"routes without an access declaration: {', '.join(missing)}")
+
+
+def may_open(endpoint: str) -> bool:
+    """Whether the signed-in user passes ``endpoint``'s declaration (role and organization
+    kind): the menu and the search box offer only pages that would not answer 403 or 404."""
+    view = current_app.view_functions.get(endpoint)
+    access = getattr(view, "concord_access", None)
+    if access is None:
+        return False
+    if access == PUBLIC:
+        return True
+    if not current_user.is_authenticated:
+        return False
+    role, kinds = access
+    return (not kinds or current_user.organization.kind in kinds) and current_user.role >= role

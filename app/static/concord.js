@@ -127,3 +127,45 @@ document.documentElement.classList.add("js");
   fit();
   phone.addEventListener("change", fit);
 })();
+
+// The search box: "/" anywhere but in a field focuses it (GitHub's and YouTube's key).
+(() => {
+  const box = document.getElementById("search-box");
+  if (!box) {
+    return;
+  }
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    const typing =
+      target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      box.focus();
+      box.select();
+    }
+  });
+})();
+
+// Disclosure menus (<details data-menu>): Escape closes one and returns to its summary, a
+// click elsewhere closes it. Without this script they still open and close by themselves.
+(() => {
+  const menus = Array.from(document.querySelectorAll("details[data-menu]"));
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") {
+      return;
+    }
+    menus.forEach((menu) => {
+      if (menu.open && menu.contains(document.activeElement)) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  });
+  document.addEventListener("click", (event) => {
+    menus.forEach((menu) => {
+      if (menu.open && !menu.contains(event.target)) {
+        menu.open = false;
+      }
+    });
+  });
+})();

@@ -191,6 +191,7 @@ def world(db):
         "scoring_rule_id": 999999,
         "token": "not-a-token",
         "document_id": 999999,
+        "view_id": 999999,
         "number": 1,
         "kind": "partner_agreement",
     }

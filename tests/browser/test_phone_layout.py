@@ -5,6 +5,8 @@ from playwright.sync_api import expect
 
 from app.demo import DEMO_PASSWORD
 
+from support.navigation import admin_items, admin_link
+
 PHONE = {"width": 390, "height": 844}
 PERSONAS = (
     "admin@acme.example",  # vendor admin
@@ -25,11 +27,14 @@ def phone_page(browser, base_url: str, email: str):
 
 
 def open_menu(page, item: str) -> None:
-    """Open the collapsed navigation and follow one of its links."""
+    """Open the collapsed navigation and follow one of its links (in the Admin menu too)."""
     nav = page.get_by_role("navigation", name="Main")
     expect(nav).to_be_hidden()
     page.get_by_role("button", name="Menu").click()
-    nav.get_by_role("link", name=item, exact=True).click()
+    if item in admin_items(page):
+        admin_link(page, item).click()
+    else:
+        nav.get_by_role("link", name=item, exact=True).click()
 
 
 def assert_fits(page) -> None:

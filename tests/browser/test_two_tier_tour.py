@@ -6,6 +6,8 @@ from playwright.sync_api import expect
 
 from app.demo import DEMO_PASSWORD
 
+from support.navigation import admin_link
+
 
 def _sign_in(page, base_url: str, email: str) -> None:
     page.goto(f"{base_url}/login")
@@ -41,7 +43,7 @@ def test_a_forwarded_lead_down_the_two_tiers_and_view_as(browser, demo, base_url
     expect(acme.get_by_role("heading", name="Chain of custody")).to_be_visible()
     expect(acme.get_by_role("heading", name="Shared explicitly")).to_be_visible()
     shots(acme, "03-vendor-lead")
-    acme.get_by_role("link", name="Partners").click()
+    admin_link(acme, "Partners").click()
     acme.get_by_role("link", name="Bluebird Solutions").click()
     acme.get_by_role("link", name="View as Bluebird Solutions").click()
     expect(acme.get_by_text("Viewing as")).to_be_visible()
