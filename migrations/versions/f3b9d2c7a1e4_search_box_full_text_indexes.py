@@ -3,14 +3,14 @@ by (``portal/search/matching.py``, ``search_vector``; configuration ``simple``).
 with LIKE and gets nothing here (``docs/architecture.md``, "Search").
 
 Revision ID: f3b9d2c7a1e4
-Revises: c4e1a9d3f7b2
+Revises: f3d9a2c7b1e4
 Create Date: 2026-12-07 11:00:00.000000
 """
 
 from alembic import op
 
 revision = "f3b9d2c7a1e4"
-down_revision = "c4e1a9d3f7b2"
+down_revision = "f3d9a2c7b1e4"
 branch_labels = None
 depends_on = None
 
