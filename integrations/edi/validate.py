@@ -138,6 +138,7 @@ class _Node:
     by_tag: dict[str, list[int]]
     required: tuple[int, ...] = ()  # indexes of mandatory children
     limits: tuple[int, ...] = ()  # max use per child (segment or loop)
+    entry: tuple[int, ...] = ()  # the counts on entering the loop: its trigger seen once
 
     @property
     def mandatory(self) -> bool:
@@ -154,7 +155,8 @@ class _Node:
             by_tag.setdefault(tag, []).append(i)
         required = tuple(i for i, c in enumerate(children) if c.mandatory)
         limits = tuple(c.max_use if isinstance(c, SegmentUse) else c.spec.max_use for c in children)
-        return cls(spec, children, by_tag, required, limits)
+        entry = (1,) + (0,) * (len(children) - 1)
+        return cls(spec, children, by_tag, required, limits, entry)
 
 
 @dataclass(slots=True)
@@ -409,9 +411,7 @@ class TransactionValidator:
         if count > move.limit:
             self._too_many(frame.node.children[j], seg)
         for loop in move.enters:
-            entered = _Frame(loop, 0, [0] * len(loop.children), (tag, self.position))
-            entered.counts[0] = 1
-            stack.append(entered)
+            stack.append(_Frame(loop, 0, [*loop.entry], (tag, self.position)))
         self.state = move.target
         return True
 
