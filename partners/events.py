@@ -50,8 +50,12 @@ class Event(Base):
     """One thing that happened: what, to which record, by whom, when, and the record then."""
 
     __tablename__ = "event"
-    #: A record's own events (its activity card), newest first, without reading the outbox.
-    __table_args__ = (Index("ix_event_record", "record_type", "record_id", "id"),)
+    #: A record's own events (its activity card), newest first, without reading the outbox;
+    #: consumers on PostgreSQL read in ``(txid, id)`` order (see :mod:`partners.consumers`).
+    __table_args__ = (
+        Index("ix_event_record", "record_type", "record_id", "id"),
+        Index("ix_event_txid_id", "txid", "id"),
+    )
 
     id: Mapped[int] = mapped_column(EventId, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
