@@ -284,7 +284,12 @@ def events_status() -> None:
 
 @events.command("replay")
 @click.argument("name")
-@click.option("--since", type=click.DateTime(), required=True, help="UTC, e.g. 2026-12-01T00:00")
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
+    required=True,
+    help="UTC, e.g. 2026-12-01T00:00",
+)
 def events_replay(name: str, since) -> None:
     """Run a consumer again from the events at or after SINCE (its next batch starts there)."""
     with unit_of_work(_database().factory, writer=True) as session:
