@@ -9,8 +9,8 @@ falls on all of them alike:
 
 1. **with event**: ``portal.leads.service.claim_lead`` then commit, as a request does (the
    audit entry and its event written by ``audit.record``);
-2. **without event**: the same, with the event insert left out (``partners.audit.insert_events``
-   replaced by a no-op for the phase): the difference is the event's cost;
+2. **without event**: the same, with the event left out (the audit entry's statement without the
+   event's part, for the phase): the difference is the event's cost;
 3. **floor**: one hand-written ``UPDATE lead … WHERE id = … AND status = 'available' RETURNING
    id`` sent through a session of the app's factory, then commit: the least any claim written
    against a SQLAlchemy session costs.
@@ -29,6 +29,7 @@ from pathlib import Path
 
 import psycopg
 from psycopg.types.json import Json
+from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -47,16 +48,19 @@ from partners import audit
 from partners.context import ServiceContext
 from partners.db import make_engine, make_session_factory
 from partners.mail import Mailer
-from partners.models import User
+from partners.models import AuditEntry, User
 from partners.roles import Tier
 from portal.leads import service
 
-#: Leads set aside per client, phase and round.
-PER_CLIENT = {"with event": 120, "without event": 120, "floor": 500}
+#: Leads set aside per phase and round, shared out among the clients.
+PER_PHASE = {"with event": 1280, "without event": 1280, "floor": 12160}
 
 
-def _no_events(_db, _rows) -> None:
-    """Stands in for ``insert_events`` in the "without event" phase."""
+#: The "without event" phase: the audit entry alone, in place of the entry and its event in one
+#: statement (``audit._BOTH``; the event's parameters go unused).
+AUDIT_ONLY = insert(AuditEntry.__table__).values(
+    audit._bound(AuditEntry.__table__, "a_", audit._AUDIT_KEYS)
+)
 
 
 def main() -> None:
@@ -73,8 +77,9 @@ def main() -> None:
         conn.execute("SELECT organization_id FROM user_account WHERE id = %s", (u,)).fetchone()[0]
         for u in users
     ]
-    phases = list(PER_CLIENT) * args.rounds
-    need = args.clients * sum(PER_CLIENT[phase] for phase in phases)
+    per_client = {phase: leads // args.clients for phase, leads in PER_PHASE.items()}
+    phases = list(per_client) * args.rounds
+    need = args.clients * sum(per_client[phase] for phase in phases)
     pool = [
         row[0]
         for row in conn.execute(
@@ -86,7 +91,7 @@ def main() -> None:
     assert len(pool) == need, f"{len(pool)} available leads, {need} needed"
     slices, first = [], 0
     for phase in phases:
-        size = PER_CLIENT[phase]
+        size = per_client[phase]
         slices.append(
             [pool[first + i * size : first + (i + 1) * size] for i in range(args.clients)]
         )
@@ -102,7 +107,7 @@ def main() -> None:
     ).fetchone()
     assert lifted is not None, "vendor 1 has routing settings already; remove them first"
     print(_uptime())
-    results: dict[str, list[tuple[float, float]]] = {phase: [] for phase in PER_CLIENT}
+    results: dict[str, list[tuple[float, float]]] = {phase: [] for phase in per_client}
     claimed_with_events = 0
     try:
         for phase, leads in zip(phases, slices, strict=True):
@@ -130,18 +135,18 @@ def main() -> None:
                         if row is not None:
                             won.append(lead_id)
 
-            original = audit.insert_events
+            original = audit._BOTH
             if phase == "without event":
-                audit.insert_events = _no_events
+                audit._BOTH = AUDIT_ONLY
             try:
                 started, cpu = time.perf_counter(), _cpu()
                 won = _run(args.clients, args.seconds, floor if phase == "floor" else claim)
                 elapsed, cpu = time.perf_counter() - started, _cpu() - cpu
             finally:
-                audit.insert_events = original
+                audit._BOTH = original
             count = _check(conn, won, orgs)
-            if any(len(ids) == PER_CLIENT[phase] for ids in won):
-                print(f"  warning: a {phase} client ran out of leads; raise PER_CLIENT")
+            if any(len(ids) == per_client[phase] for ids in won):
+                print(f"  warning: a {phase} client ran out of leads; raise PER_PHASE")
             if phase == "with event":
                 claimed_with_events += count
             results[phase].append((count / elapsed, cpu * 1000 / max(count, 1)))
@@ -160,7 +165,7 @@ def main() -> None:
         cpu = {phase: statistics.mean(c for _, c in runs) for phase, runs in results.items()}
         print(f"{args.clients} clients, {args.rounds} x {args.seconds:.0f} s per phase, no double")
         print(f"claims, one event per claim ({events} events):")
-        for phase in PER_CLIENT:
+        for phase in per_client:
             print(f"  {phase}: {rate[phase]:7.0f} claims/s, client CPU {cpu[phase]:.2f} ms/claim")
         print(f"  claim_lead with event / floor: {rate['with event'] / rate['floor']:.1%}")
         cost = 1 - rate["with event"] / rate["without event"]

@@ -145,12 +145,12 @@ def insert_events(db: Session, rows: list[dict]) -> None:
         return
     statement = insert(Event.__table__)
     if db.get_bind().dialect.name == "postgresql":
-        statement = statement.values(txid=_CURRENT_TXID)
+        statement = statement.values(txid=CURRENT_TXID)
     db.execute(statement, rows[0] if len(rows) == 1 else rows)
 
 
 #: ``pg_current_xact_id()`` is an ``xid8``; as bigint it compares with snapshot bounds.
-_CURRENT_TXID = cast(cast(func.pg_current_xact_id(), Text), BigInteger)
+CURRENT_TXID = cast(cast(func.pg_current_xact_id(), Text), BigInteger)
 
 
 def events_for_record(record_type: str, record_id: int):

@@ -177,13 +177,17 @@ def _imports(tree: ast.Module, model: str, owner: str) -> bool:
 WRITES = {"insert", "insert_rows", "update", "delete", "add", "add_all", "bulk_insert_mappings"}
 
 
+#: Event rows are written by partners/events.py, and on PostgreSQL by the audit entry's own
+#: statement in partners/audit.py.
 @pytest.mark.parametrize(
     ("model", "owner"), [("AuditEntry", "partners.audit"), ("Event", "partners.events")]
 )
 def test_audit_entries_and_events_are_written_only_by_their_modules(model, owner):
     writers = set()
     for module, tree in _modules():
-        if module in (owner, "partners.models") or not _imports(tree, model, owner):
+        if module in (owner, "partners.audit", "partners.models"):
+            continue
+        if not _imports(tree, model, owner):
             continue
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
