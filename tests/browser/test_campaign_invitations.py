@@ -52,14 +52,24 @@ def test_invite_by_pick_and_audience_then_accept_and_decline(browser, live_app, 
 
     bluebird = browser.new_context().new_page()
     _sign_in(bluebird, base_url, people["Bluebird Solutions"])
-    bluebird.goto(campaign_url)
+    # The invitation waits on the partner's home page; its link opens the campaign.
+    bluebird.goto(f"{base_url}/home")
+    invitations = bluebird.get_by_role(
+        "region", name="Campaign invitations waiting for your answer"
+    )
+    expect(invitations).to_contain_text("Spring launch from Acme Networks")
+    shots(bluebird, "03-home-invitation")
+    invitations.get_by_role("link", name="Spring launch").click()
+    assert bluebird.url == campaign_url
     expect(bluebird.get_by_role("heading", name="You are invited to take part")).to_be_visible()
     expect(bluebird.get_by_text("Cobalt Systems")).to_have_count(0)
-    shots(bluebird, "03-invitation")
+    shots(bluebird, "03b-invitation")
     bluebird.get_by_role("button", name="Accept and take part").click()
     expect(bluebird.get_by_text("takes part in Spring launch now")).to_be_visible()
     expect(bluebird.get_by_role("button", name="Leave the campaign")).to_be_visible()
     shots(bluebird, "04-accepted")
+    bluebird.goto(f"{base_url}/home")
+    expect(bluebird.get_by_text("Campaign invitations waiting for your answer")).to_have_count(0)
 
     cobalt = browser.new_context().new_page()
     _sign_in(cobalt, base_url, people["Cobalt Systems"])
