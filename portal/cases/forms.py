@@ -53,6 +53,10 @@ def _record_id(value: object) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 19 else 0
 
 
+def _deal_label(customer: str, name: str) -> str:
+    return customer if name == customer else f"{customer} — {name}"
+
+
 def _dated(day: date | None) -> str:
     return f" of {day.isoformat()}" if day else ""
 
@@ -76,7 +80,7 @@ class CaseForm(Form):
         """Offer the deals and orders the user may link (by what people recognise them by)."""
         none = [SelectChoice(None, "None")]
         self.deal_id.choices = none + [
-            SelectChoice(deal.id, f"{deal.customer} — {deal.name}") for deal in linkable.deals
+            SelectChoice(deal.id, _deal_label(deal.customer, deal.name)) for deal in linkable.deals
         ]
         self.order_id.choices = none + [
             SelectChoice(order.id, f"Order {order.number}" + _dated(order.order_date))

@@ -17,16 +17,11 @@ def _nav(page, name: str):
     return page.get_by_role("navigation", name="Main").get_by_role("link", name=name)
 
 
-def _sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def test_distributor_sends_edi_and_vendor_acknowledges(browser, demo, base_url, shots, tmp_path):
+def test_distributor_sends_edi_and_vendor_acknowledges(
+    browser, demo, base_url, sign_in, shots, tmp_path
+):
     delta = browser.new_context().new_page()
-    _sign_in(delta, base_url, "admin@delta.example")
+    sign_in(delta, "admin@delta.example", DEMO_PASSWORD)
     _nav(delta, "Orders").click()
     expect(delta.get_by_role("link", name="PO-10001")).to_be_visible()
     shots(delta, "01-distributor-orders")
@@ -53,7 +48,7 @@ def test_distributor_sends_edi_and_vendor_acknowledges(browser, demo, base_url, 
     shots(delta, "03-analyst-view-errors")
 
     acme = browser.new_context().new_page()
-    _sign_in(acme, base_url, "channel@acme.example")
+    sign_in(acme, "channel@acme.example", DEMO_PASSWORD)
     _nav(acme, "Orders").click()
     acme.get_by_role("link", name="PO-20001").click()
     acme.get_by_label("Decision for line 2").select_option("rejected")
