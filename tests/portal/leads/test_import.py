@@ -317,6 +317,7 @@ def test_ten_thousand_rows_are_imported_and_reach_partners_through_a_sharing_rul
         "imported": 10_000,
         "duplicates": 0,
         "skipped": 0,
+        "rejected": 0,
         "published": True,
     }
     lead_entries = select(func.count()).where(AuditEntry.action.startswith("lead."))
