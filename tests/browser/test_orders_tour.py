@@ -33,7 +33,19 @@ def test_distributor_sends_edi_and_vendor_acknowledges(
     delta.get_by_label("EDI file").set_input_files(str(good))
     delta.get_by_role("button", name="Send").click()
     expect(delta.get_by_text("1 order(s) created")).to_be_visible()
+    # Worded from Delta's side: it sent the file to Acme, and Acme's 997 answers it.
+    expect(delta.get_by_text("Sent to Acme Networks")).to_be_visible()
+    expect(delta.get_by_text("Answers from Acme Networks:")).to_be_visible()
+    assert delta.get_by_text("Our answers").count() == 0
     shots(delta, "02-analyst-view")
+    _nav(delta, "EDI").click()
+    first = delta.get_by_role("row").nth(1)
+    expect(first).to_contain_text("received")  # Acme's 997 to Delta
+    assert first.get_by_text("sent").count() == 0
+    expect(first).to_contain_text("Acme Networks")
+    assert delta.get_by_role("cell", name="Delta Distribution").count() == 0
+    expect(delta.get_by_role("columnheader", name="With")).to_be_visible()
+    shots(delta, "02b-edi-list")
 
     broken = tmp_path / "broken.edi"
     broken.write_bytes(
