@@ -46,6 +46,17 @@ def test_a_conflict_is_reviewed_side_by_side(browser, acme_partners, sign_in, sh
 
     second = browser.new_context().new_page()
     sign_in(second, people["Cobalt Systems"])
+    # The customer first: the partner is told at once, before filling in the deal.
+    _open_deals(second)
+    second.get_by_role("link", name="Register a deal").first.click()
+    second.get_by_label("Customer", exact=True).fill("NORTHWIND gmbh.")
+    second.get_by_role("button", name="Check the customer").click()
+    check = second.locator("#customer-check")
+    expect(check).to_contain_text("This customer is already protected until")
+    expect(second.get_by_label("Customer", exact=True)).to_have_value("NORTHWIND gmbh.")
+    assert "Bluebird" not in second.content()
+    assert second.locator(".error").count() == 0
+    shots(second, "03a-customer-checked")
     _register(second, "NORTHWIND gmbh.", "cto@northwind.example")
     second.get_by_role("button", name="Register deal").click()
     notice = second.locator("#protection-notice")
