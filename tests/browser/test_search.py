@@ -15,6 +15,7 @@ def test_slash_focuses_the_box_and_a_hit_opens_the_record(browser, base_url, dem
     page.get_by_role("button", name="Sign in").click()
     box = page.get_by_role("searchbox", name="Search")
     expect(box).not_to_be_focused()
+    page.wait_for_load_state("load")  # concord.js (deferred) listens for "/" from then on
 
     page.keyboard.press("/")
     expect(box).to_be_focused()
