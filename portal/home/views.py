@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
+from portal.home import activity
 from portal.home.service import next_steps
 from web.access import public, requires
 from web.database import db_session
@@ -23,4 +24,9 @@ def root():
 @bp.route("/home")
 @requires()
 def index():
-    return render_template("home/index.html", steps=next_steps(db_session(), current_user))
+    db = db_session()
+    return render_template(
+        "home/index.html",
+        steps=next_steps(db, current_user),
+        activity=activity.home_page(db, current_user),
+    )
