@@ -166,9 +166,12 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from portal.home.activity import record_activity
     from web import navigation
 
     app.context_processor(navigation.template_context)
     # A global too: the pager macro is imported without the page's context.
     app.add_template_global(navigation.page_url, "page_url")
     app.add_template_filter(navigation.format_datetime, "datetime")
+    # A record page's Activity card loads its own page of events (``home/_activity.html``).
+    app.add_template_global(record_activity, "record_activity")

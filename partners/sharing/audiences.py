@@ -10,7 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import CompoundSelect, Integer, bindparam, cast, event, null, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    cast,
+    event,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from partners.models import Organization, Partnership, Team, TeamMembership, User
@@ -221,3 +235,64 @@ def _viewer(
         team_ids=tuple(team_ids),
         restricted=restricted,
     )
+
+
+def audience_members() -> CompoundSelect:
+    """Every audience with the organizations it covers, the reverse of :func:`_viewer`:
+    ``(audience_id, organization_id, team_id)``, ``team_id`` set for a team audience (which
+    covers that team's members and the organization's managers, as their viewers hold it).
+
+    Set-based, for "who may know" (:mod:`partners.sharing.knowers`): the keys are rebuilt in
+    SQL from partnerships, teams and accepted campaign invitations, as ``_company_keys`` does.
+    """
+    key, parent = Audience.key, cast(Partnership.parent_id, String)
+    no_team = cast(null(), Integer)
+    own = select(
+        Audience.id.label("audience_id"),
+        Audience.organization_id.label("organization_id"),
+        no_team.label("team_id"),
+    ).where(key.startswith("org:"))
+    tiers = [
+        and_(
+            Partnership.tier == tier,
+            or_(
+                *(
+                    key == _key("tier:", parent, ":", below.value)
+                    for below in list(Tier)[: tier.rank + 1]
+                )
+            ),
+        )
+        for tier in Tier
+    ]
+    related = (
+        select(Audience.id, Partnership.child_id, no_team)
+        .join(Partnership, Partnership.parent_id == Audience.relative_to_org_id)
+        .join(Organization, Organization.id == Partnership.child_id)
+        .where(
+            Partnership.status == OrgStatus.active,
+            or_(
+                key == _key("partners:", parent),
+                key == _key("kind:", parent, ":", cast(Organization.kind, String)),
+                *tiers,
+            ),
+        )
+    )
+    campaigns = select(Audience.id, CampaignParticipant.organization_id, no_team).join(
+        CampaignParticipant,
+        and_(
+            key == _key("campaign:", cast(CampaignParticipant.campaign_id, String)),
+            CampaignParticipant.state == ParticipantState.accepted,
+        ),
+    )
+    teams = select(Audience.id, Team.organization_id, Team.id).join(
+        Team, key == _key("team:", cast(Team.id, String))
+    )
+    return union_all(own, related, campaigns, teams)
+
+
+def _key(*parts) -> ColumnElement[str]:
+    """An audience key built in SQL (``||``), as the ``*_audience`` functions build it."""
+    text = literal(parts[0], String)
+    for part in parts[1:]:
+        text = text + (literal(part, String) if isinstance(part, str) else part)
+    return text

@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.campaigns.queries import pending_invitations
+from portal.home import activity
 from portal.home.service import next_steps
 from web.access import public, requires
 from web.database import db_session
@@ -32,4 +33,5 @@ def index():
         "home/index.html",
         steps=next_steps(db, current_user),
         invitations=db.execute(pending_invitations(current_user).limit(INVITATIONS_SHOWN)).all(),
+        activity=activity.home_page(db, current_user),
     )
