@@ -189,7 +189,7 @@ DENSE_FACTOR = 36
 MIN_DENSE_BOUND = 1000
 #: Plan statistics are counted at most this often per process (see :func:`_estimated`).
 ESTIMATE_TTL_SECONDS = 300.0
-_estimates: dict[tuple[str, Any], tuple[float, int]] = {}
+_estimates: dict[tuple[str, str | int], tuple[float, int]] = {}
 
 
 def _pool_grants(viewer: Viewer) -> Select[tuple[int]]:
@@ -226,23 +226,16 @@ def _pool_size(db: Session) -> int:
 def _pool_grant_rows(db: Session, viewer: Viewer) -> int:
     """About how many grant rows the viewer has on pool leads, from each audience's count: no
     scan of the viewer's grants per request."""
-    return _grant_rows(db, viewer, in_pool=True)
 
-
-def _grant_rows(db: Session, viewer: Viewer, *, in_pool: bool) -> int:
-    def count(keys: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
-        audiences = [audience for _scope, audience in keys]
-        per_audience = select(LeadGrant.audience_id, func.count()).where(
-            LeadGrant.audience_id.in_(audiences)
+    def count(audiences: list[int]) -> dict[int, int]:
+        per_audience = (
+            select(LeadGrant.audience_id, func.count())
+            .where(LeadGrant.audience_id.in_(audiences), LeadGrant.in_pool)
+            .group_by(LeadGrant.audience_id)
         )
-        if in_pool:
-            per_audience = per_audience.where(LeadGrant.in_pool)
-        per_audience = per_audience.group_by(LeadGrant.audience_id)
-        return {(scope, audience): rows for audience, rows in db.execute(per_audience)}
+        return {audience: rows for audience, rows in db.execute(per_audience)}
 
-    scope = "pool" if in_pool else "all"
-    keys = [(scope, audience) for audience in viewer.audience_ids]
-    return sum(_estimated(db, keys, count).values())
+    return sum(_estimated(db, list(viewer.audience_ids), count).values())
 
 
 def _bounds(db: Session) -> tuple[int, int]:
@@ -310,38 +303,17 @@ def lead_inbox(user: User, *, db: Session | None = None) -> Select[tuple[Lead]]:
     return query.order_by(Lead.created_at.desc(), Lead.id.desc())
 
 
-#: The search box's leads (``docs/sharing.md``, "Query plans"): a viewer with fewer grant rows
-#: than ``SEARCH_GRANTS_FACTOR * sqrt(leads)`` is served from those rows (each lead they name is
-#: fetched and its words tested, then sorted: cost grows with ``n``); others walk the leads
-#: newest first, testing words and grants per lead, or the text index serves a rare word (cost
-#: grows with ``leads / visible * page``). The two meet near ``4 sqrt(leads)``.
-SEARCH_GRANTS_FACTOR = 4
-
-
-def _search_bound(db: Session) -> int:
-    """Grant rows below which a lead search starts from them (tests replace it)."""
-    total = select(func.count()).select_from(Lead)
-    leads = _estimated(db, ["leads"], lambda _keys: {"leads": db.scalar(total) or 0})["leads"]
-    return SEARCH_GRANTS_FACTOR * math.isqrt(leads)
-
-
 def searched_leads(user: User, *, db: Session | None = None) -> Select[tuple[Lead]]:
-    """Every lead the user may see, for a search that adds its words, order and limit.
+    """Every lead the user may see, for the search box, which adds its words, order and limit.
 
-    Both shapes keep the one EXISTS; the grants shape only adds a condition it implies (every
-    reaching grant is one of the viewer's audiences'). On PostgreSQL, no parallel workers for
-    this transaction: a page is found within a few hundred leads, and starting workers costs
-    more (15-25 ms) than the walk.
+    On PostgreSQL, no parallel workers for this transaction: for a word in every lead the plan
+    walks ``pk_lead`` newest first and finds a page within a few hundred leads, and starting
+    workers cost more (15-25 ms) than the walk (``docs/sharing.md``, "Query plans").
     """
     session = _session(user, db)
-    viewer = viewer_for(session, user)
-    query = select(Lead).where(lead_filter(viewer))
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(func.set_config("max_parallel_workers_per_gather", "0", True)))
-    if _grant_rows(session, viewer, in_pool=False) < _search_bound(session):
-        granted = select(LeadGrant.lead_id).where(LeadGrant.audience_id.in_(viewer.audience_ids))
-        query = query.where(Lead.id.in_(granted))
-    return query
+    return visible_records(LEADS, user, db=session)
 
 
 def get_record(

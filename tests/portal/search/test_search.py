@@ -152,15 +152,8 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("shape", ["from grants", "walk"])
 @pytest.mark.parametrize("viewer", sorted(EXPECTED))
-def test_every_hit_opens_and_nothing_the_viewer_may_not_open_is_found(
-    client, world, viewer, shape, monkeypatch
-):
-    """In both of the lead search's shapes (``records.searched_leads``): a bound above every
-    viewer's grant rows starts from them, a bound of zero walks the leads."""
-    bound = 10**9 if shape == "from grants" else 0
-    monkeypatch.setattr("partners.sharing.records._search_bound", lambda _db: bound)
+def test_every_hit_opens_and_nothing_the_viewer_may_not_open_is_found(client, world, viewer):
     people, records = world
     client.login(people[viewer].email)
     found = hits(client, "zephyr")
