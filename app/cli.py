@@ -7,12 +7,13 @@ import signal
 import sys
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, ScriptInfo, get_debug_flag, run_command, with_appcontext
+from sqlalchemy import select
 from werkzeug.serving import is_running_from_reloader
 
 from app import create_app, demo
@@ -23,7 +24,7 @@ from integrations.edi.cli import edi
 from integrations.edi_exchange import folder
 from integrations.edi_exchange.queries import stored_blobs
 from migrations import runner
-from partners import api_tokens, onboarding, people
+from partners import api_tokens, consumers, onboarding, people
 from partners.auth import find_user_by_email
 from partners.context import ServiceContext, ServiceError
 from partners.db import unit_of_work, utcnow
@@ -260,6 +261,51 @@ def worker(once: bool, poll: float) -> None:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     runner.run(stop)
+
+
+@main.group()
+def events() -> None:
+    """The event consumers: where each is in the outbox, replay, pause."""
+
+
+@events.command("status")
+def events_status() -> None:
+    """Each consumer's position, backlog and failures."""
+    with unit_of_work(_database().factory) as session:
+        for row in session.scalars(select(consumers.EventConsumer).order_by("name")):
+            state = "paused" if row.paused else "running"
+            if row.failing_since:
+                state = f"failing since {row.failing_since:%Y-%m-%d %H:%M} ({row.attempts}x)"
+            behind = consumers.backlog(session, row)
+            click.echo(f"{row.name}: at event {row.position}, {behind} behind, {state}")
+            if row.last_error:
+                click.echo(f"  last error: {row.last_error}")
+
+
+@events.command("replay")
+@click.argument("name")
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
+    required=True,
+    help="UTC, e.g. 2026-12-01T00:00",
+)
+def events_replay(name: str, since) -> None:
+    """Run a consumer again from the events at or after SINCE (its next batch starts there)."""
+    with unit_of_work(_database().factory, writer=True) as session:
+        row = consumers.replay(session, name, since.replace(tzinfo=UTC))
+    click.echo(f"{name} starts again after event {row.position}.", err=True)
+
+
+@events.command("pause")
+@click.argument("name")
+@click.option("--resume", is_flag=True, help="Resume instead.")
+def events_pause(name: str, resume: bool) -> None:
+    """Pause a consumer (events wait for it), or resume it with --resume."""
+    with unit_of_work(_database().factory, writer=True) as session:
+        if not consumers.set_paused(session, name, not resume):
+            _fail(f"No consumer named {name} has run yet.")
+    click.echo(f"{name} {'resumed' if resume else 'paused'}.", err=True)
 
 
 @main.command("run", params=list(run_command.params), help=run_command.help, with_appcontext=False)

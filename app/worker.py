@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 import portal.leads.imports  # noqa: F401 - registers the leads.import job handler
+from partners.consumers import ConsumerRunner
 from partners.context import ServiceContext
 from partners.jobs import Periodic, Worker
 from partners.models import User
@@ -45,11 +46,13 @@ def worker_for(app: Flask, **options) -> Worker:
             storage=app.extensions["concord.storage"],
         )
 
+    factory = app.extensions["concord.db"].factory
     return Worker(
-        app.extensions["concord.db"].factory,
+        factory,
         make_context,
         clock=clock,
         maintenance=MAINTENANCE,
+        rounds=(ConsumerRunner(factory, clock=clock).run_due,),
         **options,
     )
 

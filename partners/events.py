@@ -50,8 +50,12 @@ class Event(Base):
     """One thing that happened: what, to which record, by whom, when, and the record then."""
 
     __tablename__ = "event"
-    #: A record's own events (its activity card), newest first, without reading the outbox.
-    __table_args__ = (Index("ix_event_record", "record_type", "record_id", "id"),)
+    #: A record's own events (its activity card), newest first, without reading the outbox;
+    #: consumers on PostgreSQL read in ``(txid, id)`` order (see :mod:`partners.consumers`).
+    __table_args__ = (
+        Index("ix_event_record", "record_type", "record_id", "id"),
+        Index("ix_event_txid_id", "txid", "id"),
+    )
 
     id: Mapped[int] = mapped_column(EventId, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -141,12 +145,12 @@ def insert_events(db: Session, rows: list[dict]) -> None:
         return
     statement = insert(Event.__table__)
     if db.get_bind().dialect.name == "postgresql":
-        statement = statement.values(txid=_CURRENT_TXID)
+        statement = statement.values(txid=CURRENT_TXID)
     db.execute(statement, rows[0] if len(rows) == 1 else rows)
 
 
 #: ``pg_current_xact_id()`` is an ``xid8``; as bigint it compares with snapshot bounds.
-_CURRENT_TXID = cast(cast(func.pg_current_xact_id(), Text), BigInteger)
+CURRENT_TXID = cast(cast(func.pg_current_xact_id(), Text), BigInteger)
 
 
 def events_for_record(record_type: str, record_id: int):

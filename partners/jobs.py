@@ -235,6 +235,8 @@ class Worker:
     lease: timedelta = LEASE
     maintenance: Sequence[Periodic] = ()
     maintenance_every: timedelta = timedelta(minutes=1)
+    #: Other work each round, e.g. the event consumers; each returns how much it did (0: idle).
+    rounds: Sequence[Callable[[], int]] = ()
     poll_seconds: float = 1.0
     name: str = field(
         default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -253,16 +255,28 @@ class Worker:
             except exc.SQLAlchemyError:
                 logger.exception("worker %s could not claim a job", self.name)
                 handled = None
-            if handled is None:
+            if handled is None and not self.run_rounds():
                 stop.wait(self.poll_seconds)
         logger.info("worker %s stopped", self.name)
 
     def drain(self) -> int:
-        """Run every due job, then return how many were handled."""
+        """Run every due job and round (until both are idle); returns how many jobs ran."""
         count = 0
-        while self.run_next() is not None:
-            count += 1
-        return count
+        while True:
+            if self.run_next() is not None:
+                count += 1
+            elif not self.run_rounds():
+                return count
+
+    def run_rounds(self) -> int:
+        """Run each of ``rounds`` once; a database error is logged, the loop goes on."""
+        done = 0
+        for each in self.rounds:
+            try:
+                done += each()
+            except exc.SQLAlchemyError:
+                logger.exception("worker %s: %s failed", self.name, each)
+        return done
 
     def maintain(self, *, force: bool = False) -> None:
         """Run the periodic tasks if a minute has passed (or ``force``), each in its own

@@ -9,7 +9,6 @@ a message saying so rather than stored or turned into a server error.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -17,8 +16,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.validators import StopValidation
 
-#: C0 control characters but tab, line feed and carriage return.
-CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+from partners.text import control_character
 
 #: Integer columns are 32-bit on PostgreSQL; every whole number a form takes fits in one.
 MAX_INTEGER = 2**31 - 1
@@ -29,13 +27,10 @@ MAX_DECIMAL = Decimal(10**12)
 
 def control_character_problem(text: str) -> str | None:
     """Why ``text`` cannot be stored, or None when it can."""
-    found = CONTROL_CHARACTER.search(text)
+    found = control_character(text)
     if found is None:
         return None
-    return (
-        f"This contains an invisible control character (U+{ord(found.group()):04X}) at "
-        f"position {found.start() + 1}, which cannot be stored. Remove it and try again."
-    )
+    return f"This contains {found}, which cannot be stored. Remove it and try again."
 
 
 def value_problem(value: Any) -> str | None:

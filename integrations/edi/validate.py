@@ -138,6 +138,7 @@ class _Node:
     by_tag: dict[str, list[int]]
     required: tuple[int, ...] = ()  # indexes of mandatory children
     limits: tuple[int, ...] = ()  # max use per child (segment or loop)
+    entry: tuple[int, ...] = ()  # the counts on entering the loop: its trigger seen once
 
     @property
     def mandatory(self) -> bool:
@@ -154,7 +155,8 @@ class _Node:
             by_tag.setdefault(tag, []).append(i)
         required = tuple(i for i, c in enumerate(children) if c.mandatory)
         limits = tuple(c.max_use if isinstance(c, SegmentUse) else c.spec.max_use for c in children)
-        return cls(spec, children, by_tag, required, limits)
+        entry = (1,) + (0,) * (len(children) - 1)
+        return cls(spec, children, by_tag, required, limits, entry)
 
 
 @dataclass(slots=True)
@@ -163,6 +165,16 @@ class _Frame:
     index: int = 0
     counts: list[int] = field(default_factory=list)
     trigger: tuple[str, int] | None = None
+
+
+#: A loop entered by its trigger with nothing else seen yet: (loop, tag, position). Most such
+#: loops (PID inside PO1) are left by the next segment, so no `_Frame` is built for them.
+_Entered = tuple[_Node, str, int]
+
+
+def _materialize(entered: _Entered) -> _Frame:
+    loop, tag, position = entered
+    return _Frame(loop, 0, [*loop.entry], (tag, position))
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,7 +324,7 @@ class TransactionValidator:
         self.sink = sink
         self.dictionary = dictionary
         self.errors: list[EdiError] = []
-        self.stack = (
+        self.stack: list[_Frame | _Entered] = (
             [_Frame(self.schema.root, 0, [0] * len(self.schema.root.children))]
             if self.schema
             else []
@@ -349,8 +361,9 @@ class TransactionValidator:
     def _context(self) -> tuple[str, int] | None:
         """The first segment of the loop around the current one (not the segment itself)."""
         for frame in reversed(self.stack):
-            if frame.trigger and frame.trigger[1] != self.position:
-                return frame.trigger
+            trigger = frame.trigger if frame.__class__ is _Frame else (frame[1], frame[2])
+            if trigger and trigger[1] != self.position:
+                return trigger
         return None
 
     # -- structure ---------------------------------------------------------------------
@@ -401,6 +414,8 @@ class TransactionValidator:
         elif move.pops:
             del stack[-move.pops :]
         frame = stack[-1]
+        if frame.__class__ is tuple:
+            frame = stack[-1] = _materialize(frame)
         counts = frame.counts
         for i in move.skipped:
             self._missing(frame, i, seg)
@@ -409,9 +424,7 @@ class TransactionValidator:
         if count > move.limit:
             self._too_many(frame.node.children[j], seg)
         for loop in move.enters:
-            entered = _Frame(loop, 0, [0] * len(loop.children), (tag, self.position))
-            entered.counts[0] = 1
-            stack.append(entered)
+            stack.append((loop, tag, self.position))  # a frame only once something else comes
         self.state = move.target
         return True
 
@@ -476,7 +489,10 @@ class TransactionValidator:
                 segment_tag=tag,
             )
 
-    def _close(self, frame: _Frame, seg: Segment | None) -> None:
+    def _close(self, frame: _Frame | _Entered, seg: Segment | None) -> None:
+        if frame.__class__ is tuple:
+            frame = _materialize(frame)  # type: ignore[arg-type]
+        assert isinstance(frame, _Frame)
         counts = frame.counts
         for i in frame.node.required:
             if i >= frame.index and not counts[i]:

@@ -29,6 +29,7 @@ from integrations.edi import (
     PurchaseOrder,
     ReaderOptions,
     Status,
+    Transaction,
     acknowledge,
     parse,
     to_document,
@@ -46,6 +47,7 @@ from integrations.edi_exchange.store import store_outbound
 from partners import audit
 from partners.context import ServiceContext, ServiceError
 from partners.db import insert_rows
+from partners.text import CONTROL_CHARACTER, control_character
 from portal.orders.service import LineInput, OrderInput, PlacedOrder, Placement, place_orders
 
 PURCHASE_ORDERS = {"850", "ORDERS"}
@@ -304,6 +306,35 @@ def _ingest_interchange(
     )
 
 
+def _texts(value: str | tuple | list) -> Iterator[str]:
+    """The strings of an element value: itself, or its components and repetitions."""
+    if isinstance(value, str):
+        yield value
+    else:
+        for part in value:
+            yield from _texts(part)
+
+
+def _control_character(tx: Transaction) -> str | None:
+    """Where a set carries text no column can store (the delimiters are already split off, so
+    any control character left is in the data), said by segment and element; else None.
+
+    A stop-gap before mapping: the EDI library's validation is where it belongs, so that the
+    acknowledgment rejects the set too.
+    """
+    for segment in tx.segments:
+        if not CONTROL_CHARACTER.search("".join(_texts(segment.elements))):
+            continue  # the usual case: one search per segment
+        for position, value in enumerate(segment.elements, 1):
+            for text in _texts(value):
+                if (found := control_character(text)) is not None:
+                    return (
+                        f"segment {segment.tag} on line {segment.line}, element "
+                        f"{segment.tag}{position:02d}, contains {found}"
+                    )
+    return None
+
+
 def _purchase_orders(ic: Interchange) -> tuple[list[OrderInput], dict[str, str], list[str]]:
     """The accepted purchase orders of ``ic`` as order inputs, each number's transaction set
     control number, and a note per set that cannot be mapped.
@@ -315,6 +346,9 @@ def _purchase_orders(ic: Interchange) -> tuple[list[OrderInput], dict[str, str],
     batch, control_numbers, notes = [], {}, []
     for tx in ic.transactions:
         if tx.type not in PURCHASE_ORDERS or tx.status == Status.REJECTED:
+            continue
+        if (problem := _control_character(tx)) is not None:
+            notes.append(f"{tx.type} {tx.control_number}: {problem}; no order was created.")
             continue
         try:
             po = to_document(tx, ic.standard)

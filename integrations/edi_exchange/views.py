@@ -18,6 +18,7 @@ from integrations.edi_exchange.queries import (
     profiles_for,
     responses_to,
 )
+from integrations.edi_exchange.side import Side
 from partners import sharing
 from partners.context import ServiceError
 from partners.roles import OrgKind, Role
@@ -47,6 +48,7 @@ def index():
         status=status,
         Direction=Direction,
         InterchangeStatus=InterchangeStatus,
+        side=Side.of(current_user),
     )
 
 
@@ -55,8 +57,10 @@ def index():
 def upload():
     choices = [p for p in profiles_for(db_session(), current_user) if p.active]
     form = UploadForm()
+    side = Side.of(current_user)
     form.profile.choices = [
-        SelectChoice(p.id, f"{p.organization.name} ({p.standard} {p.version})") for p in choices
+        SelectChoice(p.id, f"{side.other_party(p).name} ({p.standard} {p.version})")
+        for p in choices
     ]
     if not choices:
         return render_template("edi/upload.html", form=None)
@@ -90,6 +94,7 @@ def interchange(interchange_id: int):
         analysis=analyse(_blob(row.blob_sha256), row.errors),
         responses=responses_to(db, row),
         orders=orders_from(db, row),
+        side=Side.of(current_user),
     )
 
 

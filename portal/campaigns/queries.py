@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session
 from partners.models import Organization, User
 from partners.sharing import visible_records
 from partners.sharing.kinds import CAMPAIGNS
-from portal.campaigns.models import Campaign, CampaignParticipant, CampaignStatus
+from portal.campaigns.models import (
+    Campaign,
+    CampaignParticipant,
+    CampaignStatus,
+    ParticipantState,
+)
 
 ORDER: tuple[Any, ...] = (
     Campaign.starts_on.is_(None),
@@ -65,4 +70,21 @@ def own_campaigns(user: User) -> Select[tuple[Campaign]]:
             Campaign.status != CampaignStatus.cancelled,
         )
         .order_by(Campaign.name, Campaign.id)
+    )
+
+
+def pending_invitations(user: User) -> Select[tuple[Campaign, str]]:
+    """The campaigns the user's organization is invited to and has not answered yet (but not
+    cancelled ones), with the inviting organization's name: what the home page asks it to
+    decide."""
+    return (
+        select(Campaign, Organization.name)
+        .join(Organization, Organization.id == Campaign.owner_org_id)
+        .join(CampaignParticipant, CampaignParticipant.campaign_id == Campaign.id)
+        .where(
+            CampaignParticipant.organization_id == user.organization_id,
+            CampaignParticipant.state == ParticipantState.invited,
+            Campaign.status != CampaignStatus.cancelled,
+        )
+        .order_by(*ORDER)
     )

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from datetime import date
+
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import TextInput
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from portal.account.forms import FilterForm
 from portal.cases.models import CasePriority, CaseStatus, NoteVisibility
-from portal.cases.queries import SORTS, CaseFilters
+from portal.cases.queries import SORTS, CaseFilters, Linkable
 from portal.cases.service import MAX_NOTE_LENGTH, CaseDetails
 from web.input import Form
 
 PRIORITY_CHOICES = [SelectChoice(p.value, p.label) for p in CasePriority]
 SORT_LABELS = {"newest": "Newest first", "updated": "Recently updated", "priority": "Most urgent"}
-RECORD_ID = {"widget": TextInput(), "render_kw": {"inputmode": "numeric"}}
 
 
 class CaseFilterForm(FilterForm):
@@ -45,9 +45,25 @@ class CaseFilterForm(FilterForm):
         )
 
 
+def _record_id(value: object) -> int | None:
+    """A pick-list's record id; the empty choice is None (an unknown id is not a choice)."""
+    if value in (None, "", "None"):
+        return None
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 19 else 0
+
+
+def _deal_label(customer: str, name: str) -> str:
+    return customer if name == customer else f"{customer} — {name}"
+
+
+def _dated(day: date | None) -> str:
+    return f" of {day.isoformat()}" if day else ""
+
+
 class CaseForm(Form):
     """Opening a case: with whom (a partner, or a vendor: the view sets the label and choices),
-    what about, and optionally which deal or order."""
+    what about, and optionally which deal or order (picked from those the user may see)."""
 
     counterpart = SelectField("Partner", coerce=int, validators=[DataRequired()])
     subject = StringField("Subject", validators=[DataRequired(), Length(max=200)])
@@ -57,18 +73,19 @@ class CaseForm(Form):
         validators=[Optional(), Length(max=MAX_NOTE_LENGTH)],
     )
     priority = SelectField("Priority", choices=PRIORITY_CHOICES, default=CasePriority.normal.value)
-    deal_id = IntegerField(
-        "Deal number (optional)",
-        description="The number in the deal's address, /deals/12.",
-        validators=[Optional(), NumberRange(min=1)],
-        **RECORD_ID,
-    )
-    order_id = IntegerField(
-        "Order number (optional)",
-        description="The number in the order's address, /orders/7.",
-        validators=[Optional(), NumberRange(min=1)],
-        **RECORD_ID,
-    )
+    deal_id = SelectField("Deal", coerce=_record_id)
+    order_id = SelectField("Order", coerce=_record_id)
+
+    def offer(self, linkable: Linkable) -> None:
+        """Offer the deals and orders the user may link (by what people recognise them by)."""
+        none = [SelectChoice(None, "None")]
+        self.deal_id.choices = none + [
+            SelectChoice(deal.id, _deal_label(deal.customer, deal.name)) for deal in linkable.deals
+        ]
+        self.order_id.choices = none + [
+            SelectChoice(order.id, f"Order {order.number}" + _dated(order.order_date))
+            for order in linkable.orders
+        ]
 
     def details(self) -> CaseDetails:
         return CaseDetails(

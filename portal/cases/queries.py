@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from partners.context import NotFound
 from partners.models import Organization, User
-from partners.sharing import get_deal, visible_records
+from partners.sharing import get_deal, visible_deals, visible_records
 from partners.sharing.kinds import CASES
 from partners.sharing.notes import visible_notes
-from partners.sharing.orders import get_order
+from partners.sharing.orders import get_order, visible_orders
 from portal.cases.models import Case, CaseNote, CasePriority, CaseStatus
 from portal.deals.models import Deal
 from portal.orders.models import Order
@@ -90,6 +90,34 @@ def linked_records(db: Session, user: User, case: Case) -> tuple[Deal | None, Or
     with suppress(NotFound):
         order = get_order(db, user, case.order_id) if case.order_id else None
     return deal, order
+
+
+#: Deals and orders offered to link a case to: the newest the user may see.
+LINKABLE = 100
+
+
+@dataclass(frozen=True)
+class Linkable:
+    """What a case may be linked to, for the pick-lists of the case form."""
+
+    deals: list[Deal]
+    orders: list[Order]
+
+
+def linkable_records(
+    db: Session, user: User, deal_id: int | None = None, order_id: int | None = None
+) -> Linkable:
+    """The newest deals and orders the user may see, and the ones named (by a deal or order
+    page's "Open a case", or a submitted form) when they are older but visible too."""
+    deals = list(db.scalars(visible_deals(user).order_by(Deal.id.desc()).limit(LINKABLE)))
+    orders = list(db.scalars(visible_orders(user).order_by(Order.id.desc()).limit(LINKABLE)))
+    if deal_id and deal_id not in {deal.id for deal in deals}:
+        with suppress(NotFound):
+            deals.append(get_deal(db, user, deal_id))
+    if order_id and order_id not in {order.id for order in orders}:
+        with suppress(NotFound):
+            orders.append(get_order(db, user, order_id))
+    return Linkable(deals, orders)
 
 
 def parties(db: Session, user: User, case: Case) -> tuple[Organization, Organization | None]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -16,12 +18,15 @@ from portal.account.views.sharing import share_context
 from portal.cases import queries, service
 from portal.cases.forms import CaseFilterForm, CaseForm, NoteForm, StatusForm, TriageForm
 from portal.cases.models import Case, CasePriority, CaseStatus
+from portal.deals.models import Deal
 from portal.deals.service import registration_vendors
 from portal.leads.queries import organizations_by_id
+from portal.orders.models import Order
 from web.access import requires
 from web.database import db_session
 from web.explainer import explainer_for
 from web.forms import RecordPage, submit_form
+from web.numbers import id_arg
 from web.pagination import paginate
 
 bp = Blueprint("cases", __name__, template_folder="templates")
@@ -205,8 +210,54 @@ def triage(case_id: int):
 # Opening a case --------------------------------------------------------------------------------
 
 
+def _offer_links(form: CaseForm, other_party: Callable[[Deal | Order], int | None]) -> None:
+    """Offer the deals and orders the user may link. "Open a case" on a deal's or an order's
+    page (``?deal=`` / ``?order=``) picks that record, and its other party as the counterpart."""
+    if form.is_submitted():
+        deal_id, order_id = form.deal_id.data or None, form.order_id.data or None
+    else:
+        deal_id, order_id = id_arg("deal"), id_arg("order")
+    linkable = queries.linkable_records(db_session(), current_user, deal_id, order_id)
+    form.offer(linkable)
+    if form.is_submitted():
+        return
+    for field, records, wanted in (
+        (form.deal_id, linkable.deals, deal_id),
+        (form.order_id, linkable.orders, order_id),
+    ):
+        picked = next((record for record in records if record.id == wanted), None)
+        if picked is not None:
+            field.data = picked.id
+            form.counterpart.data = other_party(picked)
+
+
 def _open_page(form: CaseForm, heading: str):
-    return lambda status: (render_template("cases/new.html", form=form, heading=heading), status)
+    return lambda status: (
+        render_template(
+            "cases/new.html", form=form, heading=heading, linkable_shown=queries.LINKABLE
+        ),
+        status,
+    )
+
+
+@bp.app_template_global()
+def open_case_url(record: Deal | Order) -> str | None:
+    """Where "Open a case" about a deal or an order leads the current user: the vendor's side
+    opens it for the partner, the partner's side with the vendor; None when neither may."""
+    user = current_user
+    if user.role < Role.member:
+        return None
+    parameter = {"deal": record.id} if isinstance(record, Deal) else {"order": record.id}
+    kind = user.organization.kind
+    if record.owner_org_id == user.organization_id and kind in OWNERS:
+        return url_for("cases.create", **parameter)
+    if _partner_of(record) == user.organization_id and kind in REQUESTERS:
+        return url_for("cases.request_case", **parameter)
+    return None
+
+
+def _partner_of(record: Deal | Order) -> int | None:
+    return record.partner_org_id if isinstance(record, Deal) else record.buyer_org_id
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])
@@ -218,6 +269,7 @@ def create():
     form.counterpart.choices = [
         SelectChoice(p.child_id, p.child.name) for p in partnerships if p.status == OrgStatus.active
     ]
+    _offer_links(form, _partner_of)
     return submit_form(
         form,
         lambda ctx: service.open_case_for_partner(ctx, form.counterpart.data, form.details()),
@@ -234,6 +286,7 @@ def request_case():
     form.counterpart.label.text = "Vendor"
     vendors = registration_vendors(db_session(), current_user)
     form.counterpart.choices = [SelectChoice(vendor.id, vendor.name) for vendor in vendors]
+    _offer_links(form, lambda record: record.owner_org_id)
     return submit_form(
         form,
         lambda ctx: service.open_case_with_vendor(ctx, form.counterpart.data, form.details()),

@@ -187,6 +187,10 @@ class RegistrationForm(DealForm):
         validate_choice=False,  # checked below, with a message that says what to do
     )
 
+    check = SubmitField("Check the customer")
+    #: The fields a customer check needs (the rest may still be empty).
+    CHECKED = ("csrf_token", "vendor_id", "customer", "contact_email", "vat_number")
+
     def validate_vendor_id(self, field: SelectField) -> None:
         if not any(choice.selected for choice in field.iter_choices()):
             raise ValidationError("Choose a vendor you are an active partner of.")

@@ -285,6 +285,29 @@ def register_deal(ctx: ServiceContext, vendor_id: int, details: DealDetails) -> 
     return deal
 
 
+#: What a customer check says when no deal of the vendor holds the customer.
+CUSTOMER_FREE = (
+    "No registration or deal of this vendor holds this customer yet: once the vendor approves "
+    "your registration, it is protected for you."
+)
+
+
+def check_customer(ctx: ServiceContext, vendor_id: int, details: DealDetails) -> str:
+    """Before the partner fills in the rest: what registering this customer would be told
+    (:func:`protection_notice`: protected until when, never by whom), stored nowhere."""
+    actor = _actor(ctx)
+    partnership = partnership_between(ctx.db, vendor_id, actor.organization_id)
+    if partnership is None or partnership.status != OrgStatus.active:
+        raise ServiceError("Choose a vendor you are an active partner of.")
+    planned = Deal(
+        owner_org_id=vendor_id,
+        partner_org_id=actor.organization_id,
+        registration=Registration.submitted,
+        **details.columns(),
+    )
+    return protection_notice(ctx.db, planned, ctx.now()) or CUSTOMER_FREE
+
+
 def deal_link(ctx: ServiceContext, deal: Deal) -> str:
     return ctx.link(f"/deals/{deal.id}")
 

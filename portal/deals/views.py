@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from partners import sharing
+from partners.context import ServiceError
 from partners.models import Organization
 from partners.roles import OrgKind, Role
 from partners.sharing import AccessLevel
@@ -234,12 +235,29 @@ def register():
     form = RegistrationForm()
     vendors = service.registration_vendors(db_session(), current_user)
     form.vendor_id.choices = [SelectChoice(vendor.id, vendor.name) for vendor in vendors]
+    if form.is_submitted() and form.check.data:
+        return _check_customer(form)
     return submit_form(
         form,
         lambda ctx: service.register_deal(ctx, form.vendor_id.data, form.details()),
         _form_page("deals/register.html", form),
         _registered,
     )
+
+
+def _check_customer(form: RegistrationForm):
+    """The registration form again, filled in, with what registering this customer would be
+    told ("Check the customer"); nothing is registered, and only the customer's fields count."""
+    inline = {"vendor_id": [RegistrationForm.validate_vendor_id]}
+    checked = [form[name].validate(form, inline.get(name, [])) for name in form.CHECKED]
+    if not all(checked):
+        return _form_page("deals/register.html", form)(422)
+    try:
+        result = service.check_customer(service_context(), form.vendor_id.data, form.details())
+    except ServiceError as error:
+        form.form_errors.append(str(error))
+        return _form_page("deals/register.html", form)(422)
+    return _form_page("deals/register.html", form, customer_check=result)(200)
 
 
 @bp.route("/leads/<int:lead_id>/convert", methods=["GET", "POST"])

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from partners.text import control_character
+
 #: Bytes looked at to tell a CSV from something else, and to find its delimiter.
 SAMPLE_BYTES = 64 * 1024
 DELIMITERS = ",;\t|"
@@ -308,6 +310,10 @@ def clean_row(values: list[str], mapping: Mapping) -> tuple[dict[str, Any], list
     for name, index in mapping.items():
         field = FIELDS_BY_NAME[name]
         raw = values[index].strip() if index is not None and index < present else ""
+        if (found := control_character(raw)) is not None:
+            problems.append(f"{field.label} contains {found}; remove it from the file.")
+            details[name] = raw
+            continue
         try:
             details[name] = field.parse(raw)
         except ValueError as problem:

@@ -41,6 +41,8 @@ class MappingForm(Form):
     previewed = HiddenField()
     preview = SubmitField("Preview")
     start = SubmitField("Import")
+    start_valid = SubmitField("Import the valid rows, leave out those with errors")
+    rejected = SubmitField("Download the rows with errors (CSV)")
 
     def mapping_fields(self) -> list:
         return [getattr(self, f"map_{field.name}") for field in FIELDS]
@@ -56,6 +58,7 @@ class MappingForm(Form):
             mapping=self.mapping(),
             skip_duplicates=self.duplicates.data != MARK,
             publish=bool(self.publish.data),
+            skip_invalid=bool(self.start_valid.data),
         )
 
     def fill(self, lead_import: LeadImport) -> None:

@@ -7,15 +7,20 @@ through a reload link.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
+import re
+from collections.abc import Iterator
 from dataclasses import asdict
 from itertools import islice
+from pathlib import PurePosixPath
 
-from flask import flash, jsonify, redirect, render_template, url_for
+from flask import Response, flash, jsonify, redirect, render_template, stream_with_context, url_for
 from flask_login import current_user
 
-from partners.context import ServiceError
+from partners.context import ServiceContext, ServiceError
 from partners.roles import Role
 from portal.leads import imports
 from portal.leads.blueprint import OWNERS, bp
@@ -102,17 +107,42 @@ def import_mapping(import_id: int):
     except ServiceError as error:
         form.form_errors.append(str(error))
         return _mapping_page(lead_import, form, status=422 if form.is_submitted() else 200)
-    if form.start.data:
+    if form.rejected.data:
+        return _rejected_csv(ctx, lead_import, mapping)
+    if form.start.data or form.start_valid.data:
         if form.previewed.data != _fingerprint(mapping):
             form.form_errors.append("The columns changed since the preview: check it, then import.")
-        elif not found.valid:
+        elif not found.valid and not form.start_valid.data:
             form.form_errors.append(
-                "Correct the rows with errors in your file and upload it again."
+                "Correct the rows with errors in your file and upload it again, or import the "
+                "valid rows only."
             )
+        elif found.rows == found.error_count:
+            form.form_errors.append("Every row has an error: there is nothing to import.")
         else:
             return _start(import_id, form)
     form.previewed.data = _fingerprint(mapping)
     return _mapping_page(lead_import, form, found)
+
+
+def _rejected_csv(ctx: ServiceContext, lead_import: LeadImport, mapping: Mapping) -> Response:
+    """The rows with errors as written, with the reason per row: to correct and upload again."""
+
+    def lines() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for row in imports.rejected_rows(ctx, lead_import, mapping):
+            writer.writerow(row)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+
+    name = re.sub(r"[^\w.-]+", "-", PurePosixPath(lead_import.filename).stem, flags=re.ASCII)
+    return Response(
+        stream_with_context(lines()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}-rejected.csv"'},
+    )
 
 
 def _start(import_id: int, form: MappingForm):

@@ -1,13 +1,15 @@
 """Importing leads from a CSV file: upload, map columns, preview, then a job imports every row
-or none.
+or none — or, when asked, the valid rows and none of those with errors.
 
 1. :func:`upload` checks the file (size, UTF-8, a header and rows), stores it in document
    storage and guesses the column mapping from the header.
 2. :func:`check` reads every row with a mapping: the errors (with row numbers as in the file),
-   the duplicates, and the first rows as they will be imported. The preview page shows it.
+   the duplicates, and the first rows as they will be imported. The preview page shows it;
+   :func:`rejected_rows` gives the rows with errors as a CSV to correct.
 3. :func:`start_import` queues the ``leads.import`` job; :func:`import_leads` runs the same
-   check again, and only if no row has an error inserts every row in one transaction (COPY on
-   PostgreSQL, in chunks), scores and shares them set-based, and writes one audit entry.
+   check again, and only if no row has an error (or the user chose to leave those out) inserts
+   the rows in one transaction (COPY on PostgreSQL, in chunks), scores and shares them
+   set-based, and writes one audit entry.
 
 A row duplicates a lead when it has the same contact email as one of the owner's leads, or the
 same email domain unless that is a free-mail provider's; an earlier row of the same file counts
@@ -60,6 +62,8 @@ DRAFTS_KEPT = timedelta(days=7)
 ERRORS_KEPT = 100
 #: Rows per COPY (or executemany) and per progress report while inserting.
 CHUNK_ROWS = 5_000
+#: The last column of the rejected rows' file.
+REJECTED_REASON = "Why it was not imported"
 #: Rows between progress reports while checking.
 CHECK_PROGRESS_EVERY = 2_000
 #: Imports from this size on refresh the planner's statistics before scoring and sharing.
@@ -246,6 +250,8 @@ class Check:
     #: Row number → what it duplicates (found by :func:`_find_duplicates`).
     duplicates: dict[int, Duplicate] = field(default_factory=dict)
     preview: list[PreviewRow] = field(default_factory=list)
+    #: The numbers of every row with an error (left out when the valid rows are imported).
+    invalid_rows: set[int] = field(default_factory=set, repr=False)
     #: ``(row, dedupe key)`` of the valid rows with an email, in file order.
     keys: list[tuple[int, str]] = field(default_factory=list, repr=False)
 
@@ -255,6 +261,7 @@ class Check:
 
     def add_errors(self, row: int, problems: list[str]) -> None:
         self.error_count += 1
+        self.invalid_rows.add(row)
         if len(self.errors) < ERRORS_KEPT:
             self.errors.append({"row": row, "problems": problems})
 
@@ -340,6 +347,19 @@ def check(ctx: ServiceContext, lead_import: LeadImport, mapping: Mapping) -> Che
     return found
 
 
+def rejected_rows(
+    ctx: ServiceContext, lead_import: LeadImport, mapping: Mapping
+) -> Iterator[list[str]]:
+    """The file's header and each row with an error, as written, with what is wrong with it in
+    a last column: a file to correct and import again."""
+    mapping = checked_mapping(lead_import, mapping)
+    yield [*lead_import.headers, REJECTED_REASON]
+    for number, values in _data_rows(ctx, lead_import.blob_sha256, lead_import.delimiter):
+        problems = import_csv.clean_row(values, mapping)[1]
+        if problems:
+            yield [*values, f"Row {number}: {' '.join(problems)}"]
+
+
 def _one_of(db: Session, column: ColumnElement[str], values: set[str]) -> list[ColumnElement]:
     """Conditions that together cover ``column IN values``: one array parameter on
     PostgreSQL, IN lists of LOOKUP_CHUNK elsewhere."""
@@ -374,6 +394,8 @@ class ImportOptions:
     mapping: Mapping
     skip_duplicates: bool = True
     publish: bool = False
+    #: Import the valid rows and leave out those with errors (else any error imports nothing).
+    skip_invalid: bool = False
 
 
 class AlreadyStarted(ServiceError):
@@ -407,6 +429,7 @@ def start_import(ctx: ServiceContext, import_id: int, options: ImportOptions) ->
             "delimiter": lead_import.delimiter,
             "mapping": mapping,
             "rows": lead_import.row_count,
+            "skip_invalid": options.skip_invalid,
         },
         now=ctx.now(),
         organization_id=actor.organization_id,
@@ -422,8 +445,8 @@ def _run_import(ctx: ServiceContext, run: jobs.JobRun) -> str:
 
 
 def import_leads(ctx: ServiceContext, payload: dict[str, Any], progress: ProgressFn) -> str:
-    """Import a queued import's file: every row, or none if any row has an error. Returns what
-    happened, in words.
+    """Import a queued import's file: every row, or none if any row has an error (unless the
+    payload's ``skip_invalid`` leaves those rows out). Returns what happened, in words.
 
     The file is read and checked before the transaction begins, so its progress shows and, on
     SQLite, nobody waits for us meanwhile. Then one transaction (the caller's) finds the
@@ -438,20 +461,20 @@ def import_leads(ctx: ServiceContext, payload: dict[str, Any], progress: Progres
 
     checking(0)
     found = _read(ctx, payload["blob_sha256"], payload["delimiter"], payload["mapping"], checking)
-    if found.valid:
-        progress(rows, total, f"Importing {found.rows:,} rows.")
+    if found.valid or payload.get("skip_invalid"):
+        progress(rows, total, f"Importing {found.rows - found.error_count:,} rows.")
     lead_import = _begin(ctx, actor, payload["import_id"])
     if lead_import is None:
         return "This import had already run."
-    if not found.valid:
+    lead_import.error_count, lead_import.errors = found.error_count, found.errors
+    if not found.valid and not payload.get("skip_invalid"):
         lead_import.status = ImportStatus.invalid
-        lead_import.error_count, lead_import.errors = found.error_count, found.errors
         return f"Nothing was imported: {found.error_count:,} row(s) have errors."
     _find_duplicates(ctx.db, lead_import.owner_org_id, found)
     lead_import.status = ImportStatus.imported
     lead_import.duplicate_count = len(found.duplicates)
     lead_import.skipped_count = len(found.duplicates) if lead_import.skip_duplicates else 0
-    lead_import.imported_count = found.rows - lead_import.skipped_count
+    lead_import.imported_count = found.rows - found.error_count - lead_import.skipped_count
 
     def inserting(done: int) -> None:
         of = lead_import.imported_count
@@ -548,7 +571,7 @@ def _insert(
     inserted = 0
     for number, values in _data_rows(ctx, lead_import.blob_sha256, lead_import.delimiter):
         duplicate = found.duplicates.get(number)
-        if duplicate and lead_import.skip_duplicates:
+        if number in found.invalid_rows or (duplicate and lead_import.skip_duplicates):
             continue
         lead_id = next(ids)
         if number in pointed_at:
@@ -584,6 +607,8 @@ def _duplicate_of(duplicate: Duplicate | None, id_of_row: dict[int, int]) -> int
 
 def _summary(lead_import: LeadImport) -> str:
     summary = f"{lead_import.imported_count:,} lead(s) imported"
+    if lead_import.error_count:
+        summary += f"; {lead_import.error_count:,} row(s) with errors left out"
     if lead_import.skipped_count:
         summary += f"; {lead_import.skipped_count:,} duplicate(s) left out"
     elif lead_import.duplicate_count:
@@ -603,6 +628,7 @@ def _audit(ctx: ServiceContext, lead_import: LeadImport) -> None:
             "imported": lead_import.imported_count,
             "duplicates": lead_import.duplicate_count,
             "skipped": lead_import.skipped_count,
+            "rejected": lead_import.error_count,
             "published": lead_import.publish,
         },
     )

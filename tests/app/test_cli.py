@@ -213,3 +213,16 @@ def test_worker_stops_on_sigterm(concord, fresh_database_url, tmp_path):
     finally:
         worker.kill()
     assert "Stopping after the job in hand." in rest and "stopped" in rest
+
+
+def test_events_replay_status_and_pause(concord):
+    assert "No consumer named feed" in concord("events", "pause", "feed").stderr
+    org = concord("org", "create", "Acme Networks", "--kind", "vendor")  # an audited change
+    assert org.returncode == 0, org.stderr
+    replayed = concord("events", "replay", "feed", "--since", "2026-01-01T00:00")
+    assert replayed.returncode == 0, replayed.stderr
+    assert "feed starts again after event 0." in replayed.stderr
+    assert concord("events", "status").stdout == "feed: at event 0, 1 behind, running\n"
+    assert concord("events", "pause", "feed").returncode == 0
+    assert concord("events", "status").stdout == "feed: at event 0, 1 behind, paused\n"
+    assert "feed resumed." in concord("events", "pause", "feed", "--resume").stderr

@@ -12,8 +12,11 @@ from app.demo import seed
 from migrations import runner
 from partners.db import make_engine
 from partners.mail import Mailer
+from partners.roles import OrgKind, Role, Tier
 
 from conftest import make_settings
+from factories import create_org, create_partnership, create_user
+from support.browser_client import TEST_PASSWORD
 from support.chromium import chromium
 from support.live_server import live_server
 
@@ -64,3 +67,38 @@ def demo(live_app):
             session, Mailer("log://", "demo@concord.local"), live_app.extensions["concord.storage"]
         )
         session.commit()
+
+
+@pytest.fixture
+def sign_in(base_url):
+    """Sign a page in through the login form: ``sign_in(page, email)`` for the users tests
+    create, ``sign_in(page, email, DEMO_PASSWORD)`` for the demo's people."""
+
+    def sign_in(page, email: str, password: str = TEST_PASSWORD):
+        page.goto(f"{base_url}/login")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        return page
+
+    return sign_in
+
+
+@pytest.fixture
+def acme_partners(live_app):
+    """``acme_partners({"Bluebird Solutions": Tier.gold, ...})``: the vendor Acme Networks with
+    a channel manager, and each partner at its tier with one member. Their emails, by
+    ``"manager"`` and by partner name."""
+
+    def seed(tiers: dict[str, Tier]) -> dict[str, str]:
+        with live_app.extensions["concord.db"].factory() as session:
+            vendor = create_org(session, OrgKind.vendor, "Acme Networks")
+            people = {"manager": create_user(session, vendor, Role.manager).email}
+            for name, tier in tiers.items():
+                partner = create_org(session, OrgKind.partner, name)
+                create_partnership(session, vendor, partner, tier=tier)
+                people[name] = create_user(session, partner, Role.member).email
+            session.commit()
+        return people
+
+    return seed

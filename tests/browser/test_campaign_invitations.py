@@ -3,40 +3,21 @@ rest by audience; one partner accepts, the other declines with a reason."""
 
 from playwright.sync_api import expect
 
-from partners.roles import OrgKind, Role, Tier
-
-from factories import create_org, create_partnership, create_user
-from support.browser_client import TEST_PASSWORD
+from partners.roles import Tier
 
 
-def _seed(live_app) -> dict[str, str]:
-    with live_app.extensions["concord.db"].factory() as session:
-        vendor = create_org(session, OrgKind.vendor, "Acme Networks")
-        people = {"manager": create_user(session, vendor, Role.manager).email}
-        for name, tier in (
-            ("Bluebird Solutions", Tier.gold),
-            ("Cobalt Systems", Tier.registered),
-            ("Dune Digital", Tier.platinum),
-        ):
-            partner = create_org(session, OrgKind.partner, name)
-            create_partnership(session, vendor, partner, tier=tier)
-            people[name] = create_user(session, partner, Role.member).email
-        session.commit()
-    return people
-
-
-def _sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
-
-
-def test_invite_by_pick_and_audience_then_accept_and_decline(browser, live_app, base_url, shots):
-    people = _seed(live_app)
+def test_invite_by_pick_and_audience_then_accept_and_decline(
+    browser, acme_partners, base_url, sign_in, shots
+):
+    people = acme_partners(
+        {
+            "Bluebird Solutions": Tier.gold,
+            "Cobalt Systems": Tier.registered,
+            "Dune Digital": Tier.platinum,
+        }
+    )
     manager = browser.new_context().new_page()
-    _sign_in(manager, base_url, people["manager"])
+    sign_in(manager, people["manager"])
     manager.goto(f"{base_url}/campaigns/new")
     manager.get_by_label("Name").fill("Spring launch")
     manager.get_by_role("button", name="Create campaign").click()
@@ -51,18 +32,28 @@ def test_invite_by_pick_and_audience_then_accept_and_decline(browser, live_app, 
     campaign_url = manager.url
 
     bluebird = browser.new_context().new_page()
-    _sign_in(bluebird, base_url, people["Bluebird Solutions"])
-    bluebird.goto(campaign_url)
+    sign_in(bluebird, people["Bluebird Solutions"])
+    # The invitation waits on the partner's home page; its link opens the campaign.
+    bluebird.goto(f"{base_url}/home")
+    invitations = bluebird.get_by_role(
+        "region", name="Campaign invitations waiting for your answer"
+    )
+    expect(invitations).to_contain_text("Spring launch from Acme Networks")
+    shots(bluebird, "03-home-invitation")
+    invitations.get_by_role("link", name="Spring launch").click()
+    assert bluebird.url == campaign_url
     expect(bluebird.get_by_role("heading", name="You are invited to take part")).to_be_visible()
     expect(bluebird.get_by_text("Cobalt Systems")).to_have_count(0)
-    shots(bluebird, "03-invitation")
+    shots(bluebird, "03b-invitation")
     bluebird.get_by_role("button", name="Accept and take part").click()
     expect(bluebird.get_by_text("takes part in Spring launch now")).to_be_visible()
     expect(bluebird.get_by_role("button", name="Leave the campaign")).to_be_visible()
     shots(bluebird, "04-accepted")
+    bluebird.goto(f"{base_url}/home")
+    expect(bluebird.get_by_text("Campaign invitations waiting for your answer")).to_have_count(0)
 
     cobalt = browser.new_context().new_page()
-    _sign_in(cobalt, base_url, people["Cobalt Systems"])
+    sign_in(cobalt, people["Cobalt Systems"])
     cobalt.goto(campaign_url)
     cobalt.get_by_label("Reason (optional)").fill("No budget this quarter")
     cobalt.get_by_role("button", name="Decline").click()

@@ -4,29 +4,7 @@ is protected; the vendor's channel manager compares them side by side and decide
 from flask import current_app  # noqa: F401 - keeps Flask's import order stable under Playwright
 from playwright.sync_api import expect
 
-from partners.roles import OrgKind, Role, Tier
-
-from factories import create_org, create_partnership, create_user
-from support.browser_client import TEST_PASSWORD
-
-
-def _seed(live_app) -> dict[str, str]:
-    with live_app.extensions["concord.db"].factory() as session:
-        vendor = create_org(session, OrgKind.vendor, "Acme Networks")
-        people = {"manager": create_user(session, vendor, Role.manager).email}
-        for name in ("Bluebird Solutions", "Cobalt Systems"):
-            partner = create_org(session, OrgKind.partner, name)
-            create_partnership(session, vendor, partner, tier=Tier.gold)
-            people[name] = create_user(session, partner, Role.member).email
-        session.commit()
-    return people
-
-
-def _sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+from partners.roles import Tier
 
 
 def _open_deals(page) -> None:
@@ -47,10 +25,10 @@ def _register(page, customer: str, email: str) -> None:
     page.get_by_label("Product, line 2").fill("Support plan")
 
 
-def test_a_conflict_is_reviewed_side_by_side(browser, live_app, base_url, shots):
-    people = _seed(live_app)
+def test_a_conflict_is_reviewed_side_by_side(browser, acme_partners, sign_in, shots):
+    people = acme_partners({"Bluebird Solutions": Tier.gold, "Cobalt Systems": Tier.gold})
     first = browser.new_context().new_page()
-    _sign_in(first, base_url, people["Bluebird Solutions"])
+    sign_in(first, people["Bluebird Solutions"])
     _register(first, "Northwind GmbH", "buyer@northwind.example")
     shots(first, "01-register-form")
     first.get_by_role("button", name="Register deal").click()
@@ -58,7 +36,7 @@ def test_a_conflict_is_reviewed_side_by_side(browser, live_app, base_url, shots)
     shots(first, "02-registered")
 
     manager = browser.new_context().new_page()
-    _sign_in(manager, base_url, people["manager"])
+    sign_in(manager, people["manager"])
     _open_deals(manager)
     manager.get_by_role("link", name="Registrations to review").click()
     manager.get_by_role("link", name="Northwind GmbH").click()
@@ -67,7 +45,18 @@ def test_a_conflict_is_reviewed_side_by_side(browser, live_app, base_url, shots)
     expect(manager.get_by_text("protected until").first).to_be_visible()
 
     second = browser.new_context().new_page()
-    _sign_in(second, base_url, people["Cobalt Systems"])
+    sign_in(second, people["Cobalt Systems"])
+    # The customer first: the partner is told at once, before filling in the deal.
+    _open_deals(second)
+    second.get_by_role("link", name="Register a deal").first.click()
+    second.get_by_label("Customer", exact=True).fill("NORTHWIND gmbh.")
+    second.get_by_role("button", name="Check the customer").click()
+    check = second.locator("#customer-check")
+    expect(check).to_contain_text("This customer is already protected until")
+    expect(second.get_by_label("Customer", exact=True)).to_have_value("NORTHWIND gmbh.")
+    assert "Bluebird" not in second.content()
+    assert second.locator(".error").count() == 0
+    shots(second, "03a-customer-checked")
     _register(second, "NORTHWIND gmbh.", "cto@northwind.example")
     second.get_by_role("button", name="Register deal").click()
     notice = second.locator("#protection-notice")

@@ -8,7 +8,6 @@ from partners.sharing.models import GranteeKind
 from partners.sharing.rules import Grantee
 
 from factories import create_lead, create_org, create_partnership, create_rule, create_user
-from support.browser_client import TEST_PASSWORD
 
 
 def _seed(live_app) -> dict[str, str]:
@@ -40,21 +39,14 @@ def _seed(live_app) -> dict[str, str]:
     return people
 
 
-def _sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_partner_claims_a_lead_and_it_leaves_the_other_partners_inbox(
-    browser, live_app, base_url, shots
+    browser, live_app, sign_in, shots
 ):
     people = _seed(live_app)
     first = browser.new_context().new_page()
     second = browser.new_context().new_page()
     for page, name in ((first, "Bluebird Solutions"), (second, "Cobalt Systems")):
-        _sign_in(page, base_url, people[name])
+        sign_in(page, people[name])
         page.get_by_role("link", name="Leads").click()
         expect(page.get_by_role("link", name="Northwind Retail")).to_be_visible()
     shots(first, "01-inbox")

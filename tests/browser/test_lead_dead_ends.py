@@ -9,16 +9,9 @@ from playwright.sync_api import expect
 from app.demo import DEMO_PASSWORD
 
 
-def _sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def test_a_partner_declines_a_claimed_lead_and_lands_on_my_leads(browser, demo, base_url, shots):
+def test_a_partner_declines_a_claimed_lead_and_lands_on_my_leads(browser, demo, sign_in, shots):
     bluebird = browser.new_context().new_page()
-    _sign_in(bluebird, base_url, "admin@bluebird.example")
+    sign_in(bluebird, "admin@bluebird.example", DEMO_PASSWORD)
     bluebird.get_by_role("link", name="Leads").click()
     row = bluebird.get_by_role("row").filter(has_text="Initech Energy")
     row.get_by_role("button", name="Claim").click()
@@ -32,9 +25,9 @@ def test_a_partner_declines_a_claimed_lead_and_lands_on_my_leads(browser, demo, 
     shots(bluebird, "01-declined")
 
 
-def test_a_reseller_finds_the_forwarded_lead_waiting_in_its_inbox(browser, demo, base_url, shots):
+def test_a_reseller_finds_the_forwarded_lead_waiting_in_its_inbox(browser, demo, sign_in, shots):
     echo = browser.new_context().new_page()
-    _sign_in(echo, base_url, "admin@echo.example")
+    sign_in(echo, "admin@echo.example", DEMO_PASSWORD)
     echo.get_by_role("link", name="Leads").click()
     waiting = echo.locator("section", has=echo.get_by_role("heading", name="Waiting for you"))
     row = waiting.get_by_role("row").filter(has_text="Northwind Retail")
@@ -68,10 +61,10 @@ def test_a_reseller_finds_the_forwarded_lead_waiting_in_its_inbox(browser, demo,
 
 
 def test_a_partner_sees_its_claims_deadline_on_its_own_clock_and_sorts_by_it(
-    browser, demo, base_url, shots
+    browser, demo, sign_in, shots
 ):
     bluebird = browser.new_context().new_page()
-    _sign_in(bluebird, base_url, "admin@bluebird.example")  # gold, Europe/Berlin
+    sign_in(bluebird, "admin@bluebird.example", DEMO_PASSWORD)  # gold, Europe/Berlin
     for company in ("Initech Energy", "Globex Health"):
         bluebird.get_by_role("link", name="Leads").first.click()
         bluebird.get_by_role("row").filter(has_text=company).get_by_role("button").click()

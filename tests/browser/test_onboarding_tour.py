@@ -12,17 +12,12 @@ from support.navigation import admin_items, admin_link
 INVITE = re.compile(r"http://\S+/invitations/\S+")
 
 
-def _sign_in(page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto(f"{base_url}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def test_vendor_onboards_partner_whose_admin_joins(browser, demo, base_url, mailbox, shots):
+def test_vendor_onboards_partner_whose_admin_joins(
+    browser, demo, base_url, sign_in, mailbox, shots
+):
     vendor = browser.new_context()
     page = vendor.new_page()
-    _sign_in(page, base_url, "admin@acme.example")
+    sign_in(page, "admin@acme.example", DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Welcome, Alice Admin")).to_be_visible()
     shots(page, "01-home")
 
@@ -51,7 +46,7 @@ def test_vendor_onboards_partner_whose_admin_joins(browser, demo, base_url, mail
     shots(their, "05-accept-invitation")
     their.get_by_role("button", name="Join").click()
     expect(their.get_by_text("Sign in with your new password")).to_be_visible()
-    _sign_in(their, base_url, "fran@foxtrot.example", "foxtrot partners rule")
+    sign_in(their, "fran@foxtrot.example", "foxtrot partners rule")
     expect(their.get_by_text("Foxtrot Networks").first).to_be_visible()
     assert "Partners" not in admin_items(their)  # a partner runs no partners
     assert "People" in admin_items(their)
@@ -71,13 +66,13 @@ def test_vendor_onboards_partner_whose_admin_joins(browser, demo, base_url, mail
     partner.close()
 
 
-def test_wrong_password_and_empty_states_read_well(browser, demo, base_url, shots):
+def test_wrong_password_and_empty_states_read_well(browser, demo, sign_in, shots):
     context = browser.new_context()
     page = context.new_page()
-    _sign_in(page, base_url, "admin@acme.example", "wrong password")
+    sign_in(page, "admin@acme.example", "wrong password")
     expect(page.get_by_role("alert")).to_be_visible()
     shots(page, "01-login-error")
-    _sign_in(page, base_url, "admin@echo.example")
+    sign_in(page, "admin@echo.example", DEMO_PASSWORD)
     assert "Partners" not in admin_items(page)  # a reseller runs no partners
     admin_link(page, "Teams").click()
     expect(page.get_by_text("No teams yet")).to_be_visible()

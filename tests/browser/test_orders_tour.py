@@ -17,16 +17,11 @@ def _nav(page, name: str):
     return page.get_by_role("navigation", name="Main").get_by_role("link", name=name)
 
 
-def _sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def test_distributor_sends_edi_and_vendor_acknowledges(browser, demo, base_url, shots, tmp_path):
+def test_distributor_sends_edi_and_vendor_acknowledges(
+    browser, demo, base_url, sign_in, shots, tmp_path
+):
     delta = browser.new_context().new_page()
-    _sign_in(delta, base_url, "admin@delta.example")
+    sign_in(delta, "admin@delta.example", DEMO_PASSWORD)
     _nav(delta, "Orders").click()
     expect(delta.get_by_role("link", name="PO-10001")).to_be_visible()
     shots(delta, "01-distributor-orders")
@@ -38,7 +33,19 @@ def test_distributor_sends_edi_and_vendor_acknowledges(browser, demo, base_url, 
     delta.get_by_label("EDI file").set_input_files(str(good))
     delta.get_by_role("button", name="Send").click()
     expect(delta.get_by_text("1 order(s) created")).to_be_visible()
+    # Worded from Delta's side: it sent the file to Acme, and Acme's 997 answers it.
+    expect(delta.get_by_text("Sent to Acme Networks")).to_be_visible()
+    expect(delta.get_by_text("Answers from Acme Networks:")).to_be_visible()
+    assert delta.get_by_text("Our answers").count() == 0
     shots(delta, "02-analyst-view")
+    _nav(delta, "EDI").click()
+    first = delta.get_by_role("row").nth(1)
+    expect(first).to_contain_text("received")  # Acme's 997 to Delta
+    assert first.get_by_text("sent").count() == 0
+    expect(first).to_contain_text("Acme Networks")
+    assert delta.get_by_role("cell", name="Delta Distribution").count() == 0
+    expect(delta.get_by_role("columnheader", name="With")).to_be_visible()
+    shots(delta, "02b-edi-list")
 
     broken = tmp_path / "broken.edi"
     broken.write_bytes(
@@ -53,7 +60,7 @@ def test_distributor_sends_edi_and_vendor_acknowledges(browser, demo, base_url, 
     shots(delta, "03-analyst-view-errors")
 
     acme = browser.new_context().new_page()
-    _sign_in(acme, base_url, "channel@acme.example")
+    sign_in(acme, "channel@acme.example", DEMO_PASSWORD)
     _nav(acme, "Orders").click()
     acme.get_by_role("link", name="PO-20001").click()
     acme.get_by_label("Decision for line 2").select_option("rejected")

@@ -9,16 +9,9 @@ from app.demo import DEMO_PASSWORD
 from support.navigation import admin_link
 
 
-def _sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def test_a_forwarded_lead_down_the_two_tiers_and_view_as(browser, demo, base_url, shots):
+def test_a_forwarded_lead_down_the_two_tiers_and_view_as(browser, demo, sign_in, shots):
     echo = browser.new_context().new_page()
-    _sign_in(echo, base_url, "admin@echo.example")
+    sign_in(echo, "admin@echo.example", DEMO_PASSWORD)
     echo.get_by_role("link", name="Leads").click()
     echo.get_by_role("link", name="All shared with us").click()
     echo.get_by_role("link", name="Northwind Retail").click()
@@ -30,7 +23,7 @@ def test_a_forwarded_lead_down_the_two_tiers_and_view_as(browser, demo, base_url
     expect(echo.get_by_text("You accepted Northwind Retail from your distributor.")).to_be_visible()
 
     delta = browser.new_context().new_page()
-    _sign_in(delta, base_url, "admin@delta.example")
+    sign_in(delta, "admin@delta.example", DEMO_PASSWORD)
     delta.goto(echo.url)
     custody = delta.locator("section", has=delta.get_by_role("heading", name="Chain of custody"))
     expect(custody.get_by_text("Echo IT").first).to_be_visible()
@@ -38,7 +31,7 @@ def test_a_forwarded_lead_down_the_two_tiers_and_view_as(browser, demo, base_url
     shots(delta, "02-distributor-custody")
 
     acme = browser.new_context().new_page()
-    _sign_in(acme, base_url, "admin@acme.example")
+    sign_in(acme, "admin@acme.example", DEMO_PASSWORD)
     acme.goto(echo.url)
     expect(acme.get_by_role("heading", name="Chain of custody")).to_be_visible()
     expect(acme.get_by_role("heading", name="Shared explicitly")).to_be_visible()

@@ -5,8 +5,9 @@ separate process talking over the network, as it would across machines.
 
 Checks: both hosts are healthy (and their probes stay out of the access log); a session begun
 on one host works on the other; a race for one lead across the hosts has one winner and one
-``lead.claimed`` event; failed sign-ins are counted across both hosts (Redis); and jobs run
-exactly once across the workers while one of them is SIGKILLed mid-job and restarted.
+``lead.claimed`` event; failed sign-ins are counted across both hosts (Redis); jobs run
+exactly once across the workers while one of them is SIGKILLed mid-job and restarted; and every
+event is consumed exactly once per consumer while a worker is SIGKILLed mid-batch and restarted.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from migrations import runner
+from partners.consumers import EventConsumer, set_paused
 from partners.db import make_engine, unit_of_work, utcnow
 from partners.events import Event
 from partners.jobs import Job, JobStatus, enqueue
@@ -49,17 +51,19 @@ from support.postgres import postgres_server, scratch_database
 from support.redis_server import own_redis_server
 from support.s3_server import FAKE_AWS, moto_server
 from support.smtp import free_port
+from support.topology_consumers import ATTEMPTS, CONSUMED, HANG, NAMES, attempts
 from support.topology_jobs import KIND
 
 pytestmark = pytest.mark.deploy
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-#: `concord worker`, with the test's job kind registered first.
+#: `concord worker`, with the test's job kind and consumers registered first.
 WORKER = [
     sys.executable,
     "-c",
-    "import support.topology_jobs; from app.cli import main; main(['worker', '--poll', '0.2'])",
+    "import support.topology_jobs, support.topology_consumers as c; c.register_consumers(); "
+    "from app.cli import main; main(['worker', '--poll', '0.2'])",
 ]
 STARTUP_SECONDS = 60
 
@@ -110,6 +114,7 @@ def topology(tmp_path_factory) -> Iterator[Topology]:
         engine = make_engine(database_url)
         stack.callback(engine.dispose)
         runner.upgrade(engine)  # "migrations on deploy": once, before any host starts
+        CONSUMED.create(engine)
 
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("CONCORD_", "AWS_"))},
@@ -124,6 +129,7 @@ def topology(tmp_path_factory) -> Iterator[Topology]:
             "CONCORD_INSTANCE_PATH": str(logs / "instance"),
             "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'tests'}",
             "PYTHONUNBUFFERED": "1",
+            ATTEMPTS: str(logs / "consumer-attempts"),
         }
         processes: list[subprocess.Popen] = []
 
@@ -303,3 +309,70 @@ def test_jobs_run_once_across_the_workers_when_one_is_killed_mid_job(topology):
     assert len({ran_by for _n, ran_by in runs}) >= 2  # more than one worker took part
     assert attempts == 2
     assert dict(runs)[3] != pid  # the killed worker's attempt left nothing
+
+
+def test_every_event_is_consumed_once_per_consumer_when_a_worker_is_killed_mid_batch(topology):
+    with unit_of_work(topology.factory) as db:
+        org = create_org(db)
+        users = [
+            create_user(db, org, email=f"{HANG if n == 5 else ''}signer{n}@{org.slug}.example")
+            for n in range(12)
+        ]
+        signers = [(user.id, user.email) for user in users]
+    # Paused, the consumers let the sign-ins pile up, so they resume on full batches of four
+    # and the marked sixth sign-in is the second of a batch.
+    with unit_of_work(topology.factory) as db:
+        assert all(set_paused(db, name, True) for name in NAMES)
+    for n, (_id, email) in enumerate(signers):
+        assert (
+            sign_in(requests.Session(), topology.hosts[n % 2], email, TEST_PASSWORD).status_code
+            == 302
+        )
+    with Session(topology.factory.kw["bind"]) as db:
+        events = db.execute(
+            select(Event.id, Event.txid)
+            .where(Event.type == "auth.login", Event.record_id.in_([i for i, _ in signers]))
+            .order_by(Event.txid, Event.id)
+        ).all()
+    ids = [event.id for event in events]
+    assert len(ids) == len(signers)
+
+    def final() -> bool:
+        with Session(topology.factory.kw["bind"]) as db:
+            xmin = db.scalar(select(func.pg_snapshot_xmin(func.pg_current_snapshot())))
+        return all(event.txid < int(str(xmin)) for event in events)
+
+    _wait_until(final, 30, "the sign-ins' events to be final")
+    with unit_of_work(topology.factory) as db:
+        assert all(set_paused(db, name, False) for name in NAMES)
+
+    path = topology.logs / "consumer-attempts"
+    first, hang = NAMES[0], ids[5]
+
+    def hanging() -> int | None:
+        return next((pid for n, e, pid in attempts(path) if (n, e) == (first, hang)), None)
+
+    pid = _wait_until(hanging, 30, "a worker to take the hanging batch")
+    victim = next(n for n, worker in enumerate(topology.workers) if worker.pid == pid)
+    topology.workers[victim].send_signal(signal.SIGKILL)
+    topology.workers[victim].wait(timeout=10)
+    assert (first, ids[4], pid) in attempts(path)  # mid-batch: it had done the batch's first
+    topology.workers[victim] = topology.start(WORKER, f"worker{victim}-killed-mid-batch")
+
+    def caught_up() -> bool:
+        with Session(topology.factory.kw["bind"]) as db:
+            rows = db.scalars(select(EventConsumer).where(EventConsumer.name.in_(NAMES))).all()
+        last = (events[-1].txid, events[-1].id)
+        return len(rows) == 2 and all((r.position_txid, r.position) >= last for r in rows)
+
+    _wait_until(caught_up, 30, "both consumers to reach the last sign-in")
+    with Session(topology.factory.kw["bind"]) as db:
+        consumed = db.execute(
+            select(CONSUMED.c.consumer, CONSUMED.c.event_id, CONSUMED.c.pid)
+        ).all()
+    counts = Counter((name, event_id) for name, event_id, _pid in consumed)
+    assert max(counts.values()) == 1  # no event twice, for any consumer, in the whole run
+    for name in NAMES:
+        assert sorted(e for n, e, _pid in consumed if n == name and e in ids) == sorted(ids)
+    assert not [row for row in consumed if row.pid == pid and row.event_id in ids[4:8]]
+    assert [e for n, e, _pid in attempts(path) if n == first].count(hang) == 2  # redone once

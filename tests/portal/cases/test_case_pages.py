@@ -19,7 +19,7 @@ from partners.sharing.criteria import Criteria
 from partners.sharing.models import GranteeKind, RecordType
 from partners.sharing.rules import Grantee, RuleSpec
 from portal.cases.models import Case, CasePriority, CaseStatus
-from portal.deals.service import DealDetails, create_deal
+from portal.deals.service import DealDetails, create_deal, register_deal
 
 from factories import context, create_org, create_partnership, create_team, create_user
 
@@ -137,9 +137,35 @@ def test_a_case_names_only_a_deal_of_its_vendor_that_the_opener_sees(client, db,
             },
         )
         assert response.status_code == 422
-        assert "Name a deal or order of this vendor that you can see." in response.get_data(True)
+        assert "Not a valid choice." in response.get_data(True)  # the same for both
+    # The pick-list offers the deals the user sees, by customer and name, never another's.
+    form = page(client, "/cases/new")
+    assert f'<option value="{ours.id}">Stark</option>' in form
+    assert "Wayne" not in form
     case = opened(client, db, "/cases/new", world["partner"], deal_id=str(ours.id))
     assert f'href="/deals/{ours.id}"' in page(client, f"/cases/{case.id}")
+
+
+def test_open_a_case_from_a_deal_page_picks_the_deal_and_the_other_party(
+    client, other_client, db, world
+):
+    ours = create_deal(context(db, world["manager"]), DealDetails(customer="Stark"))
+    registered = register_deal(
+        context(db, world["bea"]), world["vendor"].id, DealDetails(customer="Wayne")
+    )
+    client.login(world["support"].email)
+    assert f'href="/cases/new?deal={ours.id}">Open a case</a>' in page(client, f"/deals/{ours.id}")
+    form = page(client, f"/cases/new?deal={registered.id}")
+    assert f'<option selected value="{registered.id}">Wayne</option>' in form
+    assert f'<option selected value="{world["partner"].id}">Bluebird Solutions</option>' in form
+    other_client.login(world["bea"].email)
+    deal_page = page(other_client, f"/deals/{registered.id}")
+    assert f'href="/cases/open?deal={registered.id}">Open a case</a>' in deal_page
+    form = page(other_client, f"/cases/open?deal={registered.id}")
+    assert f'<option selected value="{world["vendor"].id}">Acme Networks</option>' in form
+    # A deal the partner does not see is not offered, even when named in the address.
+    assert "Stark" not in page(other_client, f"/cases/open?deal={ours.id}")
+    assert other_client.get("/cases/open?deal=99999999999999999999").status_code == 400
 
 
 def test_the_status_flow_is_audited(client, other_client, db, world):

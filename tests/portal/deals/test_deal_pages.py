@@ -512,3 +512,28 @@ def test_a_deal_without_entries_says_so(client, db, world):
     )
     client.login(world["manager"].email)
     assert history(client, deal.id) == "No changes yet."
+
+
+def test_checking_the_customer_first_registers_nothing_and_names_nobody(
+    client, other_client, db, world
+):
+    client.login(world["bob"].email)
+    check = {"vendor_id": str(world["vendor"].id), "customer": "Acme GmbH", "check": "y"}
+    free = client.post("/deals/register", check)
+    assert free.status_code == 200
+    assert service.CUSTOMER_FREE in free.get_data(as_text=True)
+
+    other_client.login(world["alice"].email)
+    registered(other_client, db, registration(world["vendor"]))
+    page = client.post("/deals/register", {**check, "customer": "ACME gmbh"})
+    html = page.get_data(as_text=True)
+    assert "Another registration for this customer is awaiting review." in html
+    assert "Alpha" not in html and 'value="ACME gmbh"' in html
+    assert db.scalar(select(Deal).where(Deal.partner_org_id == world["second"].id)) is None
+    # Only the customer's fields count; a vendor it is no partner of is refused, a stranger's
+    # customers are not probed.
+    stranger = create_org(db, OrgKind.vendor, "Stranger Inc")
+    refused = client.post("/deals/register", {**check, "vendor_id": str(stranger.id)})
+    assert refused.status_code == 422
+    assert "awaiting review" not in refused.get_data(as_text=True)
+    assert client.post("/deals/register", {**check, "customer": ""}).status_code == 422

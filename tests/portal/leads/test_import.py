@@ -197,6 +197,35 @@ def test_one_invalid_row_means_nothing_is_imported_and_the_errors_are_listed(db,
     assert imports.state(lead_import).finished
 
 
+def test_control_characters_in_cells_are_refused_row_by_row_and_nothing_is_stored(db, ctx, worker):
+    """Past the first 64 KB (where a NUL no longer reads as a binary file) as before it: each
+    cell with a control character is named with its row, and no lead is stored."""
+    rows = [f"Company {n},C {n},c{n}@company{n}.example,DE,EMEA,retail,10,50" for n in range(2000)]
+    rows[3] = "Acme\x1bLabs,Ann\x07,ann@acme.example,DE,EMEA,retail,10,50"  # row 5
+    rows[1999] = "Nul\x00Corp,Nia,nia@nul.example,DE,EMEA,retail,10,50"  # row 2001
+    lead_import = run_import(db, ctx, worker, upload(ctx, csv_bytes(*rows)))
+    assert lead_import.status == ImportStatus.invalid
+    assert lead_import.errors == [
+        {
+            "row": 5,
+            "problems": [
+                "Company contains an invisible control character (U+001B) at position 5; "
+                "remove it from the file.",
+                "Contact name contains an invisible control character (U+0007) at position 4; "
+                "remove it from the file.",
+            ],
+        },
+        {
+            "row": 2001,
+            "problems": [
+                "Company contains an invisible control character (U+0000) at position 4; "
+                "remove it from the file."
+            ],
+        },
+    ]
+    assert imported_leads(db, lead_import) == []
+
+
 DUPLICATES = (
     "Acme Labs,Bea,bea@acme.example,DE,EMEA,retail,,",  # 2: same domain as the existing lead
     "Solo One,Sam,sam@gmail.com,DE,EMEA,retail,,",  # 3: free mail: only the address counts
@@ -288,6 +317,7 @@ def test_ten_thousand_rows_are_imported_and_reach_partners_through_a_sharing_rul
         "imported": 10_000,
         "duplicates": 0,
         "skipped": 0,
+        "rejected": 0,
         "published": True,
     }
     lead_entries = select(func.count()).where(AuditEntry.action.startswith("lead."))

@@ -134,6 +134,44 @@ def test_rows_with_errors_cannot_be_imported(db, signed_in):
     assert count(db, Job) == 0
 
 
+def test_the_valid_rows_are_imported_and_the_rejected_ones_downloaded_with_reasons(
+    app, db, signed_in
+):
+    post_file(
+        signed_in,
+        b"Company,Email,Score\n"
+        b"Alpha,ann@alpha.example,10\n"
+        b",bob@beta.example,20\n"  # row 3: no company
+        b"Gamma,not-an-email,=1+1\n"  # row 4: two errors, a formula kept as written
+        b"Delta,dan@delta.example,30\n",
+        name="spring fair.csv",
+    )
+    lead_import = uploaded(db)
+    url = f"/leads/imports/{lead_import.id}/mapping"
+    page = signed_in.get(url).get_data(as_text=True)
+    assert "import the 2 valid rows" in page
+    token = PREVIEWED.search(page).group(1)
+
+    rejected = signed_in.post(url, mapping_data(lead_import, previewed=token, rejected="CSV"))
+    assert rejected.status_code == 200 and rejected.mimetype == "text/csv"
+    assert 'filename="spring-fair-rejected.csv"' in rejected.headers["Content-Disposition"]
+    assert rejected.get_data(as_text=True).splitlines() == [
+        "Company,Email,Score,Why it was not imported",
+        ",bob@beta.example,20,Row 3: Company is empty.",
+        "Gamma,not-an-email,=1+1,Row 4: Email “not-an-email” is not an email address. "
+        "Score “=1+1” is not a whole number from 0 to 100.",
+    ]
+    assert count(db, Job) == 0
+
+    response = signed_in.post(url, mapping_data(lead_import, previewed=token, start_valid="y"))
+    assert response.status_code == 302
+    worker_for(app).run_next()
+    assert sorted(db.scalars(select(Lead.company))) == ["Alpha", "Delta"]
+    page = signed_in.get(f"/leads/imports/{lead_import.id}").get_data(as_text=True)
+    assert "2 lead(s) imported; 2 row(s) with errors left out." in page
+    assert "rows 3, 4." in page
+
+
 def test_forged_and_stale_forms_are_refused(db, signed_in):
     assert post_file(signed_in, CSV, csrf=False).status_code == 400
     assert count(db, LeadImport) == 0

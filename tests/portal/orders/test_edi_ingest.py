@@ -115,6 +115,20 @@ def test_half_valid_interchange_creates_only_the_good_order(db, storage, receive
     assert "AK5*A" in ack and "AK5*R" in ack and "AK3*PO1*" in ack and "AK9*P*2*2*1" in ack
 
 
+def test_a_control_character_in_a_purchase_order_is_refused_by_segment(db, receive, profile):
+    payload = interchange(profile, 106, "PO-1", "PO-2").replace(b"PO-2", b"PO\x00-2")
+    report = receive(payload)
+    assert [o.number for o in report.orders] == ["PO-1"]
+    [row] = report.received
+    [note] = [n for n in row.notes if "control character" in n]
+    assert note.startswith("850 0002: segment BEG on line ")
+    assert note.endswith(
+        ", element BEG03, contains an invisible control character (U+0000) at position 3; "
+        "no order was created."
+    )
+    assert [o.number for o in db.query(Order)] == ["PO-1"]
+
+
 def test_edifact_orders_get_a_contrl(db, storage, receive, profile):
     profile.standard, profile.version, profile.acknowledgment = "EDIFACT", "D96A", "CONTRL"
     report = receive(interchange(profile, 106, "PO-E1"))
