@@ -303,6 +303,19 @@ def lead_inbox(user: User, *, db: Session | None = None) -> Select[tuple[Lead]]:
     return query.order_by(Lead.created_at.desc(), Lead.id.desc())
 
 
+def searched_leads(user: User, *, db: Session | None = None) -> Select[tuple[Lead]]:
+    """Every lead the user may see, for the search box, which adds its words, order and limit.
+
+    On PostgreSQL, no parallel workers for this transaction: for a word in every lead the plan
+    walks ``pk_lead`` newest first and finds a page within a few hundred leads, and starting
+    workers cost more (15-25 ms) than the walk (``docs/sharing.md``, "Query plans").
+    """
+    session = _session(user, db)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.set_config("max_parallel_workers_per_gather", "0", True)))
+    return visible_records(LEADS, user, db=session)
+
+
 def get_record(
     db: Session,
     user: User,

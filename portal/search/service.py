@@ -20,9 +20,9 @@ from documents.models import Document
 from documents.queries import has_words
 from documents.queries import matches as document_matches
 from partners.models import Organization, Partnership, User
-from partners.sharing import visible_records
+from partners.sharing import searched_leads, visible_records
 from partners.sharing.audiences import viewer_for
-from partners.sharing.kinds import CAMPAIGNS, CASES, DEALS, DOCUMENTS, LEADS
+from partners.sharing.kinds import CAMPAIGNS, CASES, DEALS, DOCUMENTS
 from partners.sharing.notes import note_filter
 from partners.sharing.orders import visible_orders
 from partners.sharing.organizations import colleagues, managed_partnerships
@@ -82,7 +82,7 @@ def _status(value: Any) -> str:
 
 def _leads(q: Query) -> Select:
     found = text_matches(q.term, q.dialect, Lead.company, Lead.contact_name)
-    return visible_records(LEADS, q.user, db=q.db).where(found).order_by(Lead.id.desc())
+    return searched_leads(q.user, db=q.db).where(found).order_by(Lead.id.desc())
 
 
 def _deals(q: Query) -> Select:
