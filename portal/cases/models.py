@@ -2,7 +2,7 @@
 
 A case is a shared record (``partners.sharing.kinds.CASES``): the vendor owns it, the partner on
 the case takes part with edit access. Its notes are append-only; who reads which note is
-decided by ``partners.sharing.notes``.
+decided by ``portal.cases.sharing``.
 """
 
 from __future__ import annotations
