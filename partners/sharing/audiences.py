@@ -7,6 +7,7 @@ the next request without touching a single grant row.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -15,8 +16,8 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from partners.models import Organization, Partnership, Team, TeamMembership, User
 from partners.roles import OrgKind, OrgStatus, Role, Tier
-from partners.sharing.models import Audience
-from portal.campaigns.models import CampaignParticipant, ParticipantState
+from partners.sharing.models import Audience, RecordType
+from partners.sharing.registry import kind_of
 
 
 @dataclass(frozen=True)
@@ -180,16 +181,16 @@ def _memberships(member: bool) -> CompoundSelect:
     )
     if member:
         teams = teams.join(TeamMembership).where(TeamMembership.user_id == bindparam("user_id"))
-    campaigns = select(null(), null(), null(), CampaignParticipant.campaign_id).where(
-        CampaignParticipant.organization_id == bindparam("org_id"),
-        CampaignParticipant.state == ParticipantState.accepted,  # not while only invited
-    )
+    members = kind_of(RecordType.campaign).audience_members
+    assert members is not None, "the campaigns area names who takes part in a campaign"
+    campaigns = members()
+    campaigns = campaigns.with_only_columns(null(), null(), null(), *campaigns.selected_columns)
     return union_all(partnerships, teams, campaigns)
 
 
-# Built once: resolving a viewer runs on every request, and building a statement costs more
-# than running a prebuilt one.
-_MEMBERSHIPS = {member: _memberships(member) for member in (False, True)}
+# Built once (on first use: the campaigns area registers its kind first): resolving a viewer
+# runs on every request, and building a statement costs more than running a prebuilt one.
+_MEMBERSHIPS = functools.cache(_memberships)
 _AUDIENCE_IDS = select(Audience.key, Audience.id).where(
     Audience.key.in_(bindparam("keys", expanding=True))
 )
@@ -202,7 +203,7 @@ def _viewer(
     of every audience key they imply."""
     params = {"org_id": org.id, "user_id": user_id} if member else {"org_id": org.id}
     partnerships, team_ids, campaign_ids = [], [], []
-    for owner, tier, team_id, campaign_id in db.execute(_MEMBERSHIPS[member], params):
+    for owner, tier, team_id, campaign_id in db.execute(_MEMBERSHIPS(member), params):
         if team_id is not None:
             team_ids.append(team_id)
         elif campaign_id is not None:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, Select, or_
 from sqlalchemy.orm import Session
 
 from partners.context import NotFound
@@ -57,6 +57,10 @@ class SharedKind:
     #: only while it is (``rule_scope`` is the same test as a clause), and grant rows carry
     #: ``in_pool``, a copy of it, for the inbox (``records.pool_inbox``).
     pool: Callable[[Any], bool] | None = None
+    #: Kinds whose records have an audience of their own (a campaign's participants): a
+    #: select of the ids of the records the organization ``:org_id`` belongs to the audience
+    #: of (``audiences.campaign_audience``).
+    audience_members: Callable[[], Select[tuple[int]]] | None = None
 
     @property
     def noun(self) -> str:

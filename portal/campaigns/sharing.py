@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from partners.sharing.kinds import SharedKind
@@ -23,6 +23,15 @@ def _participants(db: Session, campaign: Campaign) -> list[tuple[int, AccessLeve
     return [(org_id, AccessLevel.view) for org_id in db.scalars(participants)]
 
 
+def _audience_members() -> Select[tuple[int]]:
+    """The campaigns the organization ``:org_id`` accepted to take part in (not while only
+    invited): it is in their audience (``audiences.campaign_audience``)."""
+    return select(CampaignParticipant.campaign_id).where(
+        CampaignParticipant.organization_id == bindparam("org_id"),
+        CampaignParticipant.state == ParticipantState.accepted,
+    )
+
+
 CAMPAIGNS = register_kind(
     SharedKind(
         record_type=RecordType.campaign,
@@ -37,5 +46,6 @@ CAMPAIGNS = register_kind(
         participants=(),
         participant_rows=_participants,
         participant_label="takes part in the campaign: {}",
+        audience_members=_audience_members,
     )
 )
