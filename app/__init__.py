@@ -9,6 +9,7 @@ from flask import Flask, g, redirect, request, session, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.areas import check_registered
 from app.security import configure_cookies, install_security_headers
 from app.throttle import LoginThrottle
 from config.settings import Settings, load_settings
@@ -71,6 +72,7 @@ def create_app(
     _register_blueprints(app)
     _register_template_helpers(app)
     enforce_declared_access(app)
+    check_registered()
     return app
 
 

@@ -9,7 +9,7 @@ import threading
 from flask import Flask
 from sqlalchemy.orm import Session
 
-import portal.leads.imports  # noqa: F401 - registers the leads.import job handler
+import app.areas  # noqa: F401 - the areas (kinds, job handlers), the list create_app wires
 from partners.consumers import ConsumerRunner
 from partners.context import ServiceContext
 from partners.jobs import Periodic, Worker

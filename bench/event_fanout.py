@@ -52,14 +52,16 @@ from partners.sharing.audiences import (  # noqa: E402
     tier_audience,
 )
 from partners.sharing.grants import apply_rule  # noqa: E402
-from partners.sharing.kinds import CASES, DEALS, LEADS  # noqa: E402
 from partners.sharing.knowers import knowing_organizations, knowing_users  # noqa: E402
 from partners.sharing.levels import AccessLevel  # noqa: E402
 from partners.sharing.models import GranteeKind, GrantSource, SharingRule  # noqa: E402
 from portal.cases.models import Case  # noqa: E402
+from portal.cases.sharing import CASES  # noqa: E402
 from portal.deals.models import Deal  # noqa: E402
+from portal.deals.sharing import DEALS  # noqa: E402
 from portal.home.activity import home_feed  # noqa: E402
 from portal.leads.models import Lead, LeadStatus  # noqa: E402
+from portal.leads.sharing import LEADS  # noqa: E402
 
 SERVER = "postgresql://postgres@127.0.0.1:5432"
 NAME = "concord_fanout"

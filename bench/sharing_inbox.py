@@ -32,9 +32,10 @@ from migrations import runner
 from partners.db import make_engine
 from partners.models import User
 from partners.roles import Tier
-from partners.sharing import grants, lead_inbox, records
+from partners.sharing import grants, records
 from partners.sharing.audiences import viewer_for
 from partners.sharing.models import Audience, SharingRule
+from portal.leads.sharing import LEADS, lead_inbox
 
 DATABASE = "concord_bench"
 VENDORS, ORGANIZATIONS, RULES, USERS_TIMED, PAGE = 20, 1000, 2000, 200, 50
@@ -216,7 +217,7 @@ def time_inbox(url: str, rng: random.Random, ceiling_too: bool = True) -> None:
                 best = min(best, _ms(start))
             ceiling.append(best)
             assert not ceiling_too or [lead.id for lead in rows] == expected, user_id
-            shapes.append(records._inbox_shape(db, viewer)[0])
+            shapes.append(records._inbox_shape(db, LEADS, viewer)[0])
             db.commit()  # one transaction per user, as per request: no viewer cache carried over
             db.expunge_all()
     half = len(ours) // 2

@@ -29,7 +29,9 @@ from partners import audit
 from partners.context import NotFound, ServiceContext, ServiceError
 from partners.models import Organization, Partnership, User
 from partners.roles import Role
-from partners.sharing import AccessLevel, get_deal, get_lead, get_managed_partnership, require_role
+from partners.sharing import AccessLevel, get_managed_partnership, get_record, require_role
+from partners.sharing.models import RecordType
+from partners.sharing.registry import kind_of
 from portal.deals.models import Deal, Registration
 from portal.deals.service import protection_days
 from portal.leads import queries as lead_queries
@@ -161,7 +163,7 @@ def generate_partner_agreement(ctx: ServiceContext, partnership_id: int) -> Docu
 def generate_deal_confirmation(ctx: ServiceContext, deal_id: int) -> Document:
     """The confirmation of an approved registration, for the registrant only."""
     actor = _actor(ctx, Role.manager)
-    deal = get_deal(ctx.db, actor, deal_id, AccessLevel.manage)
+    deal = get_record(ctx.db, actor, kind_of(RecordType.deal), deal_id, AccessLevel.manage)
     if deal.owner_org_id != actor.organization_id:
         raise NotFound()
     if deal.registration != Registration.approved or deal.partner_org_id is None:
@@ -204,7 +206,7 @@ def generate_lead_handoff(ctx: ServiceContext, lead_id: int) -> Document:
     """The owner hands a claimed lead to its claimant: the lead, its score explained, and the
     activity the claimant's organization may see (its own, never the owner's or others')."""
     actor = _actor(ctx, Role.member)
-    lead = get_lead(ctx.db, actor, lead_id, AccessLevel.manage)
+    lead = get_record(ctx.db, actor, kind_of(RecordType.lead), lead_id, AccessLevel.manage)
     if lead.owner_org_id != actor.organization_id:
         raise NotFound()
     if lead.claimed_by_org_id is None:

@@ -1,7 +1,7 @@
 """The document library: documents, their versions, tags, access log and replacement templates.
 
 Bytes live in document storage under their SHA-256; rows here only name them. A document is a
-shared record (``partners.sharing.kinds.DOCUMENTS``): its owner organization sees it, and rules,
+shared record (``documents.sharing.DOCUMENTS``): its owner organization sees it, and rules,
 explicit shares and the record it is attached to decide who else does.
 """
 

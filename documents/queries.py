@@ -21,9 +21,9 @@ from documents.models import (
     DocumentText,
     DocumentVersion,
 )
+from documents.sharing import DOCUMENTS
 from partners.models import Organization, User
 from partners.sharing import visible_records
-from partners.sharing.kinds import DOCUMENTS
 
 SORTS: dict[str, tuple[Any, ...]] = {
     "newest": (Document.updated_at.desc(), Document.id.desc()),

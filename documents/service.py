@@ -33,6 +33,7 @@ from documents.models import (
     DocumentTag,
     DocumentVersion,
 )
+from documents.sharing import DOCUMENTS
 from documents.storage import StoredBlob
 from partners import audit
 from partners.context import NotFound, ServiceContext, ServiceError
@@ -40,9 +41,9 @@ from partners.models import User
 from partners.roles import Role
 from partners.sharing import AccessLevel, get_record, require_role, shares
 from partners.sharing.grants import refresh_record
-from partners.sharing.kinds import DOCUMENTS, kind_of
+from partners.sharing.kinds import PartyRecords
 from partners.sharing.models import ExplicitShare
-from partners.sharing.orders import get_order
+from partners.sharing.registry import kind_of, parent_kind
 
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 40
@@ -370,7 +371,10 @@ def _check_attachable(ctx: ServiceContext, actor: User, attach: Attachment | Non
     if attach is None:
         return
     if attach.kind == AttachedTo.order:
-        get_order(ctx.db, actor, attach.record_id)
+        # Orders are seen by their parties, not through grants (``portal/orders/sharing.py``).
+        orders = parent_kind(attach.kind.value)
+        assert isinstance(orders, PartyRecords)
+        orders.get(ctx.db, actor.organization_id, attach.record_id)
         return
     # Every other kind of record it attaches to is a shared kind of the same name.
     get_record(ctx.db, actor, kind_of(attach.kind.value), attach.record_id, AccessLevel.edit)

@@ -41,12 +41,12 @@ from documents.forms import (
     split_tags,
 )
 from documents.models import AccessAction, AttachedTo, Document, DocumentVersion
+from documents.sharing import DOCUMENTS
 from partners import sharing
 from partners.context import NotFound, ServiceError
 from partners.models import Organization, User
 from partners.roles import Role, Tier
 from partners.sharing import AccessLevel, organization_may_sign_in, shares
-from partners.sharing.kinds import DOCUMENTS
 from partners.sharing.models import ExplicitShare, GrantSource
 from portal.account.forms import ActionForm
 from portal.campaigns.models import Campaign

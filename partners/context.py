@@ -5,14 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from partners.db import utcnow
-
-if TYPE_CHECKING:
-    from documents.storage import Storage
 from partners.mail import Mailer
 from partners.models import User
 
@@ -44,13 +41,14 @@ class ServiceContext:
     base_url: str
     ip: str = ""
     clock: Callable[[], datetime] = field(default=utcnow)
-    #: Document storage, for services that keep files (EDI interchanges, documents).
-    storage: Storage | None = None
+    #: Document storage (a ``documents.storage.Storage``), for services that keep files (EDI
+    #: interchanges, documents). Held, not typed by name: the domain imports no layer above.
+    storage: Any = None
 
     def now(self) -> datetime:
         return self.clock()
 
-    def files(self) -> Storage:
+    def files(self) -> Any:
         """The document storage; services that keep files need it configured."""
         if self.storage is None:
             raise RuntimeError("this service needs document storage in its context")

@@ -20,13 +20,13 @@ from werkzeug.datastructures import MultiDict
 from integrations.api.auth import api_access
 from integrations.api.blueprint import bp
 from integrations.api.pagination import cursor_page
-from partners import sharing
 from partners.context import ServiceError
 from partners.roles import Role
 from portal.deals import queries, service
 from portal.deals.forms import MAX_PRODUCTS, RegistrationForm, StageForm
 from portal.deals.models import Deal, DealStage
 from portal.deals.queries import DealFilters
+from portal.deals.sharing import get_deal
 from web.database import db_session
 from web.problems import problem
 from web.services import service_context
@@ -201,7 +201,7 @@ def deals():
 @bp.get("/deals/<int:deal_id>")
 @api_access()
 def deal(deal_id: int):
-    found = sharing.get_deal(db_session(), current_user, deal_id)
+    found = get_deal(db_session(), current_user, deal_id)
     if found.partner_org_id == current_user.organization_id and found.registration:
         return jsonify(_with_notice(found))
     return jsonify(deal_json(found))
@@ -212,7 +212,7 @@ def deal(deal_id: int):
 def deal_history(deal_id: int):
     """What happened to the deal, newest first, worded and attributed as on its page."""
     db = db_session()
-    history = queries.deal_history(db, sharing.get_deal(db, current_user, deal_id), current_user)
+    history = queries.deal_history(db, get_deal(db, current_user, deal_id), current_user)
     return jsonify(
         {
             "items": [

@@ -15,9 +15,9 @@ from integrations.api.pagination import cursor_page
 from integrations.edi_exchange.ingest import MAX_FILE_BYTES, ingest
 from integrations.edi_exchange.models import EdiInterchange
 from integrations.edi_exchange.queries import interchange_list, profiles_for
+from integrations.edi_exchange.sharing import get_interchange, get_trading_partner
 from partners.context import Forbidden, NotFound, ServiceError
 from partners.roles import Role
-from partners.sharing.orders import get_interchange, get_trading_partner
 from web.access import public
 from web.database import db_session
 from web.numbers import id_arg

@@ -6,8 +6,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from integrations.edi_exchange.models import EdiInterchange, OrderDocument, TradingPartner
+from integrations.edi_exchange.sharing import trading_partners, visible_interchanges
 from partners.models import User
-from partners.sharing.orders import trading_partners, visible_interchanges
 from portal.orders.models import Order
 
 

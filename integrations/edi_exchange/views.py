@@ -18,11 +18,11 @@ from integrations.edi_exchange.queries import (
     profiles_for,
     responses_to,
 )
+from integrations.edi_exchange.sharing import get_interchange, get_trading_partner
 from integrations.edi_exchange.side import Side
 from partners import sharing
 from partners.context import ServiceError
 from partners.roles import OrgKind, Role
-from partners.sharing.orders import get_interchange, get_trading_partner
 from web.access import requires
 from web.database import db_session
 from web.pagination import paginate

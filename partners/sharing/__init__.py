@@ -2,10 +2,11 @@
 
 Every list, count, export and single-record load goes through a function here, so all surfaces
 show the same records. A record the user may not see raises :class:`NotFound` (404), never 403,
-so its existence does not leak.
+so its existence does not leak. The engine knows no area: each registers its kind
+(:mod:`partners.sharing.registry`), and its own helpers (``get_lead``, ``visible_deals``…)
+live beside it (``portal/leads/sharing.py``).
 """
 
-from partners.sharing.grants import refresh_lead as refresh_lead_grants
 from partners.sharing.levels import AccessLevel
 from partners.sharing.organizations import (
     colleagues,
@@ -22,15 +23,11 @@ from partners.sharing.records import (
     Reason,
     access_level,
     explain,
-    get_deal,
-    get_lead,
     get_record,
-    lead_inbox,
+    pool_inbox,
     reached_by,
-    searched_leads,
+    searched_records,
     seen_by_partner,
-    visible_deals,
-    visible_leads,
     visible_records,
 )
 
@@ -41,22 +38,17 @@ __all__ = [
     "colleagues",
     "explain",
     "get_colleague",
-    "get_deal",
-    "get_lead",
     "get_managed_partnership",
     "get_record",
     "get_team",
-    "lead_inbox",
     "managed_partnerships",
     "organization_may_sign_in",
     "own_partnerships",
+    "pool_inbox",
     "reached_by",
-    "refresh_lead_grants",
     "require_role",
-    "searched_leads",
+    "searched_records",
     "seen_by_partner",
     "teams",
-    "visible_deals",
-    "visible_leads",
     "visible_records",
 ]

@@ -7,6 +7,7 @@ the next request without touching a single grant row.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -29,8 +30,8 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from partners.models import Organization, Partnership, Team, TeamMembership, User
 from partners.roles import OrgKind, OrgStatus, Role, Tier
-from partners.sharing.models import Audience
-from portal.campaigns.models import CampaignParticipant, ParticipantState
+from partners.sharing.models import Audience, RecordType
+from partners.sharing.registry import kind_of
 
 
 @dataclass(frozen=True)
@@ -194,16 +195,18 @@ def _memberships(member: bool) -> CompoundSelect:
     )
     if member:
         teams = teams.join(TeamMembership).where(TeamMembership.user_id == bindparam("user_id"))
-    campaigns = select(null(), null(), null(), CampaignParticipant.campaign_id).where(
-        CampaignParticipant.organization_id == bindparam("org_id"),
-        CampaignParticipant.state == ParticipantState.accepted,  # not while only invited
-    )
+    members = kind_of(RecordType.campaign).audience_members
+    assert members is not None, "the campaigns area names who takes part in a campaign"
+    campaigns = members()
+    record_id, org_id = campaigns.selected_columns
+    campaigns = campaigns.where(org_id == bindparam("org_id"))
+    campaigns = campaigns.with_only_columns(null(), null(), null(), record_id)
     return union_all(partnerships, teams, campaigns)
 
 
-# Built once: resolving a viewer runs on every request, and building a statement costs more
-# than running a prebuilt one.
-_MEMBERSHIPS = {member: _memberships(member) for member in (False, True)}
+# Built once (on first use: the campaigns area registers its kind first): resolving a viewer
+# runs on every request, and building a statement costs more than running a prebuilt one.
+_MEMBERSHIPS = functools.cache(_memberships)
 _AUDIENCE_IDS = select(Audience.key, Audience.id).where(
     Audience.key.in_(bindparam("keys", expanding=True))
 )
@@ -216,7 +219,7 @@ def _viewer(
     of every audience key they imply."""
     params = {"org_id": org.id, "user_id": user_id} if member else {"org_id": org.id}
     partnerships, team_ids, campaign_ids = [], [], []
-    for owner, tier, team_id, campaign_id in db.execute(_MEMBERSHIPS[member], params):
+    for owner, tier, team_id, campaign_id in db.execute(_MEMBERSHIPS(member), params):
         if team_id is not None:
             team_ids.append(team_id)
         elif campaign_id is not None:
@@ -277,12 +280,11 @@ def audience_members() -> CompoundSelect:
             ),
         )
     )
-    campaigns = select(Audience.id, CampaignParticipant.organization_id, no_team).join(
-        CampaignParticipant,
-        and_(
-            key == _key("campaign:", cast(CampaignParticipant.campaign_id, String)),
-            CampaignParticipant.state == ParticipantState.accepted,
-        ),
+    taking_part = kind_of(RecordType.campaign).audience_members
+    assert taking_part is not None, "the campaigns area names who takes part in a campaign"
+    pairs = taking_part().subquery()
+    campaigns = select(Audience.id, pairs.c[1], no_team).join(
+        pairs, key == _key("campaign:", cast(pairs.c[0], String))
     )
     teams = select(Audience.id, Team.organization_id, Team.id).join(
         Team, key == _key("team:", cast(Team.id, String))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import cache
 from typing import Any, TypeVar
 
@@ -34,10 +33,10 @@ from sqlalchemy.orm import Session
 from partners.context import ServiceContext
 from partners.sharing.audiences import audience_id, audience_ids, organization_audience
 from partners.sharing.criteria import Criteria, criteria_clause
-from partners.sharing.kinds import LEADS, SharedKind, kind_of
+from partners.sharing.kinds import SharedKind
 from partners.sharing.levels import AccessLevel
 from partners.sharing.models import Audience, ExplicitShare, GrantSource, SharingRule
-from portal.leads.models import Lead, LeadExclusion, LeadStatus
+from partners.sharing.registry import kind_of, registered
 
 
 def rule_matches(rule: SharingRule) -> Select:
@@ -133,20 +132,6 @@ def grant_share(db: Session, share: ExplicitShare) -> None:
 
 def withdraw_share(db: Session, share: ExplicitShare) -> int:
     return _withdraw(db, kind_of(share.record_type), GrantSource.share, share.id)
-
-
-def exclude_organization(
-    db: Session, lead: Lead, org_id: int, cause: str, reason: str, at: datetime
-) -> None:
-    """Never offer the lead to this organization again: every grant stops reaching it
-    (``records.grant_reaches`` honours exclusions), whatever rule or share made it."""
-    if db.get(LeadExclusion, (lead.id, org_id)) is None:
-        db.add(
-            LeadExclusion(
-                lead_id=lead.id, organization_id=org_id, cause=cause, reason=reason, created_at=at
-            )
-        )
-        db.flush()
 
 
 def refresh_record(db: Session, kind: SharedKind, record: Any) -> None:
@@ -283,28 +268,28 @@ def _refresh_statement(kind: SharedKind) -> Select[tuple[int]]:
     return select(func.count()).select_from(parties).add_cte(*changes, upsert.cte("upsert"))
 
 
-def refresh_lead(db: Session, lead: Lead) -> None:
-    refresh_record(db, LEADS, lead)
-
-
-def grant_new_leads(db: Session, owner_org_id: int, lead_ids: Select[tuple[int]]) -> int:
-    """Set-based :func:`refresh_record` for many new leads of one owner (a bulk import): the
-    ownership grant for each, and while they are in the pool, each active rule's. Returns rows
-    added. ``lead_ids`` selects the new leads' ids (e.g. by import batch)."""
+def grant_new_records(
+    db: Session, kind: SharedKind, owner_org_id: int, record_ids: Select[tuple[int]]
+) -> int:
+    """Set-based :func:`refresh_record` for many new records of one owner (a bulk import): the
+    ownership grant for each, and each active rule's (for a pooled kind, while they are in the
+    pool). Returns rows added. ``record_ids`` selects the new records' ids (e.g. by batch)."""
     db.flush()
     owner_audience = audience_id(db, organization_audience(owner_org_id))
-    new = select(Lead.id, Lead.status).where(Lead.id.in_(lead_ids)).subquery()
+    model = kind.model
+    pool = [kind.rule_scope().label("in_pool")] if kind.pooled else []
+    new = select(model.id, *pool).where(model.id.in_(record_ids)).subquery()
     ownership = select(
         literal(owner_audience),
         new.c.id,
         literal(int(GrantSource.ownership)),
         literal(owner_org_id),
         literal(int(AccessLevel.manage)),
-        new.c.status == LeadStatus.available,
+        *([new.c.in_pool] if kind.pooled else []),
     )
-    table = LEADS.grant.__table__
-    added = _count(db, insert(table).from_select(LEADS.grant_columns(), ownership))
-    return added + apply_owner_rules(db, LEADS, owner_org_id, Lead.id.in_(lead_ids))
+    table = kind.grant.__table__
+    added = _count(db, insert(table).from_select(kind.grant_columns(), ownership))
+    return added + apply_owner_rules(db, kind, owner_org_id, model.id.in_(record_ids))
 
 
 #: Rows tidied per statement (each statement's plan stays a bounded index walk).
@@ -312,12 +297,17 @@ PRUNE_BATCH = 5000
 
 
 def prune_pool_grants(ctx: ServiceContext) -> int:
-    """Tidy the grant rows of leads that left the pool, which a claim leaves as they were so
-    that it writes three rows, not thirty: delete their rule rows and clear their pool flags
-    (the predicate and the inbox ignore both already). The worker runs this; returns rows
-    tidied."""
-    db, table = ctx.db, LEADS.grant.__table__
-    key = (table.c.lead_id, table.c.audience_id, table.c.source_kind, table.c.source_id)
+    """Tidy the grant rows of records that left their kind's pool (leads), which a claim
+    leaves as they were so that it writes three rows, not thirty: delete their rule rows and
+    clear their pool flags (the predicate and the inbox ignore both already). The worker runs
+    this; returns rows tidied."""
+    return sum(_prune_pool(ctx.db, kind) for kind in registered() if kind.pooled)
+
+
+def _prune_pool(db: Session, kind: SharedKind) -> int:
+    table = kind.grant.__table__
+    record = table.c[kind.grant_record.key]
+    key = (record, table.c.audience_id, table.c.source_kind, table.c.source_id)
     rules = table.c.source_kind == GrantSource.rule
     tidied = 0
     for statement, rows in (
@@ -326,8 +316,8 @@ def prune_pool_grants(ctx: ServiceContext) -> int:
     ):
         lingering = (
             select(*key)
-            .join(Lead, Lead.id == table.c.lead_id)
-            .where(rows, ~LEADS.rule_scope())
+            .join(kind.model, kind.model.id == record)
+            .where(rows, ~kind.rule_scope())
             .limit(PRUNE_BATCH)
         )
         while True:

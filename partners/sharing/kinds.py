@@ -11,29 +11,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, or_, select, true
+from sqlalchemy import ColumnElement, Select, or_
 from sqlalchemy.orm import Session
 
-from documents.models import Document, DocumentTag
+from partners.context import NotFound
+from partners.sharing import registry
 from partners.sharing.levels import AccessLevel
-from partners.sharing.models import (
-    CampaignGrant,
-    CaseGrant,
-    DealGrant,
-    DocumentGrant,
-    LeadGrant,
-    RecordType,
-)
-from portal.campaigns.models import (
-    Campaign,
-    CampaignParticipant,
-    CampaignStatus,
-    ParticipantState,
-)
-from portal.cases.models import Case
-from portal.deals.models import Deal
-from portal.leads.models import Lead, LeadExclusion, LeadStatus
-from portal.orders.models import Order
+from partners.sharing.models import RecordType
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,6 +53,14 @@ class SharedKind:
     participant_rows: Callable[[Session, Any], Iterable[tuple[int, AccessLevel]]] | None = None
     #: How the explainer words a participant no column names ("takes part: {}").
     participant_label: str = "takes part: {}"
+    #: Kinds with a pool (leads): whether one record is in it. Rule grants then reach a record
+    #: only while it is (``rule_scope`` is the same test as a clause), and grant rows carry
+    #: ``in_pool``, a copy of it, for the inbox (``records.pool_inbox``).
+    pool: Callable[[Any], bool] | None = None
+    #: Kinds whose records have an audience of their own (a campaign's participants): a
+    #: select of ``(record id, organization id)``, each organization in the record's audience
+    #: (``audiences.campaign_audience``).
+    audience_members: Callable[[], Select[tuple[int, int]]] | None = None
 
     @property
     def noun(self) -> str:
@@ -77,14 +69,15 @@ class SharedKind:
     @property
     def pooled(self) -> bool:
         """Whether grant rows carry ``in_pool`` (a copy of the record's pool status)."""
-        return self.record_type == RecordType.lead
+        return self.pool is not None
 
     def grant_columns(self) -> list[str]:
         names = ["audience_id", self.grant_record.key, "source_kind", "source_id", "level"]
         return names + (["in_pool"] if self.pooled else [])
 
     def in_pool(self, record: Any) -> bool:
-        return record.status == LeadStatus.available
+        assert self.pool is not None, f"{self.noun} records have no pool"
+        return self.pool(record)
 
     def parties(self, db: Session, record: Any) -> list[tuple[int, AccessLevel]]:
         """The organizations taking part in the record besides its owner, with their level:
@@ -98,7 +91,7 @@ class SharedKind:
 @dataclass(frozen=True, eq=False)
 class PartyRecords:
     """Records that whole organizations named on them see, without grants: an order is seen by
-    the vendor that owns it and by its buyer (``partners.sharing.orders``), and its parties
+    the vendor that owns it and by its buyer (``portal/orders/sharing.py``), and its parties
     never change."""
 
     noun: str
@@ -112,8 +105,12 @@ class PartyRecords:
     def party_ids(self, record: Any) -> set[int]:
         return {getattr(record, column.key) for column in self.parties} - {None}
 
-
-ORDERS = PartyRecords("order", Order, (Order.owner_org_id, Order.buyer_org_id))
+    def get(self, db: Session, organization_id: int, record_id: int) -> Any:
+        """The record, if the organization is a party to it; :class:`NotFound` otherwise."""
+        record = db.get(self.model, record_id)
+        if record is None or organization_id not in self.party_ids(record):
+            raise NotFound()
+        return record
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,22 +122,20 @@ class Attachments:
     #: The attached record's columns naming the parent: its kind's noun and its id.
     type_column: Any
     id_column: Any
-    parents: tuple[SharedKind | PartyRecords, ...]
+    #: The parents' nouns, resolved through the registry when asked (an attached record's
+    #: area sits below its parents' areas, so it names them rather than imports them).
+    parent_nouns: tuple[str, ...]
+
+    @property
+    def parents(self) -> tuple[SharedKind | PartyRecords, ...]:
+        return tuple(registry.parent_kind(noun) for noun in self.parent_nouns)
 
     def parent_of(self, record: Any) -> SharedKind | PartyRecords | None:
         noun = getattr(record, self.type_column.key)
-        return next((kind for kind in self.parents if kind.noun == noun), None)
+        return registry.parent_kind(noun) if noun in self.parent_nouns else None
 
 
-class _TagCriterion:
-    """A rule's ``tags`` criterion: the document carries one of the tags. Tags are rows, not a
-    column, so this stands in for a column in ``SharedKind.list_criteria``."""
-
-    def in_(self, tags: tuple[str, ...]) -> ColumnElement[bool]:
-        return exists().where(DocumentTag.document_id == Document.id, DocumentTag.tag.in_(tags))
-
-
-def _market_criteria(model: Any) -> dict[str, Any]:
+def market_criteria(model: Any) -> dict[str, Any]:
     """Leads and deals carry the same market attributes, so rules test them alike."""
     return {
         "regions": model.region,
@@ -151,114 +146,6 @@ def _market_criteria(model: Any) -> dict[str, Any]:
     }
 
 
-def _lead_excluded(org_id: int) -> ColumnElement[bool]:
-    return exists().where(
-        LeadExclusion.lead_id == LeadGrant.lead_id, LeadExclusion.organization_id == org_id
-    )
-
-
-LEADS = SharedKind(
-    record_type=RecordType.lead,
-    model=Lead,
-    grant=LeadGrant,
-    grant_record=LeadGrant.lead_id,
-    list_criteria=_market_criteria(Lead),
-    amount=Lead.amount,
-    score=Lead.score,
-    rule_scope=lambda: Lead.status == LeadStatus.available,
-    participants=(
-        ("claimed_by_org_id", AccessLevel.edit),
-        ("forwarded_to_org_id", AccessLevel.edit),
-    ),
-    participant_labels={
-        "claimed_by_org_id": "claimed by {}",
-        "forwarded_to_org_id": "forwarded to {}",
-    },
-    excluded=_lead_excluded,
-)
-
-DEALS = SharedKind(
-    record_type=RecordType.deal,
-    model=Deal,
-    grant=DealGrant,
-    grant_record=DealGrant.deal_id,
-    list_criteria=_market_criteria(Deal),
-    amount=Deal.amount,
-    score=None,
-    rule_scope=true,
-    participants=(("partner_org_id", AccessLevel.edit), ("distributor_org_id", AccessLevel.view)),
-    participant_labels={
-        "partner_org_id": "partner on the deal: {}",
-        "distributor_org_id": "distributor of the deal's partner: {}",
-    },
-)
-
-
-def _campaign_participants(db: Session, campaign: Campaign) -> list[tuple[int, AccessLevel]]:
-    """Invited and accepted organizations view the campaign (an invitee, to decide); a
-    declined one does not."""
-    participants = select(CampaignParticipant.organization_id).where(
-        CampaignParticipant.campaign_id == campaign.id,
-        CampaignParticipant.state != ParticipantState.declined,
-    )
-    return [(org_id, AccessLevel.view) for org_id in db.scalars(participants)]
-
-
-CAMPAIGNS = SharedKind(
-    record_type=RecordType.campaign,
-    model=Campaign,
-    grant=CampaignGrant,
-    grant_record=CampaignGrant.campaign_id,
-    list_criteria={"regions": Campaign.region, "product_lines": Campaign.product_line},
-    amount=None,
-    score=None,
-    #: A draft is still being prepared: rules reach a campaign once it is launched.
-    rule_scope=lambda: Campaign.status != CampaignStatus.draft,
-    participants=(),
-    participant_rows=_campaign_participants,
-    participant_label="takes part in the campaign: {}",
-)
-
-CASES = SharedKind(
-    record_type=RecordType.case,
-    model=Case,
-    grant=CaseGrant,
-    grant_record=CaseGrant.case_id,
-    #: Cases have none of the market attributes: a rule for cases selects all of the owner's
-    #: (criteria they do not have match nothing, as on documents).
-    list_criteria={},
-    amount=None,
-    score=None,
-    rule_scope=true,
-    participants=(("partner_org_id", AccessLevel.edit),),
-    participant_labels={"partner_org_id": "partner on the case: {}"},
-    user_columns=("assigned_user_id", "opened_by_id"),
-)
-
-DOCUMENTS = SharedKind(
-    record_type=RecordType.document,
-    model=Document,
-    grant=DocumentGrant,
-    grant_record=DocumentGrant.document_id,
-    list_criteria={"folders": Document.folder, "tags": _TagCriterion()},
-    amount=None,
-    score=None,
-    rule_scope=true,
-    participants=(),
-    attachments=Attachments(
-        Document.attached_type, Document.attached_id, (LEADS, DEALS, CAMPAIGNS, CASES, ORDERS)
-    ),
-)
-
-KINDS = {kind.record_type: kind for kind in (LEADS, DEALS, CAMPAIGNS, CASES, DOCUMENTS)}
-
-
-def kind_of(record_type: RecordType | str) -> SharedKind:
-    return KINDS[RecordType(record_type)]
-
-
-def kind_for_record(record: object) -> SharedKind:
-    for kind in KINDS.values():
-        if isinstance(record, kind.model):
-            return kind
-    raise TypeError(f"{type(record).__name__} is not shared through partners.sharing")
+# The registry's look-ups, here too: callers that know kinds find them where the classes are.
+kind_of = registry.kind_of
+kind_for_record = registry.kind_for_record

@@ -8,9 +8,10 @@ set-based query per kind joins each record's grant rows to the organizations and
 audiences cover (``audiences.audience_members``), with the predicate's conditions (exclusions,
 the pool, members who see only their own records, team audiences) as SQL, never a loop per user.
 
-- Shared kinds (``kinds.KINDS``): whoever the record's grants reach; for a kind with
+- Shared kinds (``registry.registered``): whoever the record's grants reach; for a kind with
   attachments (documents), also whoever sees the record it is attached to.
-- Orders (``kinds.ORDERS``): everyone in the vendor and the buyer organizations.
+- Party records (``registry.party_records``: orders): everyone in the organizations named on
+  them (the vendor and the buyer).
 - A case note's event (``case.note_added`` on the case): a shared note's, whoever sees the case;
   an internal one's, only the author's organization among them (only the note's team and the
   organization's managers, if it names a team), as ``notes.note_filter`` reads notes. The event
@@ -34,9 +35,10 @@ from partners.events import Event
 from partners.models import Organization, TeamMembership, User
 from partners.roles import Role
 from partners.sharing.audiences import Viewer, audience_members
-from partners.sharing.kinds import KINDS, ORDERS, PartyRecords, SharedKind
+from partners.sharing.kinds import PartyRecords, SharedKind
 from partners.sharing.models import GrantSource
 from partners.sharing.records import record_filter
+from partners.sharing.registry import party_records, registered, registered_records
 
 #: The event of a case note, and the payload values that say who reads it.
 NOTE_EVENT = "case.note_added"
@@ -46,7 +48,7 @@ MANAGERS = tuple(role for role in Role if role >= Role.manager)
 
 def shared_nouns() -> tuple[str, ...]:
     """The record types whose events the predicate decides (the feed's record kinds)."""
-    return (*(kind.noun for kind in KINDS.values()), ORDERS.noun)
+    return tuple(kind.noun for kind in registered_records())
 
 
 def _internal_note() -> ColumnElement[bool]:
@@ -70,13 +72,16 @@ def event_filter(viewer: Viewer) -> ColumnElement[bool]:
                 Event.record_type == kind.noun,
                 exists().where(kind.model.id == Event.record_id, record_filter(kind, viewer)),
             )
-            for kind in KINDS.values()
+            for kind in registered()
         ),
-        and_(
-            Event.record_type == ORDERS.noun,
-            exists().where(
-                ORDERS.model.id == Event.record_id, ORDERS.seen_by(viewer.organization_id)
-            ),
+        *(
+            and_(
+                Event.record_type == records.noun,
+                exists().where(
+                    records.model.id == Event.record_id, records.seen_by(viewer.organization_id)
+                ),
+            )
+            for records in party_records()
         ),
     )
     readable_note = or_(
@@ -114,7 +119,7 @@ def _statements(event_ids: Sequence[int], users: bool) -> Iterable[Select]:
     if not event_ids:
         return
     ids = list(event_ids)
-    for kind in (*KINDS.values(), ORDERS):
+    for kind in registered_records():
         targets = _targets(kind.noun, ids)
         yield _narrowed_to_notes(_knowers(kind, targets, users), users)
     yield _involved(ids, users)

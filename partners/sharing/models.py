@@ -15,7 +15,6 @@ from partners.sharing.levels import AccessLevel, IntEnumType
 
 if TYPE_CHECKING:
     from partners.models import Organization, Team
-    from portal.campaigns.models import Campaign
 
 
 class Audience(Base):
@@ -119,7 +118,8 @@ class ExplicitShare(Base):
         foreign_keys=[grantee_org_id], viewonly=True
     )
     grantee_team: Mapped[Team | None] = relationship(viewonly=True)
-    grantee_campaign: Mapped[Campaign | None] = relationship(viewonly=True)
+    #: Named, not imported: the campaign model is the campaigns area's (``portal/campaigns``).
+    grantee_campaign = relationship("Campaign", viewonly=True)
 
 
 class GrantSource(IntEnum):

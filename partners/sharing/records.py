@@ -37,16 +37,13 @@ from sqlalchemy.orm import Session
 from partners.context import NotFound
 from partners.models import Organization, Partnership, User
 from partners.sharing.audiences import Viewer, organization_viewer, viewer_for
-from partners.sharing.kinds import DEALS, LEADS, PartyRecords, SharedKind, kind_for_record
+from partners.sharing.kinds import PartyRecords, SharedKind
 from partners.sharing.levels import AccessLevel
-from partners.sharing.models import Audience, GrantSource, LeadGrant
-from portal.deals.models import Deal
-from portal.leads.models import Lead, LeadStatus
+from partners.sharing.models import Audience, GrantSource
+from partners.sharing.registry import kind_for_record
 
 
-def grant_reaches(
-    viewer: Viewer, min_level: AccessLevel = AccessLevel.view, kind: SharedKind = LEADS
-) -> ColumnElement[bool]:
+def grant_reaches(viewer: Viewer, min_level: AccessLevel, kind: SharedKind) -> ColumnElement[bool]:
     """The grant rows (joined to their record) through which ``viewer`` reaches a record."""
     grant, model = kind.grant, kind.model
     conditions = []
@@ -111,10 +108,6 @@ def _parent_filter(parent: SharedKind | PartyRecords, viewer: Viewer) -> ColumnE
     return record_filter(parent, viewer)
 
 
-def lead_filter(viewer: Viewer, min_level: AccessLevel = AccessLevel.view) -> ColumnElement[bool]:
-    return record_filter(LEADS, viewer, min_level)
-
-
 def _session(user: User, db: Session | None) -> Session:
     session = db or Session.object_session(user)
     assert session is not None, "the user must be attached to a session"
@@ -157,18 +150,6 @@ def seen_by_partner(
     )
 
 
-def visible_leads(
-    user: User, min_level: AccessLevel = AccessLevel.view, *, db: Session | None = None
-) -> Select[tuple[Lead]]:
-    return visible_records(LEADS, user, min_level, db=db)
-
-
-def visible_deals(
-    user: User, min_level: AccessLevel = AccessLevel.view, *, db: Session | None = None
-) -> Select[tuple[Deal]]:
-    return visible_records(DEALS, user, min_level, db=db)
-
-
 #: The inbox's three shapes, by ``n``, the viewer's grant rows on leads in the pool (estimated:
 #: :func:`_pool_grant_rows`), and ``pool``, the number of leads in the pool
 #: (``docs/sharing.md``, "Query plans"):
@@ -189,23 +170,26 @@ DENSE_FACTOR = 36
 MIN_DENSE_BOUND = 1000
 #: Plan statistics are counted at most this often per process (see :func:`_estimated`).
 ESTIMATE_TTL_SECONDS = 300.0
-_estimates: dict[tuple[str, str | int], tuple[float, int]] = {}
+_estimates: dict[tuple[str, str, str | int], tuple[float, int]] = {}
 
 
-def _pool_grants(viewer: Viewer) -> Select[tuple[int]]:
-    return select(LeadGrant.lead_id).where(
-        LeadGrant.audience_id.in_(viewer.audience_ids), LeadGrant.in_pool
+def _pool_grants(kind: SharedKind, viewer: Viewer) -> Select[tuple[int]]:
+    grant = kind.grant
+    return select(kind.grant_record).where(
+        grant.audience_id.in_(viewer.audience_ids), grant.in_pool
     )
 
 
-def _estimated(db: Session, keys: list, count: Callable[[list], dict[Any, int]]) -> dict[Any, int]:
+def _estimated(
+    db: Session, kind: SharedKind, keys: list, count: Callable[[list], dict[Any, int]]
+) -> dict[Any, int]:
     """Counts that only pick a plan (every shape returns the same rows) and change slowly: the
     pool's size, each audience's grant rows on pool leads. Kept per database and process; the
     missing or older ones are counted again, all in one call of ``count``."""
     url, now = str(db.get_bind().engine.url), time.monotonic()
     found, stale = {}, []
     for key in keys:
-        cached = _estimates.get((url, key))
+        cached = _estimates.get((url, kind.noun, key))
         if cached is None or now - cached[0] > ESTIMATE_TTL_SECONDS:
             stale.append(key)
         else:
@@ -214,38 +198,39 @@ def _estimated(db: Session, keys: list, count: Callable[[list], dict[Any, int]])
         counted = count(stale)
         for key in stale:
             found[key] = counted.get(key, 0)
-            _estimates[(url, key)] = (now, found[key])
+            _estimates[(url, kind.noun, key)] = (now, found[key])
     return found
 
 
-def _pool_size(db: Session) -> int:
-    size = select(func.count()).where(Lead.status == LeadStatus.available)
-    return _estimated(db, ["pool"], lambda _keys: {"pool": db.scalar(size) or 0})["pool"]
+def _pool_size(db: Session, kind: SharedKind) -> int:
+    size = select(func.count()).select_from(kind.model).where(kind.rule_scope())
+    return _estimated(db, kind, ["pool"], lambda _keys: {"pool": db.scalar(size) or 0})["pool"]
 
 
-def _pool_grant_rows(db: Session, viewer: Viewer) -> int:
+def _pool_grant_rows(db: Session, kind: SharedKind, viewer: Viewer) -> int:
     """About how many grant rows the viewer has on pool leads, from each audience's count: no
     scan of the viewer's grants per request."""
 
     def count(audiences: list[int]) -> dict[int, int]:
+        grant = kind.grant
         per_audience = (
-            select(LeadGrant.audience_id, func.count())
-            .where(LeadGrant.audience_id.in_(audiences), LeadGrant.in_pool)
-            .group_by(LeadGrant.audience_id)
+            select(grant.audience_id, func.count())
+            .where(grant.audience_id.in_(audiences), grant.in_pool)
+            .group_by(grant.audience_id)
         )
         return {audience: rows for audience, rows in db.execute(per_audience)}
 
-    return sum(_estimated(db, list(viewer.audience_ids), count).values())
+    return sum(_estimated(db, kind, list(viewer.audience_ids), count).values())
 
 
-def _bounds(db: Session) -> tuple[int, int]:
+def _bounds(db: Session, kind: SharedKind) -> tuple[int, int]:
     """``(sparse_below, dense_from)`` for the pool's current size (tests replace it to force
     a shape)."""
-    root = math.isqrt(_pool_size(db))
+    root = math.isqrt(_pool_size(db, kind))
     return root, max(MIN_DENSE_BOUND, DENSE_FACTOR * root)
 
 
-def _inbox_shape(db: Session, viewer: Viewer) -> tuple[str, list[int]]:
+def _inbox_shape(db: Session, kind: SharedKind, viewer: Viewer) -> tuple[str, list[int]]:
     """``("sparse", the viewer's pool lead ids)``, ``("filtered", [])`` or ``("dense", [])``.
 
     On PostgreSQL one round trip sets, for this transaction, what the inbox query needs: no
@@ -256,8 +241,8 @@ def _inbox_shape(db: Session, viewer: Viewer) -> tuple[str, list[int]]:
     leads, against 4-5 for the walk). For the sparse shape, the same round trip fetches the
     ids, bounded: if there are more than the estimate said, the dense walk serves.
     """
-    sparse_below, dense_from = _bounds(db)
-    rows = _pool_grant_rows(db, viewer)
+    sparse_below, dense_from = _bounds(db, kind)
+    rows = _pool_grant_rows(db, kind, viewer)
     shape = "sparse" if rows < sparse_below else "filtered" if rows < dense_from else "dense"
     if db.get_bind().dialect.name != "postgresql":
         return ("dense" if shape == "dense" else "sparse"), []
@@ -270,41 +255,46 @@ def _inbox_shape(db: Session, viewer: Viewer) -> tuple[str, list[int]]:
     if shape != "sparse":
         db.execute(select(*settings))
         return shape, []
-    bounded = _pool_grants(viewer).limit(max(dense_from, 0)).subquery()
+    bounded = _pool_grants(kind, viewer).limit(max(dense_from, 0)).subquery()
+    record_ids = bounded.c[kind.grant_record.key]
     found, ids = db.execute(
-        select(*settings, func.count(), func.array_agg(bounded.c.lead_id)).select_from(bounded)
+        select(*settings, func.count(), func.array_agg(record_ids)).select_from(bounded)
     ).one()[-2:]
     if found >= dense_from:
         return "dense", []
     return "sparse", sorted(set(ids or ()))
 
 
-def lead_inbox(user: User, *, db: Session | None = None) -> Select[tuple[Lead]]:
-    """The pool as this user sees it, newest first, in the query shape that suits its size.
+def pool_inbox(kind: SharedKind, user: User, *, db: Session | None = None) -> Select:
+    """The kind's pool (records in its ``rule_scope``) as this user sees it, newest first, in
+    the query shape that suits its size. The kind must be pooled; its model has ``created_at``.
 
     Every shape keeps the one EXISTS; the others add only a condition it implies.
     """
+    assert kind.pooled, f"{kind.noun} records have no pool"
     session = _session(user, db)
     viewer = viewer_for(session, user)
-    query = select(Lead).where(lead_filter(viewer), Lead.status == LeadStatus.available)
-    shape, ids = _inbox_shape(session, viewer)
+    model = kind.model
+    query = select(model).where(record_filter(kind, viewer), kind.rule_scope())
+    shape, ids = _inbox_shape(session, kind, viewer)
     if shape == "dense":
         pass
     elif session.get_bind().dialect.name != "postgresql":
         # The driving set as a subquery: SQLite has no arrays, and no plan to steer.
-        query = query.where(Lead.id.in_(_pool_grants(viewer)))
+        query = query.where(model.id.in_(_pool_grants(kind, viewer)))
     elif shape == "sparse":
-        query = query.where(Lead.id == any_(bindparam("pool_ids", ids, type_=ARRAY(Integer))))
+        query = query.where(model.id == any_(bindparam("pool_ids", ids, type_=ARRAY(Integer))))
     else:
         # ``IS TRUE`` keeps PostgreSQL from turning the IN into a join (it would hash the
         # whole pool): it stays a filter on the walk of the pool index newest first, against a
         # hash of the viewer's pool grants built once ("hashed SubPlan").
-        query = query.where(Lead.id.in_(_pool_grants(viewer)).is_(true()))
-    return query.order_by(Lead.created_at.desc(), Lead.id.desc())
+        query = query.where(model.id.in_(_pool_grants(kind, viewer)).is_(true()))
+    return query.order_by(model.created_at.desc(), model.id.desc())
 
 
-def searched_leads(user: User, *, db: Session | None = None) -> Select[tuple[Lead]]:
-    """Every lead the user may see, for the search box, which adds its words, order and limit.
+def searched_records(kind: SharedKind, user: User, *, db: Session | None = None) -> Select:
+    """Every record of ``kind`` the user may see, for the search box, which adds its words,
+    order and limit.
 
     On PostgreSQL, no parallel workers for this transaction: for a word in every lead the plan
     walks ``pk_lead`` newest first and finds a page within a few hundred leads, and starting
@@ -313,7 +303,7 @@ def searched_leads(user: User, *, db: Session | None = None) -> Select[tuple[Lea
     session = _session(user, db)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(func.set_config("max_parallel_workers_per_gather", "0", True)))
-    return visible_records(LEADS, user, db=session)
+    return visible_records(kind, user, db=session)
 
 
 def get_record(
@@ -332,18 +322,6 @@ def get_record(
     if record is None:
         raise NotFound()
     return record
-
-
-def get_lead(
-    db: Session, user: User, lead_id: int, min_level: AccessLevel = AccessLevel.view
-) -> Lead:
-    return get_record(db, user, LEADS, lead_id, min_level)
-
-
-def get_deal(
-    db: Session, user: User, deal_id: int, min_level: AccessLevel = AccessLevel.view
-) -> Deal:
-    return get_record(db, user, DEALS, deal_id, min_level)
 
 
 def _reaching_grants(db: Session, viewer: Viewer, kind: SharedKind, record_id: int) -> list[Any]:

@@ -4,6 +4,7 @@ tier, all of them, or the participants of one of its campaigns), maybe for a whi
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,12 +23,17 @@ from partners.sharing.audiences import (
     team_audience,
     tier_audience,
 )
-from partners.sharing.kinds import LEADS, SharedKind
+from partners.sharing.kinds import SharedKind
 from partners.sharing.levels import AccessLevel
 from partners.sharing.models import ExplicitShare, ShareStatus
 from partners.sharing.organizations import require_role
 from partners.sharing.records import get_record
-from portal.campaigns.models import Campaign
+
+
+class Identified(Protocol):
+    """A record named by its id (a campaign, whose participants an audience follows)."""
+
+    id: int
 
 
 def _acting_member(ctx: ServiceContext) -> User:
@@ -46,7 +52,7 @@ def share_record(
     team: Team | None = None,
     tier: Tier | None = None,
     all_partners: bool = False,
-    campaign: Campaign | None = None,
+    campaign: Identified | None = None,
     level: AccessLevel = AccessLevel.view,
     expires_at: datetime | None = None,
     reason: str = "",
@@ -124,7 +130,7 @@ def _audience(
     organization: Organization | None,
     team: Team | None,
     tier: Tier | None,
-    campaign: Campaign | None,
+    campaign: Identified | None,
 ) -> AudienceRef:
     if organization is not None:
         return organization_audience(organization.id)
@@ -135,11 +141,6 @@ def _audience(
     if campaign is not None:
         return campaign_audience(campaign.id, owner_id)
     return partners_audience(owner_id)
-
-
-def share_lead(ctx: ServiceContext, lead_id: int, **how) -> ExplicitShare:
-    """:func:`share_record` for a lead (``organization=`` or ``team=``, ``level=`` …)."""
-    return share_record(ctx, LEADS, lead_id, **how)
 
 
 def _end(ctx: ServiceContext, share: ExplicitShare, status: ShareStatus) -> None:

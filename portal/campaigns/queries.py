@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session
 
 from partners.models import Organization, User
 from partners.sharing import visible_records
-from partners.sharing.kinds import CAMPAIGNS
 from portal.campaigns.models import (
     Campaign,
     CampaignParticipant,
     CampaignStatus,
     ParticipantState,
 )
+from portal.campaigns.sharing import CAMPAIGNS
 
 ORDER: tuple[Any, ...] = (
     Campaign.starts_on.is_(None),

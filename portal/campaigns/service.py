@@ -21,13 +21,13 @@ from partners.models import Organization, Partnership, User
 from partners.roles import OrgKind, OrgStatus, Role, Tier
 from partners.sharing import AccessLevel, get_record, require_role
 from partners.sharing.grants import refresh_record
-from partners.sharing.kinds import CAMPAIGNS
 from portal.campaigns.models import (
     Campaign,
     CampaignParticipant,
     CampaignStatus,
     ParticipantState,
 )
+from portal.campaigns.sharing import CAMPAIGNS
 
 #: Organizations that run campaigns with their partners.
 OWNERS = (OrgKind.vendor, OrgKind.distributor)

@@ -12,7 +12,6 @@ from partners import sharing
 from partners.models import Organization
 from partners.roles import Role
 from partners.sharing import AccessLevel
-from partners.sharing.kinds import CAMPAIGNS
 from portal.account.forms import ActionForm
 from portal.account.views.sharing import share_context
 from portal.campaigns import queries, service
@@ -25,6 +24,7 @@ from portal.campaigns.forms import (
     StatusForm,
 )
 from portal.campaigns.models import CampaignStatus, ParticipantState
+from portal.campaigns.sharing import CAMPAIGNS
 from web.access import requires
 from web.database import db_session
 from web.explainer import explainer_for

@@ -1,8 +1,8 @@
 """The case: a partner's request the vendor owns and works, and its notes.
 
-A case is a shared record (``partners.sharing.kinds.CASES``): the vendor owns it, the partner on
+A case is a shared record (``portal.cases.sharing.CASES``): the vendor owns it, the partner on
 the case takes part with edit access. Its notes are append-only; who reads which note is
-decided by ``partners.sharing.notes``.
+decided by ``portal.cases.sharing``.
 """
 
 from __future__ import annotations

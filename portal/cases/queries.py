@@ -1,6 +1,6 @@
 """Read-side helpers for the case pages, on top of partners.sharing's selects.
 
-Notes are read only through :func:`partners.sharing.notes.visible_notes`: the timeline, the
+Notes are read only through :func:`portal.cases.sharing.visible_notes`: the timeline, the
 counts on the list and the search all leave out the notes the user may not read.
 """
 
@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from partners.context import NotFound
 from partners.models import Organization, User
-from partners.sharing import get_deal, visible_deals, visible_records
-from partners.sharing.kinds import CASES
-from partners.sharing.notes import visible_notes
-from partners.sharing.orders import get_order, visible_orders
+from partners.sharing import visible_records
 from portal.cases.models import Case, CaseNote, CasePriority, CaseStatus
+from portal.cases.sharing import CASES, visible_notes
 from portal.deals.models import Deal
+from portal.deals.sharing import get_deal, visible_deals
 from portal.orders.models import Order
+from portal.orders.sharing import get_order, visible_orders
 
 #: Most urgent first: the priority's rank as a number SQL can sort by.
 _URGENCY = when({p: p.rank for p in CasePriority}, value=Case.priority)

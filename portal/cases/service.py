@@ -20,9 +20,6 @@ from partners.models import User
 from partners.roles import OrgStatus, Role
 from partners.sharing import AccessLevel, get_colleague, get_record, get_team, require_role
 from partners.sharing.grants import refresh_record
-from partners.sharing.kinds import CASES, DEALS
-from partners.sharing.notes import note_teams
-from partners.sharing.orders import get_order
 from portal.cases.models import (
     Case,
     CaseNote,
@@ -31,7 +28,10 @@ from portal.cases.models import (
     CaseStatus,
     NoteVisibility,
 )
+from portal.cases.sharing import CASES, note_teams
+from portal.deals.sharing import DEALS
 from portal.leads.policy import partnership_between
+from portal.orders.sharing import get_order
 
 MAX_NOTE_LENGTH = 10_000
 

@@ -12,12 +12,11 @@ from wtforms.fields.choices import SelectChoice
 from partners import sharing
 from partners.roles import OrgKind, OrgStatus, Role
 from partners.sharing import AccessLevel
-from partners.sharing.kinds import CASES
-from partners.sharing.notes import note_teams
 from portal.account.views.sharing import share_context
 from portal.cases import queries, service
 from portal.cases.forms import CaseFilterForm, CaseForm, NoteForm, StatusForm, TriageForm
 from portal.cases.models import Case, CasePriority, CaseStatus
+from portal.cases.sharing import CASES, note_teams
 from portal.deals.models import Deal
 from portal.deals.service import registration_vendors
 from portal.leads.queries import organizations_by_id

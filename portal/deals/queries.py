@@ -10,9 +10,9 @@ from sqlalchemy import Select, case, or_, select
 from sqlalchemy.orm import Session
 
 from partners.models import AuditEntry, Organization, User
-from partners.sharing import visible_deals
 from portal.deals.models import Deal, DealConflict, DealStage, Registration
 from portal.deals.service import CUSTOMER_KEYS, long_date
+from portal.deals.sharing import visible_deals
 
 #: ``?registration=none``: deals that need no registration (converted leads, the vendor's own).
 UNREGISTERED = "none"

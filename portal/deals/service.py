@@ -21,9 +21,8 @@ from partners import audit
 from partners.context import NotFound, ServiceContext, ServiceError
 from partners.models import Organization, Partnership, User
 from partners.roles import OrgStatus, Role, UserStatus
-from partners.sharing import AccessLevel, get_deal, get_lead, require_role
-from partners.sharing.grants import refresh_lead, refresh_record
-from partners.sharing.kinds import DEALS
+from partners.sharing import AccessLevel, require_role
+from partners.sharing.grants import refresh_record
 from portal.deals.customers import CustomerKeys
 from portal.deals.models import (
     Deal,
@@ -33,9 +32,11 @@ from portal.deals.models import (
     DealStage,
     Registration,
 )
+from portal.deals.sharing import DEALS, get_deal
 from portal.leads import forwarding
 from portal.leads.models import Lead, LeadStatus
 from portal.leads.policy import partnership_between
+from portal.leads.sharing import get_lead, refresh_lead
 
 DEFAULT_PROTECTION_DAYS = 90
 MAX_PROTECTION_DAYS = 730

@@ -12,7 +12,6 @@ from partners.context import ServiceError
 from partners.models import Organization
 from partners.roles import OrgKind, Role
 from partners.sharing import AccessLevel
-from partners.sharing.kinds import DEALS
 from portal.account.views.sharing import share_context
 from portal.deals import queries, service
 from portal.deals.forms import (
@@ -25,7 +24,9 @@ from portal.deals.forms import (
     StageForm,
 )
 from portal.deals.models import Deal, DealStage, Registration
+from portal.deals.sharing import DEALS, get_deal
 from portal.leads.queries import organizations_by_id
+from portal.leads.sharing import get_lead
 from web.access import requires
 from web.csv_export import csv_response
 from web.database import db_session
@@ -106,7 +107,7 @@ def export():
 
 def _detail_page(deal_id: int, status: int = 200, **forms: FlaskForm):
     db = db_session()
-    deal = sharing.get_deal(db, current_user, deal_id)
+    deal = get_deal(db, current_user, deal_id)
     org_id, now = current_user.organization_id, service_context().now()
     is_owner, is_partner = deal.owner_org_id == org_id, deal.partner_org_id == org_id
     reviewing = is_owner and current_user.role >= Role.manager and deal.registration is not None
@@ -194,7 +195,7 @@ def _form_page(template: str, form: DealForm, **context):
 @bp.route("/deals/<int:deal_id>/edit", methods=["GET", "POST"])
 @requires(Role.member)
 def edit(deal_id: int):
-    deal = sharing.get_deal(db_session(), current_user, deal_id, AccessLevel.edit)
+    deal = get_deal(db_session(), current_user, deal_id, AccessLevel.edit)
     form = DealForm()
     if not form.is_submitted():
         form.fill(deal)
@@ -263,7 +264,7 @@ def _check_customer(form: RegistrationForm):
 @bp.route("/leads/<int:lead_id>/convert", methods=["GET", "POST"])
 @requires(Role.member)
 def convert_lead(lead_id: int):
-    lead = sharing.get_lead(db_session(), current_user, lead_id, AccessLevel.edit)
+    lead = get_lead(db_session(), current_user, lead_id, AccessLevel.edit)
     form = DealForm()
     if not form.is_submitted():
         form.fill(service.details_from_lead(lead))

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 from partners.events import Event, events_for_record
 from partners.models import Organization, User
 from partners.sharing.audiences import viewer_for
-from partners.sharing.kinds import KINDS, ORDERS
 from partners.sharing.knowers import INTERNAL, NOTE_EVENT, event_filter, shared_nouns
+from partners.sharing.registry import registered_records
 from web.database import db_session
 from web.pagination import Page, paginate
 
@@ -90,7 +90,7 @@ def record_page(db: Session, user: User, record: Any) -> Page:
 
 
 def _noun(record: Any) -> str:
-    for kind in (*KINDS.values(), ORDERS):
+    for kind in registered_records():
         if isinstance(record, kind.model):
             return kind.noun
     raise TypeError(f"{type(record).__name__} has no activity feed")
@@ -117,7 +117,7 @@ def describe(db: Session, user: User, events: list[Event], linked: bool) -> list
 def _records(db: Session, events: list[Event]) -> dict[tuple[str, int], tuple[int, str]]:
     """(record type, id) → (owner organization, name) for the page's records, a query a kind."""
     found = {}
-    for kind in (*KINDS.values(), ORDERS):
+    for kind in registered_records():
         ids = {e.record_id for e in events if e.record_type == kind.noun}
         if not ids:
             continue

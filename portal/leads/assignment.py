@@ -21,7 +21,7 @@ from partners import audit
 from partners.context import ServiceContext
 from partners.models import Organization, Partnership, User
 from partners.roles import OrgStatus, Role, Tier
-from partners.sharing import refresh_lead_grants, require_role
+from partners.sharing import require_role
 from portal.leads import policy
 from portal.leads.business_hours import add_business_hours
 from portal.leads.models import (
@@ -31,6 +31,7 @@ from portal.leads.models import (
     LeadRoutingSettings,
     LeadStatus,
 )
+from portal.leads.sharing import refresh_lead_grants
 
 #: What the owner may route: not yet published, back from a partner, or waiting in the pool.
 ASSIGNABLE = (LeadStatus.new, LeadStatus.returned, LeadStatus.available)

@@ -21,9 +21,10 @@ from partners import audit
 from partners.context import NotFound, ServiceContext, ServiceError
 from partners.models import Organization, Partnership, User
 from partners.roles import OrgKind, OrgStatus, Role
-from partners.sharing import AccessLevel, get_lead, refresh_lead_grants, require_role
+from partners.sharing import AccessLevel, require_role
 from portal.leads import policy
 from portal.leads.models import ActivityKind, HandoffOutcome, Lead, LeadActivity, LeadHandoff
+from portal.leads.sharing import get_lead, refresh_lead_grants
 
 #: Lead statuses a distributor may forward from: it accepted the lead and still works it.
 FORWARDABLE = ("accepted", "working", "qualified")

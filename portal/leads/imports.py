@@ -47,10 +47,10 @@ from partners.db import allocate_ids, insert_rows
 from partners.models import User
 from partners.roles import Role
 from partners.sharing import require_role
-from partners.sharing.grants import grant_new_leads
 from portal.leads import import_csv, scoring
 from portal.leads.import_csv import CsvError, Mapping
 from portal.leads.models import ImportStatus, Lead, LeadImport, LeadStatus
+from portal.leads.sharing import grant_new_leads
 
 IMPORT_JOB = "leads.import"
 MAX_IMPORT_BYTES = 50 * 1024 * 1024

@@ -89,8 +89,8 @@ class Lead(Base):
 class LeadExclusion(Base):
     """An organization the lead is never offered to again (it let a claim lapse, or declined).
 
-    ``partners.sharing.records.grant_reaches`` honours it, so the lead leaves that
-    organization's inbox, its claim is refused and the explainer no longer lists it.
+    ``partners.sharing.records.grant_reaches`` honours it (``LEADS.excluded``), so the lead
+    leaves that organization's inbox, its claim is refused and the explainer no longer lists it.
     """
 
     __tablename__ = "lead_exclusion"

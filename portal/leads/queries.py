@@ -9,7 +9,6 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from partners.models import Organization, Partnership, User
-from partners.sharing import lead_inbox, visible_leads
 from portal.leads.models import (
     HandoffOutcome,
     Lead,
@@ -19,6 +18,7 @@ from portal.leads.models import (
     LeadRoutingPartner,
     LeadStatus,
 )
+from portal.leads.sharing import lead_inbox, visible_leads
 
 #: What a partner works after claiming: the "My leads" tab.
 CLAIMED_STATUSES = (

@@ -235,7 +235,7 @@ def score_leads(db: Session, owner_org_id: int, lead_ids: Select[tuple[int]] | N
     many changed.
 
     A bulk import calls it after inserting its leads and before
-    ``partners.sharing.grants.grant_new_leads``, because sharing rules with a score range read
+    ``portal.leads.sharing.grant_new_leads``, because sharing rules with a score range read
     the score::
 
         new = select(Lead.id).where(Lead.import_id == batch.id)

@@ -20,17 +20,10 @@ from partners import audit
 from partners.context import NotFound, ServiceContext, ServiceError
 from partners.models import Organization, User
 from partners.roles import Role
-from partners.sharing import (
-    AccessLevel,
-    get_lead,
-    reached_by,
-    refresh_lead_grants,
-    require_role,
-)
-from partners.sharing.grants import exclude_organization
-from partners.sharing.kinds import LEADS
+from partners.sharing import AccessLevel, reached_by, require_role
 from portal.leads import forwarding, policy, scoring
 from portal.leads.models import ActivityKind, Lead, LeadActivity, LeadStatus
+from portal.leads.sharing import LEADS, exclude_organization, get_lead, refresh_lead_grants
 
 ALREADY_CLAIMED = "This lead has already been claimed."
 #: Also the answer for ids that never existed, so it tells a stranger nothing.

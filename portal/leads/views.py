@@ -18,7 +18,6 @@ from partners import sharing
 from partners.context import NotFound, ServiceError
 from partners.roles import OrgKind, Role, Tier
 from partners.sharing import rules
-from partners.sharing.kinds import LEADS
 from partners.sharing.models import GranteeKind
 from portal.account.forms import ActionForm
 from portal.account.views.sharing import share_context
@@ -44,6 +43,7 @@ from portal.leads.forms import (
     settings_values,
 )
 from portal.leads.models import ActivityKind, HandoffOutcome, LeadStatus
+from portal.leads.sharing import LEADS, get_lead
 from web.access import requires
 from web.csv_export import csv_response
 from web.database import db_session
@@ -139,7 +139,7 @@ def export_mine():
 
 def _detail_page(lead_id: int, status: int = 200, **forms):
     db = db_session()
-    lead = sharing.get_lead(db, current_user, lead_id)
+    lead = get_lead(db, current_user, lead_id)
     is_owner = lead.owner_org_id == current_user.organization_id
     is_claimant = current_user.organization_id in forwarding.working_organizations(db, lead)
     moves = _moves(lead) if is_claimant and current_user.role >= Role.member else []
@@ -267,7 +267,7 @@ def log_activity(lead_id: int):
 
     def act(ctx):
         activity = service.log_activity(ctx, lead_id, ActivityKind(form.kind.data), form.body.data)
-        return sharing.get_lead(ctx.db, current_user, activity.lead_id)
+        return get_lead(ctx.db, current_user, activity.lead_id)
 
     return _work(lead_id, form, "activity_form", act, "Activity logged on {company}.")
 
@@ -306,7 +306,7 @@ def forward(lead_id: int):
 
     def act(ctx):
         forwarding.forward_lead(ctx, lead_id, form.reseller.data, form.note.data or "")
-        return sharing.get_lead(ctx.db, current_user, lead_id)
+        return get_lead(ctx.db, current_user, lead_id)
 
     return _work(lead_id, form, "forward_form", act, "{company} is with your reseller now.")
 

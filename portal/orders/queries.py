@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Select
 
 from partners.models import User
-from partners.sharing.orders import visible_orders
 from portal.orders.models import Order
+from portal.orders.sharing import visible_orders
 
 
 def order_list(user: User, *, status: str = "", number: str = "") -> Select:

@@ -12,7 +12,6 @@ from integrations.edi_exchange.queries import documents_of
 from partners import sharing
 from partners.context import ServiceError
 from partners.roles import OrgKind, OrgStatus, Role
-from partners.sharing.orders import get_order
 from portal.orders import service
 from portal.orders.forms import (
     AcknowledgeForm,
@@ -23,6 +22,7 @@ from portal.orders.forms import (
 )
 from portal.orders.models import LineStatus, Order, OrderStatus
 from portal.orders.queries import order_list
+from portal.orders.sharing import get_order
 from web.access import requires
 from web.database import db_session
 from web.pagination import paginate

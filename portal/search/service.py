@@ -19,18 +19,21 @@ from sqlalchemy.orm import Session
 from documents.models import Document
 from documents.queries import has_words
 from documents.queries import matches as document_matches
+from documents.sharing import DOCUMENTS
 from partners.models import Organization, Partnership, User
-from partners.sharing import searched_leads, visible_records
+from partners.sharing import searched_records, visible_records
 from partners.sharing.audiences import viewer_for
-from partners.sharing.kinds import CAMPAIGNS, CASES, DEALS, DOCUMENTS
-from partners.sharing.notes import note_filter
-from partners.sharing.orders import visible_orders
 from partners.sharing.organizations import colleagues, managed_partnerships
 from portal.campaigns.models import Campaign
+from portal.campaigns.sharing import CAMPAIGNS
 from portal.cases.models import Case, CaseNote
+from portal.cases.sharing import CASES, note_filter
 from portal.deals.models import Deal
+from portal.deals.sharing import DEALS
 from portal.leads.models import Lead
+from portal.leads.sharing import LEADS
 from portal.orders.models import Order
+from portal.orders.sharing import visible_orders
 from portal.search.matching import text_matches
 
 #: Hits shown per kind; the page says when there are more (narrow the words, or use the list).
@@ -82,7 +85,7 @@ def _status(value: Any) -> str:
 
 def _leads(q: Query) -> Select:
     found = text_matches(q.term, q.dialect, Lead.company, Lead.contact_name)
-    return searched_leads(q.user, db=q.db).where(found).order_by(Lead.id.desc())
+    return searched_records(LEADS, q.user, db=q.db).where(found).order_by(Lead.id.desc())
 
 
 def _deals(q: Query) -> Select:

@@ -16,25 +16,6 @@ PACKAGES = ("app", "config", "documents", "integrations", "partners", "portal", 
 WEB_LIBRARIES = ("flask", "flask_login", "flask_wtf", "flask_limiter", "wtforms", "werkzeug")
 ABOVE_PARTNERS = ("app", "web", "portal", "documents", "integrations")
 
-#: partners/ → area imports that remain until each area registers its own SharedKind
-#: (issue 12, step 4). The list may only shrink: a new upward import fails the test.
-KNOWN_UPWARD = {
-    "partners.sharing.audiences": {"portal.campaigns.models"},
-    "partners.sharing.grants": {"portal.leads.models"},
-    "partners.sharing.kinds": {
-        "documents.models",
-        "portal.campaigns.models",
-        "portal.cases.models",
-        "portal.deals.models",
-        "portal.leads.models",
-        "portal.orders.models",
-    },
-    "partners.sharing.notes": {"portal.cases.models"},
-    "partners.sharing.orders": {"integrations.edi_exchange.models", "portal.orders.models"},
-    "partners.sharing.records": {"portal.deals.models", "portal.leads.models"},
-    "partners.sharing.shares": {"portal.campaigns.models"},
-}
-
 
 def _module_name(path: Path) -> str:
     parts = path.relative_to(ROOT).with_suffix("").parts
@@ -99,11 +80,21 @@ def test_partners_imports_nothing_above_it():
         for module, path in modules.items()
         if _under(module, ("partners",))
     }
-    upward = {module: names for module, names in upward.items() if names}
-    new = {m: names - KNOWN_UPWARD.get(m, set()) for m, names in upward.items()}
-    assert {m: names for m, names in new.items() if names} == {}
-    # Shrink the list as the areas register: an entry no longer true must be removed.
-    assert {m: names for m, names in KNOWN_UPWARD.items() if names - upward.get(m, set())} == {}
+    assert {module: names for module, names in upward.items() if names} == {}
+
+
+def test_walking_partners_imports_never_reaches_an_area():
+    """Every import reachable from partners/, followed module to module, stays in partners/
+    or config/: the engine knows no area (each registers its kind, ``app/areas.py``)."""
+    graph = _graph()
+    seen: set[str] = set()
+    stack = [module for module in graph if _under(module, ("partners",))]
+    while stack:
+        module = stack.pop()
+        if module not in seen:
+            seen.add(module)
+            stack.extend(graph[module])
+    assert sorted(m for m in seen if _under(m, ("portal", "documents", "integrations"))) == []
 
 
 def test_no_import_cycles():

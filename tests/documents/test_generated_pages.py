@@ -11,9 +11,10 @@ from sqlalchemy import select
 from documents.generate.defaults import BUILDERS
 from documents.models import Document, DocumentTemplate
 from partners.roles import OrgKind, Role, Tier
-from partners.sharing import AccessLevel, shares
+from partners.sharing import AccessLevel
 from portal.deals import service as deals
 from portal.leads.service import claim_lead
+from portal.leads.sharing import share_lead
 
 from factories import context, create_lead, create_org, create_partnership, create_user
 
@@ -58,7 +59,7 @@ def test_a_lead_page_attaches_documents_and_generates_the_handoff(
 ):
     lead = create_lead(db, world["admin"], company="Initech")
     owner_ctx = context(db, world["admin"])
-    shares.share_lead(owner_ctx, lead.id, organization=world["partner"], level=AccessLevel.claim)
+    share_lead(owner_ctx, lead.id, organization=world["partner"], level=AccessLevel.claim)
     client.login(world["admin"].email)
     page = client.get(f"/leads/{lead.id}").get_data(as_text=True)
     assert f"/documents/upload?attach=lead:{lead.id}" in page

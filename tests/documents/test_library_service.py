@@ -20,6 +20,7 @@ from documents.models import (
     TextStatus,
 )
 from documents.service import Attachment, Details, Upload, UploadRefused
+from documents.sharing import DOCUMENTS
 from documents.storage import open_storage
 from partners.context import Forbidden, NotFound, ServiceError
 from partners.jobs import Job
@@ -27,10 +28,10 @@ from partners.models import AuditEntry
 from partners.roles import OrgKind, Role, Tier
 from partners.sharing import AccessLevel, access_level, explain, rules, shares, visible_records
 from partners.sharing.criteria import Criteria
-from partners.sharing.kinds import DOCUMENTS
 from partners.sharing.models import GranteeKind, GrantSource, RecordType
 from partners.sharing.rules import Grantee, RuleSpec
 from portal.leads.service import claim_lead
+from portal.leads.sharing import share_lead
 from portal.orders.service import LineInput, OrderInput, place_order
 
 from factories import (
@@ -239,7 +240,7 @@ def test_a_document_attached_to_a_lead_follows_who_sees_the_lead(db, world):
         ctx, upload(PDF), attach=Attachment(AttachedTo.lead, lead.id)
     )
     assert access_level(db, world.partner_user, document) is None
-    shares.share_lead(ctx, lead.id, organization=world.partner, level=AccessLevel.claim)
+    share_lead(ctx, lead.id, organization=world.partner, level=AccessLevel.claim)
     assert access_level(db, world.partner_user, document) == AccessLevel.view
     attached = db.scalars(queries.attachments(world.partner_user, AttachedTo.lead, lead.id))
     assert list(attached) == [document]
@@ -266,7 +267,7 @@ def test_attaching_needs_edit_access_to_the_record(db, world):
 
 def test_the_claimant_attaches_its_own_document_for_the_owner_to_see(db, world):
     lead = create_lead(db, world.manager)
-    shares.share_lead(
+    share_lead(
         ctx_for(db, world, world.manager),
         lead.id,
         organization=world.partner,

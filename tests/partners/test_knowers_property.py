@@ -16,10 +16,10 @@ from partners.events import Event
 from partners.models import User
 from partners.roles import Role
 from partners.sharing.audiences import viewer_for
-from partners.sharing.kinds import CASES
 from partners.sharing.knowers import event_filter, knowing_organizations, knowing_users
 from portal.cases import service as case_service
 from portal.cases.models import NoteVisibility
+from portal.cases.sharing import CASES
 from tests.partners.test_sharing_property import (
     build,
     expected_level,

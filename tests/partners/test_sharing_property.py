@@ -18,29 +18,26 @@ from sqlalchemy import func, select
 
 from documents import service as document_service
 from documents.models import AttachedTo
+from documents.sharing import DOCUMENTS
 from documents.storage import open_storage
 from partners.context import NotFound
 from partners.roles import OrgKind, OrgStatus, Role, Tier
-from partners.sharing import (
-    AccessLevel,
-    access_level,
-    explain,
-    get_record,
-    lead_inbox,
-    shares,
-    visible_records,
-)
+from partners.sharing import AccessLevel, access_level, explain, get_record, shares, visible_records
 from partners.sharing import rules as sharing_rules
 from partners.sharing.criteria import Criteria
 from partners.sharing.grants import prune_pool_grants, refresh_record
-from partners.sharing.kinds import CAMPAIGNS, CASES, DEALS, DOCUMENTS, LEADS, SharedKind
+from partners.sharing.kinds import SharedKind
 from partners.sharing.models import GranteeKind, RecordType
 from partners.sharing.rules import Grantee, RuleSpec
 from portal.campaigns import service as campaign_service
 from portal.campaigns.models import CampaignStatus
+from portal.campaigns.sharing import CAMPAIGNS
 from portal.cases.models import Case
+from portal.cases.sharing import CASES
 from portal.deals import service as deal_service
+from portal.deals.sharing import DEALS
 from portal.leads.models import LeadStatus
+from portal.leads.sharing import LEADS, lead_inbox
 
 from factories import (
     context,
@@ -701,7 +698,7 @@ def assert_inbox_shapes_agree(db, user, expected: set[int]) -> None:
     same leads."""
     for bounds in ((0, 0), (0, 1_000_000), (1_000_000, 1_000_000)):
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr("partners.sharing.records._bounds", lambda _db, b=bounds: b)
+            patch.setattr("partners.sharing.records._bounds", lambda _db, _kind, b=bounds: b)
             assert {lead.id for lead in db.scalars(lead_inbox(user))} == expected
 
 

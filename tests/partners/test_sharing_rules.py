@@ -11,9 +11,10 @@ from partners.sharing import rules
 from partners.sharing.audiences import organization_viewer
 from partners.sharing.criteria import Criteria
 from partners.sharing.models import GranteeKind
-from partners.sharing.records import lead_filter
+from partners.sharing.records import record_filter
 from partners.sharing.rules import Grantee, RuleSpec
 from portal.leads.models import Lead
+from portal.leads.sharing import LEADS
 
 from factories import context, create_lead, create_org, create_partnership, create_rule, create_user
 
@@ -42,7 +43,9 @@ def network(db):
 
 def visible_sets(db, organizations) -> dict[int, set[int]]:
     return {
-        org.id: set(db.scalars(select(Lead.id).where(lead_filter(organization_viewer(db, org)))))
+        org.id: set(
+            db.scalars(select(Lead.id).where(record_filter(LEADS, organization_viewer(db, org))))
+        )
         for org in organizations
     }
 

@@ -8,9 +8,10 @@ from sqlalchemy import select
 from partners.context import NotFound, ServiceError
 from partners.models import AuditEntry
 from partners.roles import OrgKind, Role
-from partners.sharing import AccessLevel, access_level, get_lead, shares
+from partners.sharing import AccessLevel, access_level, shares
 from partners.sharing.models import ExplicitShare, ShareStatus
 from portal.leads.service import claim_lead
+from portal.leads.sharing import get_lead, share_lead
 
 from factories import context, create_lead, create_org, create_team, create_user
 
@@ -28,7 +29,7 @@ def test_share_lapses_at_its_expiry_and_the_lapse_is_audited(db, clock, owner):
     clock.set(NOON)
     ctx = context(db, owner)
     ctx.clock = clock
-    share = shares.share_lead(
+    share = share_lead(
         ctx,
         lead.id,
         organization=partner_user.organization,
@@ -58,7 +59,7 @@ def test_team_share_reaches_the_team_and_its_managers_only(db, owner):
     manager = create_user(db, partner, Role.manager)
     team = create_team(db, partner, (member,))
     lead = create_lead(db, owner, publish=False)
-    shares.share_lead(context(db, owner), lead.id, team=team)
+    share_lead(context(db, owner), lead.id, team=team)
     assert [access_level(db, u, lead) for u in (member, manager, outsider)] == [
         AccessLevel.view,
         AccessLevel.view,
@@ -70,12 +71,12 @@ def test_shares_survive_the_claim_and_unsharing_withdraws_them(db, owner):
     partner_user = create_user(db, create_org(db))
     lead = create_lead(db, owner)
     ctx = context(db, owner)
-    share = shares.share_lead(
+    share = share_lead(
         ctx, lead.id, organization=partner_user.organization, level=AccessLevel.claim
     )
     claim_lead(context(db, partner_user), lead.id)
     other = create_user(db, create_org(db))
-    shares.share_lead(ctx, lead.id, organization=other.organization)
+    share_lead(ctx, lead.id, organization=other.organization)
     assert access_level(db, other, lead) == AccessLevel.view  # claimed, yet shared explicitly
     shares.unshare(ctx, share.id)
     assert access_level(db, partner_user, lead) == AccessLevel.edit  # the claim remains
@@ -86,8 +87,6 @@ def test_only_someone_who_manages_the_lead_can_share_it(db, owner):
     partner_user = create_user(db, create_org(db))
     lead = create_lead(db, owner)
     with pytest.raises(NotFound):
-        shares.share_lead(
-            context(db, partner_user), lead.id, organization=partner_user.organization
-        )
+        share_lead(context(db, partner_user), lead.id, organization=partner_user.organization)
     with pytest.raises(ServiceError, match="either an organization or a team"):
-        shares.share_lead(context(db, owner), lead.id)
+        share_lead(context(db, owner), lead.id)

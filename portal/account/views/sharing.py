@@ -14,10 +14,13 @@ from partners.context import NotFound, ServiceError
 from partners.models import Organization, Partnership
 from partners.roles import OrgKind, Role
 from partners.sharing import shares
-from partners.sharing.kinds import DEALS, KINDS, LEADS, SharedKind
+from partners.sharing.kinds import SharedKind
 from partners.sharing.levels import AccessLevel
 from partners.sharing.models import ExplicitShare, RecordType
+from partners.sharing.registry import kind_of
 from portal.account.forms import ActionForm, ShareForm
+from portal.deals.sharing import DEALS
+from portal.leads.sharing import LEADS
 from web.access import requires
 from web.database import db_session
 from web.pagination import paginate
@@ -49,7 +52,7 @@ SHARE_LEVELS = {
 
 def _kind(record_type: str) -> SharedKind:
     try:
-        return KINDS[RecordType(record_type)]
+        return kind_of(record_type)
     except ValueError:
         abort(404)
 

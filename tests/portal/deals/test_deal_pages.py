@@ -14,13 +14,13 @@ from partners.api_tokens import create_token
 from partners.models import AuditEntry
 from partners.roles import OrgKind, Role, Tier
 from partners.sharing import AccessLevel
-from partners.sharing.kinds import DEALS
 from partners.sharing.models import GranteeKind, RecordType, SharingRule
 from partners.sharing.rules import Grantee
 from partners.sharing.shares import share_record
 from portal.deals import service
 from portal.deals.models import Deal, DealStage, Registration
 from portal.deals.service import DealDetails
+from portal.deals.sharing import DEALS
 from portal.leads.models import ActivityKind, LeadStatus
 from portal.leads.service import accept_lead, claim_lead
 

@@ -10,7 +10,7 @@ from partners.context import Forbidden, NotFound, ServiceContext, ServiceError
 from partners.mail import Mailer
 from partners.models import AuditEntry
 from partners.roles import OrgKind, Role, Tier
-from partners.sharing import AccessLevel, access_level, explain, get_deal, visible_deals
+from partners.sharing import AccessLevel, access_level, explain
 from partners.sharing.criteria import Criteria
 from partners.sharing.models import GranteeKind, RecordType
 from partners.sharing.rules import Grantee, RuleSpec, create_rule
@@ -18,6 +18,7 @@ from portal.deals import service
 from portal.deals.customers import CustomerKeys, company_key
 from portal.deals.models import DealConflict, DealStage, Registration
 from portal.deals.service import DealDetails, ProductLine
+from portal.deals.sharing import get_deal, visible_deals
 from portal.leads.models import ActivityKind, LeadStatus
 from portal.leads.service import accept_lead, claim_lead
 

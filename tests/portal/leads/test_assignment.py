@@ -10,10 +10,10 @@ from sqlalchemy import select
 from partners.context import NotFound
 from partners.models import AuditEntry
 from partners.roles import OrgKind, OrgStatus, Role, Tier
-from partners.sharing import get_lead
 from portal.leads.assignment import assign_lead, assign_leads, smooth_weighted_pick
 from portal.leads.models import ActivityKind, Lead, LeadRoutingSettings, LeadStatus
 from portal.leads.service import accept_lead, decline_lead, expire_claims
+from portal.leads.sharing import get_lead
 
 from factories import context as base_context
 from factories import (

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from partners.context import NotFound, ServiceError
 from partners.models import AuditEntry
 from partners.roles import OrgKind, Role, Tier
-from partners.sharing import AccessLevel, get_lead, lead_inbox
+from partners.sharing import AccessLevel
 from partners.sharing.grants import prune_pool_grants
 from partners.sharing.models import GranteeKind, GrantSource, LeadGrant
 from partners.sharing.rules import Grantee
@@ -18,6 +18,7 @@ from portal.leads.service import (
     decline_lead,
     update_lead,
 )
+from portal.leads.sharing import get_lead, lead_inbox
 
 from factories import (
     context,

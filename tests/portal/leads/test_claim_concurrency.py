@@ -18,12 +18,12 @@ from partners.events import Event
 from partners.models import AuditEntry, Organization, Partnership, User
 from partners.roles import OrgKind, Role, Tier
 from partners.sharing import AccessLevel, shares
-from partners.sharing.kinds import LEADS as LEAD_KIND
 from partners.sharing.models import Audience, ExplicitShare, GranteeKind, SharingRule
 from partners.sharing.rules import Grantee
 from portal.leads import assignment, policy
 from portal.leads.models import Lead, LeadRoutingSettings, LeadStatus
 from portal.leads.service import ALREADY_CLAIMED, NOT_CLAIMABLE, claim_lead
+from portal.leads.sharing import LEADS as LEAD_KIND
 
 from factories import context, create_lead, create_org, create_partnership, create_rule, create_user
 

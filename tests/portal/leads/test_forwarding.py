@@ -9,7 +9,7 @@ from sqlalchemy import select
 from partners.context import NotFound, ServiceError
 from partners.models import AuditEntry
 from partners.roles import OrgKind, Role, Tier
-from partners.sharing import AccessLevel, access_level, get_lead, lead_inbox
+from partners.sharing import AccessLevel, access_level
 from partners.sharing.models import GranteeKind
 from partners.sharing.rules import Grantee
 from portal.deals.service import convert_lead, details_from_lead
@@ -17,6 +17,7 @@ from portal.leads import forwarding
 from portal.leads.models import ActivityKind, HandoffOutcome, LeadStatus
 from portal.leads.queries import LeadFilters, my_leads, timeline, waiting_for_us
 from portal.leads.service import accept_lead, claim_lead, expire_claims, log_activity
+from portal.leads.sharing import get_lead, lead_inbox
 
 from factories import context as base_context
 from factories import (

@@ -14,7 +14,7 @@ from partners.db import utcnow
 from partners.jobs import Job, JobStatus, Worker
 from partners.models import AuditEntry
 from partners.roles import OrgKind, Role
-from partners.sharing import AccessLevel, lead_inbox
+from partners.sharing import AccessLevel
 from partners.sharing.models import GranteeKind
 from partners.sharing.rules import Grantee
 from portal.leads import imports
@@ -22,6 +22,7 @@ from portal.leads.import_csv import clean_row, guess_mapping
 from portal.leads.imports import AlreadyStarted, ImportOptions
 from portal.leads.models import ImportStatus, Lead, LeadImport, LeadStatus
 from portal.leads.service import LeadDetails
+from portal.leads.sharing import lead_inbox
 
 from factories import context, create_lead, create_org, create_partnership, create_rule, create_user
 

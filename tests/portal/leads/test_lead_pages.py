@@ -7,12 +7,13 @@ import re
 import pytest
 
 from partners.roles import OrgKind, Role, Tier
-from partners.sharing import AccessLevel, lead_inbox
+from partners.sharing import AccessLevel
 from partners.sharing import rules as sharing_rules
 from partners.sharing.criteria import Criteria
 from partners.sharing.models import GranteeKind, SharingRule
 from partners.sharing.rules import Grantee, RuleSpec
 from portal.leads.models import Lead, LeadStatus
+from portal.leads.sharing import lead_inbox
 
 from factories import create_lead, create_org, create_partnership, create_rule, create_user
 

@@ -10,7 +10,7 @@ from app.cli import main as concord
 from partners.context import NotFound, ServiceError
 from partners.models import AuditEntry, Partnership
 from partners.roles import OrgKind, Role, Tier
-from partners.sharing import AccessLevel, explain, get_lead, lead_inbox
+from partners.sharing import AccessLevel, explain
 from partners.sharing.models import GranteeKind
 from partners.sharing.rules import Grantee
 from portal.leads.business_hours import (
@@ -28,6 +28,7 @@ from portal.leads.service import (
     expire_claims,
     log_activity,
 )
+from portal.leads.sharing import get_lead, lead_inbox
 
 from factories import context as base_context
 from factories import (

@@ -10,13 +10,13 @@ from sqlalchemy import insert, select, update
 from partners.jobs import Job, Worker
 from partners.models import AuditEntry
 from partners.roles import OrgKind, Role, Tier
-from partners.sharing import lead_inbox
 from partners.sharing.models import GranteeKind
 from partners.sharing.rules import Grantee
 from portal.leads import scoring
 from portal.leads.models import Lead, LeadScoringRule, ScoreCriterion
 from portal.leads.scoring import ScoringRuleSpec
 from portal.leads.service import LeadDetails, update_lead
+from portal.leads.sharing import lead_inbox
 
 from factories import context, create_lead, create_org, create_partnership, create_rule, create_user
 

@@ -1,8 +1,5 @@
-"""Who sees orders and EDI traffic: the vendor that owns them and the buyer that takes part.
-
-Orders are shared by participation only: the owning vendor and the buying organization.
-Interchanges follow their trading partner: the vendor that runs it and the distributor it
-names. Anything else answers NotFound (404).
+"""Who sees EDI traffic: trading partners and interchanges follow their trading partner, seen
+by the vendor that runs it and the distributor it names. Anything else answers NotFound (404).
 """
 
 from __future__ import annotations
@@ -13,19 +10,6 @@ from sqlalchemy.orm import Session
 from integrations.edi_exchange.models import EdiInterchange, TradingPartner
 from partners.context import NotFound
 from partners.models import User
-from partners.sharing.kinds import ORDERS
-from portal.orders.models import Order
-
-
-def visible_orders(user: User) -> Select[tuple[Order]]:
-    return select(Order).where(ORDERS.seen_by(user.organization_id))
-
-
-def get_order(db: Session, user: User, order_id: int) -> Order:
-    order = db.get(Order, order_id)
-    if order is None or user.organization_id not in ORDERS.party_ids(order):
-        raise NotFound()
-    return order
 
 
 def trading_partners(user: User) -> Select[tuple[TradingPartner]]:

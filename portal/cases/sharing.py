@@ -1,4 +1,7 @@
-"""Who reads which case note: the second half of seeing a case.
+"""Cases as the sharing engine sees them, and who reads which case note: the second half of
+seeing a case.
+
+The partner on the case edits it; the partner user who opened it counts as its own user.
 
 A note is ``shared`` (everyone who can see the case reads it) or ``internal`` (the author's
 organization only, or only one of its teams when the author picked one). Lists, counts and
@@ -8,14 +11,35 @@ vendor's internal notes, not even how many there are.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select, true
 from sqlalchemy.orm import Session
 
 from partners.models import Team, User
 from partners.sharing.audiences import Viewer, viewer_for
-from partners.sharing.kinds import CASES
+from partners.sharing.kinds import SharedKind
+from partners.sharing.levels import AccessLevel
+from partners.sharing.models import CaseGrant, RecordType
 from partners.sharing.records import record_filter
+from partners.sharing.registry import register_kind
 from portal.cases.models import Case, CaseNote, NoteVisibility
+
+CASES = register_kind(
+    SharedKind(
+        record_type=RecordType.case,
+        model=Case,
+        grant=CaseGrant,
+        grant_record=CaseGrant.case_id,
+        #: Cases have none of the market attributes: a rule for cases selects all of the
+        #: owner's (criteria they do not have match nothing, as on documents).
+        list_criteria={},
+        amount=None,
+        score=None,
+        rule_scope=true,
+        participants=(("partner_org_id", AccessLevel.edit),),
+        participant_labels={"partner_org_id": "partner on the case: {}"},
+        user_columns=("assigned_user_id", "opened_by_id"),
+    )
+)
 
 
 def note_filter(viewer: Viewer) -> ColumnElement[bool]:
