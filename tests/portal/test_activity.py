@@ -10,6 +10,7 @@ from partners.sharing import AccessLevel, shares
 from portal.cases import service as case_service
 from portal.cases.models import NoteVisibility
 from portal.leads.service import claim_lead
+from portal.leads.sharing import LEADS
 
 from factories import context, create_lead, create_org, create_partnership, create_user
 
@@ -25,7 +26,7 @@ def _scenario(db):
     shared = create_lead(db, owner, company="Shared Prospect")
     hidden = create_lead(db, owner, company="Hidden Prospect")
     shares.share_record(
-        context(db, owner), shares.LEADS, shared.id, organization=first, level=AccessLevel.edit
+        context(db, owner), LEADS, shared.id, organization=first, level=AccessLevel.edit
     )
     claim_lead(context(db, alice), shared.id)
     case = case_service.open_case_for_partner(
