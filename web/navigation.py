@@ -38,6 +38,13 @@ def navigation() -> list[NavItem]:
         NavItem("Leads", "leads.index" if kind != OrgKind.vendor else "leads.manage", "leads.")
     )
     items.append(NavItem("Deals", "deals.index", "deals."))
+    items.append(
+        NavItem(
+            "Dashboard",
+            "analytics.dashboard" if kind == OrgKind.vendor else "analytics.my_scorecard",
+            "analytics.",
+        )
+    )
     items.append(NavItem("Campaigns", "campaigns.index", "campaigns."))
     items.append(NavItem("Cases", "cases.index", "cases."))
     items.append(NavItem("Orders", "orders.index", "orders."))
