@@ -153,6 +153,32 @@ def funnel_columns(db: Session, viewer: User | None, claimant: int | None = None
     )
 
 
+def lead_figures(
+    db: Session, viewer: User, where: Iterable[ColumnElement[bool]]
+) -> tuple[tuple[int, ...], float | None, float | None]:
+    """The funnel's five counts and the median hours to claim and to accept over ``where``: on
+    PostgreSQL one scan (the medians are aggregates beside the counts), on SQLite three."""
+    where = list(where)
+    to_claim = hours_between(db, Lead.claimed_at, Lead.created_at)
+    to_accept = hours_between(db, Lead.accepted_at, Lead.claimed_at)
+    counts = funnel_columns(db, viewer)
+    if db.get_bind().dialect.name == "postgresql":
+        row = db.execute(
+            select(
+                *counts,
+                func.percentile_cont(0.5).within_group(to_claim),
+                func.percentile_cont(0.5).within_group(to_accept),
+            ).where(*where)
+        ).one()
+        return tuple(row[:5]), _float(row[5]), _float(row[6])
+    found = tuple(db.execute(select(*counts).where(*where)).one())
+    return found, medians(db, to_claim, where).get(None), medians(db, to_accept, where).get(None)
+
+
+def _float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
 def rate(part: int | Decimal, whole: int | Decimal) -> float | None:
     """``part`` as a percentage of ``whole``, one decimal; None when there is no whole."""
     return round(float(part) * 100 / float(whole), 1) if whole else None

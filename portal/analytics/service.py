@@ -20,6 +20,7 @@ from portal.analytics.figures import (
     Scope,
     funnel_columns,
     hours_between,
+    lead_figures,
     medians,
     rate,
     returns_by_cause,
@@ -80,17 +81,14 @@ def _funnel(
     return tuple(rows)
 
 
-def _funnel_table(db: Session, viewer: User, where: Scope, claimant: int | None = None) -> Table:
-    found = db.execute(
-        select(*funnel_columns(db, viewer, claimant)).select_from(Lead).where(*where.leads)
-    ).one()
+def _funnel_table(found: Sequence[int]) -> Table:
     return Table(
         "funnel",
         "Lead funnel",
         "Leads published to partners, and how many of them were claimed, accepted, converted "
         "into a deal and won; each stage's share of the stage before it.",
         ("Stage", "Leads", "Of previous stage (%)"),
-        _funnel(tuple(found)),
+        _funnel(found),
         bar=1,
     )
 
@@ -179,9 +177,9 @@ def _win_rate_by_tier_and_region(db: Session, where: Scope, owner_id: int) -> Ta
     )
 
 
-def _timings_and_returns(db: Session, where: Scope) -> Table:
-    to_claim = medians(db, hours_between(db, Lead.claimed_at, Lead.created_at), where.leads)
-    to_accept = medians(db, hours_between(db, Lead.accepted_at, Lead.claimed_at), where.leads)
+def _timings_and_returns(
+    db: Session, where: Scope, to_claim: float | None, to_accept: float | None
+) -> Table:
     returns = returns_by_cause(db, where.returns)
     waiting = db.scalar(
         select(func.count(Deal.id)).where(*where.deals, Deal.registration == Registration.submitted)
@@ -194,8 +192,8 @@ def _timings_and_returns(db: Session, where: Scope) -> Table:
         "review.",
         ("Figure", "Value"),
         (
-            ("Median hours to claim", rounded(to_claim.get(None))),
-            ("Median hours to accept", rounded(to_accept.get(None))),
+            ("Median hours to claim", rounded(to_claim)),
+            ("Median hours to accept", rounded(to_accept)),
             ("Claims returned: SLA lapsed", returns.get(("claim_expired",), 0)),
             ("Claims returned: declined", returns.get(("declined",), 0)),
             ("Registrations waiting", waiting or 0),
@@ -207,10 +205,11 @@ def vendor_dashboard(db: Session, viewer: User, filters: Filters) -> Dashboard:
     """The channel dashboard of the viewer's organization, over what the viewer may see."""
     owner_id = viewer.organization_id
     where = scope(db, viewer, owner_id, filters)
+    funnel, to_claim, to_accept = lead_figures(db, viewer, where.leads)
     return Dashboard(
         (
-            _funnel_table(db, viewer, where),
-            _timings_and_returns(db, where),
+            _funnel_table(funnel),
+            _timings_and_returns(db, where, to_claim, to_accept),
             _pipeline_by_stage(db, where),
             _pipeline_by_partner(db, where),
             _win_rate_by_tier_and_region(db, where, owner_id),
