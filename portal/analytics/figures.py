@@ -153,26 +153,42 @@ def funnel_columns(db: Session, viewer: User | None, claimant: int | None = None
     )
 
 
+LeadFigures = tuple[tuple[int, ...], float | None, float | None]
+
+
 def lead_figures(
-    db: Session, viewer: User, where: Iterable[ColumnElement[bool]]
-) -> tuple[tuple[int, ...], float | None, float | None]:
-    """The funnel's five counts and the median hours to claim and to accept over ``where``: on
-    PostgreSQL one scan (the medians are aggregates beside the counts), on SQLite three."""
+    db: Session,
+    viewer: User | None,
+    where: Iterable[ColumnElement[bool]],
+    group: ColumnElement | None = None,
+) -> dict[Hashable, LeadFigures]:
+    """Per ``group`` value (key ``None`` without one): the funnel's five counts and the median
+    hours to claim and to accept over ``where``. On PostgreSQL one scan (the medians are
+    aggregates beside the counts); SQLite has no percentile, so three."""
     where = list(where)
     to_claim = hours_between(db, Lead.claimed_at, Lead.created_at)
     to_accept = hours_between(db, Lead.accepted_at, Lead.claimed_at)
+    keys = (group,) if group is not None else ()
     counts = funnel_columns(db, viewer)
     if db.get_bind().dialect.name == "postgresql":
-        row = db.execute(
-            select(
-                *counts,
-                func.percentile_cont(0.5).within_group(to_claim),
-                func.percentile_cont(0.5).within_group(to_accept),
-            ).where(*where)
-        ).one()
-        return tuple(row[:5]), _float(row[5]), _float(row[6])
-    found = tuple(db.execute(select(*counts).where(*where)).one())
-    return found, medians(db, to_claim, where).get(None), medians(db, to_accept, where).get(None)
+        query = select(
+            *keys,
+            *counts,
+            func.percentile_cont(0.5).within_group(to_claim),
+            func.percentile_cont(0.5).within_group(to_accept),
+        ).where(*where)
+        rows = db.execute(query.group_by(*keys) if keys else query)
+        return {
+            (row[0] if keys else None): (tuple(row[-7:-2]), _float(row[-2]), _float(row[-1]))
+            for row in rows
+        }
+    query = select(*keys, *counts).where(*where)
+    found = db.execute(query.group_by(*keys) if keys else query)
+    claim, accept = medians(db, to_claim, where, group), medians(db, to_accept, where, group)
+    return {
+        (key := row[0] if keys else None): (tuple(row[-5:]), claim.get(key), accept.get(key))
+        for row in found
+    }
 
 
 def _float(value: object) -> float | None:

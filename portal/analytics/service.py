@@ -17,11 +17,9 @@ from partners.sharing import seen_by_partner
 from partners.sharing.kinds import LEADS
 from portal.analytics.figures import (
     Filters,
+    LeadFigures,
     Scope,
-    funnel_columns,
-    hours_between,
     lead_figures,
-    medians,
     rate,
     returns_by_cause,
     rounded,
@@ -205,7 +203,7 @@ def vendor_dashboard(db: Session, viewer: User, filters: Filters) -> Dashboard:
     """The channel dashboard of the viewer's organization, over what the viewer may see."""
     owner_id = viewer.organization_id
     where = scope(db, viewer, owner_id, filters)
-    funnel, to_claim, to_accept = lead_figures(db, viewer, where.leads)
+    funnel, to_claim, to_accept = lead_figures(db, viewer, where.leads)[None]
     return Dashboard(
         (
             _funnel_table(funnel),
@@ -285,12 +283,7 @@ def _columns(db: Session, viewer: User | None, where: Scope, partner_ids: list[i
     """Each partner's scorecard column over ``where``; leads received are counted apart."""
     claimant = Lead.claimed_by_org_id
     leads = [*where.leads, claimant.in_(partner_ids)]
-    funnel = {
-        row[0]: tuple(row[1:])
-        for row in db.execute(
-            select(claimant, *funnel_columns(db, viewer)).where(*leads).group_by(claimant)
-        )
-    }
+    leads_of = lead_figures(db, viewer, leads, claimant)
     deals = _deal_results(
         db, [*where.deals, Deal.partner_org_id.in_(partner_ids)], Deal.partner_org_id
     )
@@ -299,19 +292,19 @@ def _columns(db: Session, viewer: User | None, where: Scope, partner_ids: list[i
         [*where.returns, LeadExclusion.organization_id.in_(partner_ids)],
         LeadExclusion.organization_id,
     )
-    to_claim = medians(db, hours_between(db, Lead.claimed_at, Lead.created_at), leads, claimant)
-    to_accept = medians(db, hours_between(db, Lead.accepted_at, Lead.claimed_at), leads, claimant)
-    return {
-        partner: _figures(
-            (None, *funnel.get(partner, (0,) * 5)[1:]),
+    nothing: LeadFigures = ((0,) * 5, None, None)
+    columns = {}
+    for partner in partner_ids:
+        funnel, to_claim, to_accept = leads_of.get(partner, nothing)
+        columns[partner] = _figures(
+            (None, *funnel[1:]),
             *deals.get(partner, (0, 0, Decimal(0))),
-            to_claim.get(partner),
-            to_accept.get(partner),
+            to_claim,
+            to_accept,
             returns.get((partner, "claim_expired"), 0),
             returns.get((partner, "declined"), 0),
         )
-        for partner in partner_ids
-    }
+    return columns
 
 
 def _received(db: Session, viewer: User, partnership: Partnership) -> int:
