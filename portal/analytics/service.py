@@ -320,11 +320,9 @@ def _received(db: Session, viewer: User, partnership: Partnership) -> int:
     )
 
 
-def tier_medians(db: Session, partnership: Partnership) -> tuple[int, tuple[Value, ...]]:
-    """How many active partners share the partnership's tier, and the median of each of their
-    figures. Counted over the vendor's own records (no viewer's predicate): only medians leave
-    here, and a partner sees them only from :data:`MIN_PEERS` partners on."""
-    peers = list(
+def tier_peers(db: Session, partnership: Partnership) -> list[int]:
+    """The active partners of the partnership's vendor in its tier (the partner among them)."""
+    return list(
         db.scalars(
             select(Partnership.child_id).where(
                 Partnership.parent_id == partnership.parent_id,
@@ -333,15 +331,21 @@ def tier_medians(db: Session, partnership: Partnership) -> tuple[int, tuple[Valu
             )
         )
     )
-    owner = Lead.owner_org_id == partnership.parent_id
-    where = Scope(db, (owner,), (Deal.owner_org_id == partnership.parent_id,), (owner,))
+
+
+def tier_medians(db: Session, vendor_id: int, peers: list[int]) -> tuple[Value, ...]:
+    """The median of each scorecard figure over ``peers``. Counted over the vendor's own
+    records (no viewer's predicate): only medians leave here, and a partner sees them only
+    from :data:`MIN_PEERS` partners on."""
+    owner = Lead.owner_org_id == vendor_id
+    where = Scope(db, (owner,), (Deal.owner_org_id == vendor_id,), (owner,))
     columns = list(_columns(db, None, where, peers).values())
 
     def median(index: int) -> Value:
         found = [column[index] for column in columns if column[index] is not None]
         return statistics.median(found) if found else None
 
-    return len(peers), tuple(median(i) for i in range(len(SCORECARD_FIGURES)))
+    return tuple(median(i) for i in range(len(SCORECARD_FIGURES)))
 
 
 def scorecard(db: Session, viewer: User, partnership: Partnership) -> Dashboard:
@@ -351,9 +355,13 @@ def scorecard(db: Session, viewer: User, partnership: Partnership) -> Dashboard:
     own_scope = scope(db, viewer, partnership.parent_id)
     column = list(_columns(db, viewer, own_scope, [partner_id])[partner_id])
     column[0] = _received(db, viewer, partnership)
-    peers, peer_medians = tier_medians(db, partnership)
-    if viewer.organization_id != partnership.parent_id and peers < MIN_PEERS:
-        peer_medians = (None,) * len(SCORECARD_FIGURES)
+    vendor_side = viewer.organization_id == partnership.parent_id
+    peers = tier_peers(db, partnership)
+    peer_medians: tuple[Value, ...] = (None,) * len(SCORECARD_FIGURES)
+    if vendor_side or len(peers) >= MIN_PEERS:
+        peer_medians = tier_medians(db, partnership.parent_id, peers)
+    # How many partners share the tier is the vendor's to know.
+    compared = f"the {len(peers)} active" if vendor_side else "its tier's"
     reached = (column[0], column[1], column[2], column[4])
     return Dashboard(
         (
@@ -361,7 +369,7 @@ def scorecard(db: Session, viewer: User, partnership: Partnership) -> Dashboard:
                 "scorecard",
                 f"Scorecard of {partnership.child.name}",
                 f"Leads, deals, response times and SLA lapses of {partnership.child.name} with "
-                f"{partnership.parent.name}, beside the median of the {peers} active "
+                f"{partnership.parent.name}, beside the median of {compared} "
                 f"{partnership.tier.label} partners.",
                 ("Figure", partnership.child.name, f"{partnership.tier.label} median"),
                 tuple(zip(SCORECARD_FIGURES, column, peer_medians, strict=True)),

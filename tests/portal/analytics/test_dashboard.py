@@ -135,7 +135,7 @@ def test_a_partner_sees_only_its_own_scorecard_and_no_tier_medians_of_two(db, cl
     assert client.get(f"/analytics/scorecard/{alpha_link.id}/scorecard.csv").status_code == 404
     assert client.get("/analytics/dashboard").status_code == 404
     page = client.get(f"/analytics/scorecard/{beta_link.id}").get_data(as_text=True)
-    assert "Alpha" not in page
+    assert "Alpha" not in page and "2 active" not in page  # nor how many share its tier
     assert (
         client.get("/analytics/scorecard")
         .headers["Location"]
