@@ -33,7 +33,10 @@ def _dashboard() -> tuple[DashboardFilterForm, service.Dashboard]:
 @requires(kinds=(OrgKind.vendor,))
 def dashboard():
     form, figures = _dashboard()
-    return render_template("analytics/dashboard.html", form=form, dashboard=figures)
+    partnerships = db_session().scalars(sharing.managed_partnerships(current_user)).all()
+    return render_template(
+        "analytics/dashboard.html", form=form, dashboard=figures, partnerships=partnerships
+    )
 
 
 @bp.route("/dashboard/<key>.csv")
@@ -61,7 +64,7 @@ def _partnership(partnership_id: int) -> Partnership:
 def my_scorecard():
     """A partner's own scorecard (with its first vendor); the vendor picks a partner instead."""
     if current_user.organization.kind == OrgKind.vendor:
-        return redirect(url_for("partnerships.index"))
+        return redirect(url_for("analytics.dashboard", _anchor="scorecards"))
     first = db_session().scalar(
         sharing.own_partnerships(current_user).order_by(Partnership.id).limit(1)
     )

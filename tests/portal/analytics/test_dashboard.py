@@ -166,6 +166,7 @@ def test_each_csv_equals_its_table_on_the_page(db, client, channel):
             page, table.key
         )
     alpha_link = channel["links"][channel["alpha"].id]
+    assert f'href="/analytics/scorecard/{alpha_link.id}"' in page
     page = client.get(f"/analytics/scorecard/{alpha_link.id}").get_data(as_text=True)
     download = client.get(f"/analytics/scorecard/{alpha_link.id}/scorecard.csv")
     assert list(csv.reader(io.StringIO(download.get_data(as_text=True)))) == html_table(
