@@ -134,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     from integrations.edi_exchange import views as edi
     from portal.account.views import account, admin, partnerships, sharing
     from portal.account.views import auth as auth_views
+    from portal.analytics import views as analytics
     from portal.campaigns import views as campaigns
     from portal.cases import views as cases
     from portal.deals import views as deals
@@ -162,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
         cases.bp,
         search.bp,
         saved.bp,
+        analytics.bp,
         api.bp,
     ):
         app.register_blueprint(blueprint)

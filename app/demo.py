@@ -33,7 +33,7 @@ from portal.campaigns.models import CampaignStatus
 from portal.cases import service as cases
 from portal.cases.models import CasePriority, CaseStatus, NoteVisibility
 from portal.deals import service as deals
-from portal.deals.models import Deal
+from portal.deals.models import Deal, DealStage
 from portal.deals.service import DealDetails, ProductLine
 from portal.leads import forwarding
 from portal.leads.models import ActivityKind, Lead
@@ -213,10 +213,11 @@ def _seed_deals(ctx: ServiceContext) -> None:
     deals.approve_registration(_as(ctx, "channel@acme.example"), first.id)
     rival = replace(wayne, customer="Wayne Enterprises Inc.", contact_email="cto@wayne.example")
     deals.register_deal(_as(ctx, "admin@cobalt.example"), vendor.id, rival)
-    deals.create_deal(
+    direct = deals.create_deal(
         _as(ctx, "channel@acme.example"),
         DealDetails(customer="Stark Industries", region="NA", amount=Decimal("250000")),
     )
+    deals.change_stage(_as(ctx, "channel@acme.example"), direct.id, DealStage.won)
 
 
 def _seed_campaign(ctx: ServiceContext) -> None:

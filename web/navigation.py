@@ -51,6 +51,7 @@ WORK: tuple[Entry, ...] = (
     Entry("Home", ("home.index",), ("home.",)),
     Entry("Leads", ("leads.index", "leads.manage"), ("leads.",)),
     Entry("Deals", ("deals.index",), ("deals.",)),
+    Entry("Dashboard", ("analytics.dashboard", "analytics.my_scorecard"), ("analytics.",)),
     Entry("Cases", ("cases.index",), ("cases.",)),
     Entry("Campaigns", ("campaigns.index",), ("campaigns.",)),
     Entry("Orders", ("orders.index",), ("orders.",)),
