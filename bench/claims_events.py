@@ -28,7 +28,6 @@ import time
 from pathlib import Path
 
 import psycopg
-from psycopg.types.json import Json
 from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -43,13 +42,13 @@ from bench.sharing_claims import (
     _restore,
     _run,
     _uptime,
+    lift_caps,
 )
 from partners import audit
 from partners.context import ServiceContext
 from partners.db import make_engine, make_session_factory
 from partners.mail import Mailer
 from partners.models import AuditEntry, User
-from partners.roles import Tier
 from portal.leads import service
 
 #: Leads set aside per phase and round, shared out among the clients.
@@ -99,13 +98,7 @@ def main() -> None:
     first_event = conn.execute("SELECT coalesce(max(id), 0) FROM event").fetchone()[0]
     engine = make_engine(BENCH_URL, pool_size=args.clients, max_overflow=0)
     factory = make_session_factory(engine)
-    lifted = conn.execute(
-        "INSERT INTO lead_routing_settings (owner_org_id, sla_hours, max_open_claims, min_tier, "
-        "cursor, updated_at) VALUES (%s, '{}', %s, 'registered', '{}', now()) "
-        "ON CONFLICT DO NOTHING RETURNING owner_org_id",
-        (VENDOR, Json({tier.value: 10**6 for tier in Tier})),
-    ).fetchone()
-    assert lifted is not None, "vendor 1 has routing settings already; remove them first"
+    lift_caps(conn)
     print(_uptime())
     results: dict[str, list[tuple[float, float]]] = {phase: [] for phase in per_client}
     claimed_with_events = 0

@@ -105,6 +105,18 @@ logged AS (INSERT INTO audit_entry (at, actor_user_id, actor_org_id, subject_org
 SELECT id FROM won"""
 
 
+def lift_caps(conn) -> None:
+    """The owner's open-claim caps (3-20 per partner by default) would stop each client after a
+    few claims: lift them for the run (the cap check itself still runs on every claim)."""
+    lifted = conn.execute(
+        "INSERT INTO lead_routing_settings (owner_org_id, sla_hours, max_open_claims, min_tier, "
+        "cursor, updated_at) VALUES (%s, '{}', %s, 'registered', '{}', now()) "
+        "ON CONFLICT DO NOTHING RETURNING owner_org_id",
+        (VENDOR, Json({tier.value: 10**6 for tier in Tier})),
+    ).fetchone()
+    assert lifted is not None, "vendor 1 has routing settings already; remove them first"
+
+
 def _uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
 
@@ -207,15 +219,7 @@ def main() -> None:
     def _count(*_args) -> None:
         statements[0] += 1
 
-    # The owner's open-claim caps (3-20 per partner by default) would stop each client after a
-    # few claims: lift them for the run (the cap check itself still runs on every claim).
-    lifted = conn.execute(
-        "INSERT INTO lead_routing_settings (owner_org_id, sla_hours, max_open_claims, min_tier, "
-        "cursor, updated_at) VALUES (%s, '{}', %s, 'registered', '{}', now()) "
-        "ON CONFLICT DO NOTHING RETURNING owner_org_id",
-        (VENDOR, Json({tier.value: 10**6 for tier in Tier})),
-    ).fetchone()
-    assert lifted is not None, "vendor 1 has routing settings already; remove them first"
+    lift_caps(conn)
     print(_uptime())
     try:
 
