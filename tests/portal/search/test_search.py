@@ -202,9 +202,8 @@ def test_the_results_page_shows_status_and_owner_and_works_for_an_empty_query(cl
     assert 'id="search-box"' in client.get("/home").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)  # SQLite searches with LIKE
 def test_postgresql_serves_the_search_from_the_full_text_indexes(db, world):
-    if db.get_bind().dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite searches with LIKE")
     from portal.search.service import KINDS, Query
 
     people, _records = world
