@@ -29,6 +29,7 @@ from sharing_inbox import generate
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import app.areas  # noqa: F401 - every area registers its record kind
 from migrations import runner
 from partners.db import make_engine
 from partners.models import Partnership, User

@@ -29,6 +29,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from sqlalchemy.orm import Session  # noqa: E402
 
+import app.areas  # noqa: E402, F401 - every area registers its record kind
 from app.demo_edi import interchange  # noqa: E402
 from documents.storage import open_storage  # noqa: E402
 from integrations.edi import ParseResult, parse  # noqa: E402

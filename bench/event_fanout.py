@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, func, insert, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+import app.areas  # noqa: E402, F401 - every area registers its record kind
 import documents.models  # noqa: E402, F401 - every table, for create_all
 import integrations.edi_exchange.models  # noqa: E402, F401
 import portal.campaigns.models  # noqa: E402

@@ -45,6 +45,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 import psycopg  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
+import app.areas  # noqa: E402, F401 - every area registers its record kind
 from documents.storage import open_storage  # noqa: E402
 from migrations import runner  # noqa: E402
 from partners.db import make_engine, make_session_factory  # noqa: E402

@@ -26,6 +26,7 @@ from sharing_inbox import DATABASE, ORGANIZATIONS, VENDORS, _ms, _percentiles, g
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import app.areas  # noqa: F401 - every area registers its record kind
 from migrations import runner
 from partners.db import make_engine
 from partners.models import User

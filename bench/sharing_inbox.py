@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+import app.areas  # noqa: F401 - every area registers its record kind
 from migrations import runner
 from partners.db import make_engine
 from partners.models import User
