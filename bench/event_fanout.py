@@ -326,6 +326,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--measure", type=int, help="answer for the first N events only")
+    parser.add_argument("--feed-only", action="store_true", help="with --reuse: phase 3 only")
     args = parser.parse_args()
     rng = random.Random(12)
     if not args.reuse:
@@ -335,8 +336,9 @@ def main() -> None:
         started = time.perf_counter()
         build(engine, args.events, rng)
         print(f"built in {time.perf_counter() - started:.0f} s")
-    knowers_throughput(engine, args.batch, args.measure)
-    lag(engine, args.rate, args.seconds, rng)
+    if not args.feed_only:
+        knowers_throughput(engine, args.batch, args.measure)
+        lag(engine, args.rate, args.seconds, rng)
     feed_latency(engine, rng)
 
 
