@@ -12,7 +12,8 @@ When the database stays busy past the timeout the answer is 503 with ``Retry-Aft
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import exc
@@ -103,6 +104,18 @@ def db_session() -> Session:
     if "db_session" not in g:
         g.db_session = database().factory(execution_options=WRITER if _request_writes() else {})
     return g.db_session
+
+
+@contextmanager
+def read_session() -> Iterator[Session]:
+    """A short read-only transaction of its own, for work a write request must do before its
+    own transaction begins (a password check, which on SQLite must not hold the write lock)."""
+    session = database().factory()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
 
 
 def write_aside(work: Callable[[Session], None]) -> None:

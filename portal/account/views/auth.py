@@ -30,7 +30,7 @@ from portal.account.forms import (
     TwoFactorForm,
 )
 from web.access import public, requires
-from web.database import db_session
+from web.database import db_session, read_session
 from web.services import service_context
 
 bp = Blueprint("auth", __name__, template_folder="../templates")
@@ -89,7 +89,13 @@ def login():
     wait = _throttle().retry_after(email, address)
     if wait:
         return _too_many(form, wait)
-    user = auth.check_credentials(service_context(), email, form.password.data)
+    with read_session() as reader:
+        verified = auth.matching_hash(reader, email, form.password.data)
+    user = (
+        auth.check_credentials(service_context(), email, form.password.data, verified=verified)
+        if verified
+        else None
+    )
     if user is None:
         _throttle().failed(email, address)
         return render_template("partners/login.html", form=form, error=BAD_CREDENTIALS)
