@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from partners import sharing
 from partners.models import User
 from partners.roles import OrgKind, Role
+from portal.campaigns.models import Campaign
+from portal.campaigns.queries import pending_invitations
 
 
 @dataclass(frozen=True)
@@ -62,3 +64,13 @@ def next_steps(db: Session, user: User) -> list[Step]:
         )
     )
     return steps
+
+
+#: Campaign invitations listed on the home page; the campaign list has them all.
+INVITATIONS_SHOWN = 10
+
+
+def waiting_invitations(db: Session, user: User) -> list[tuple[Campaign, str]]:
+    """The newest campaign invitations the user's organization has not answered, with the
+    inviting organization's name."""
+    return [tuple(row) for row in db.execute(pending_invitations(user).limit(INVITATIONS_SHOWN))]

@@ -5,16 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
-from portal.campaigns.queries import pending_invitations
 from portal.home import activity
-from portal.home.service import next_steps
+from portal.home.service import next_steps, waiting_invitations
 from web.access import public, requires
 from web.database import db_session
 
 bp = Blueprint("home", __name__, template_folder="templates")
-
-#: Campaign invitations listed on the home page; the campaign list has them all.
-INVITATIONS_SHOWN = 10
 
 
 @bp.route("/")
@@ -32,6 +28,6 @@ def index():
     return render_template(
         "home/index.html",
         steps=next_steps(db, current_user),
-        invitations=db.execute(pending_invitations(current_user).limit(INVITATIONS_SHOWN)).all(),
+        invitations=waiting_invitations(db, current_user),
         activity=activity.home_page(db, current_user),
     )
