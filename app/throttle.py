@@ -5,14 +5,27 @@ every app host shares them). Each account may fail 9 times in 5 minutes, 18 in a
 a day: the waits grow, yet no guesser can shut a partner out for longer than those windows, and
 a successful sign-in clears the account's count. Unknown emails are counted the same way, so the
 answer never tells whether an account exists.
+
+When the shared store stops answering (Redis down or unreachable), sign-in goes on with counts
+kept in this process's memory until it answers again: throttling becomes per host for that
+while instead of every sign-in failing with a server error; ``/readyz`` reports the store as
+failing so the operator is told.
 """
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from limits import RateLimitItem, parse_many
+from limits.errors import StorageError
+from limits.storage import MemoryStorage
 from limits.strategies import RateLimiter
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ACCOUNT_LIMITS = parse_many("9/5 minutes; 18/hour; 36/day")
 ADDRESS_LIMITS = parse_many("30/5 minutes; 100/hour")
@@ -21,6 +34,15 @@ ADDRESS_LIMITS = parse_many("30/5 minutes; 100/hour")
 class LoginThrottle:
     def __init__(self, strategy: RateLimiter) -> None:
         self.strategy = strategy
+        #: Counts of this process, used only while the shared store does not answer.
+        self.fallback = type(strategy)(MemoryStorage())
+
+    def _use(self, step: Callable[[RateLimiter], T]) -> T:
+        try:
+            return step(self.strategy)
+        except (StorageError, *_as_tuple(self.strategy.storage.base_exceptions)) as error:
+            log.warning("sign-in throttle store not answering, counting in memory: %s", error)
+            return step(self.fallback)
 
     def _checks(self, email: str, address: str) -> list[tuple[RateLimitItem, str]]:
         account = f"login-account:{email.strip().lower()}"
@@ -31,17 +53,26 @@ class LoginThrottle:
 
     def retry_after(self, email: str, address: str) -> int | None:
         """Seconds to wait before another attempt is allowed, or None when one is allowed now."""
-        waits = []
-        for item, key in self._checks(email, address):
-            if not self.strategy.test(item, key):
-                reset_at = self.strategy.get_window_stats(item, key).reset_time
-                waits.append(max(1, int(reset_at - time.time()) + 1))
-        return max(waits) if waits else None
+        checks = self._checks(email, address)
+
+        def waits(strategy: RateLimiter) -> list[int]:
+            return [
+                max(1, int(strategy.get_window_stats(item, key).reset_time - time.time()) + 1)
+                for item, key in checks
+                if not strategy.test(item, key)
+            ]
+
+        found = self._use(waits)
+        return max(found) if found else None
 
     def failed(self, email: str, address: str) -> None:
-        for item, key in self._checks(email, address):
-            self.strategy.hit(item, key)
+        checks = self._checks(email, address)
+        self._use(lambda strategy: [strategy.hit(item, key) for item, key in checks])
 
     def succeeded(self, email: str, address: str) -> None:
-        for item, key in self._checks(email, address)[: len(ACCOUNT_LIMITS)]:
-            self.strategy.clear(item, key)
+        checks = self._checks(email, address)[: len(ACCOUNT_LIMITS)]
+        self._use(lambda strategy: [strategy.clear(item, key) for item, key in checks])
+
+
+def _as_tuple(exceptions: type[Exception] | tuple[type[Exception], ...]) -> tuple:
+    return exceptions if isinstance(exceptions, tuple) else (exceptions,)

@@ -339,3 +339,29 @@ def test_unexpected_errors_show_a_friendly_page(app, client):
     assert response.status_code == 500
     text = response.get_data(as_text=True)
     assert "Something went wrong" in text and "kaboom" not in text
+
+
+def test_sign_in_goes_on_when_the_shared_throttle_store_is_down(
+    tmp_path, smtp, engine, session_factory, db
+):
+    """Redis unreachable: a right password still signs in (no 500), and wrong ones are still
+    throttled, counted in the host's memory until the store answers again."""
+    from support.browser_client import PortalClient
+
+    vendor, _partner, _p = vendor_with_partner(db)
+    admin = create_user(db, vendor, Role.admin)
+    settings = make_settings(
+        tmp_path,
+        smtp[0].port,
+        engine.url.render_as_string(hide_password=False),
+        CONCORD_REDIS_URL="redis://127.0.0.1:9/0",
+    )
+    host = create_app(settings, testing=True)
+    host.extensions["concord.db"].factory = session_factory
+    client = PortalClient(host)
+    assert client.login(admin.email).status_code == 302
+    client.logout()
+    stranger = f"down-{tmp_path.name}@nowhere.example"
+    for _attempt in range(9):
+        assert client.login(stranger, "wrong password!").status_code == 200
+    assert client.login(stranger, "wrong password!").status_code == 429
