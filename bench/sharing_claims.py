@@ -69,10 +69,10 @@ from partners.mail import Mailer  # noqa: E402
 from partners.models import User  # noqa: E402
 from partners.roles import Tier  # noqa: E402
 from partners.sharing import grants  # noqa: E402
-from partners.sharing.models import GrantSource, LeadGrant  # noqa: E402
+from partners.sharing.models import GrantSource  # noqa: E402
 from portal.leads import service  # noqa: E402
 from portal.leads.models import Lead, LeadStatus  # noqa: E402
-from portal.leads.sharing import LEADS  # noqa: E402
+from portal.leads.sharing import LEADS, LeadGrant  # noqa: E402
 
 VENDOR = 1
 #: Leads set aside per client and phase (vendor 1 has 100,000 in its pool).
