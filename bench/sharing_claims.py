@@ -396,7 +396,7 @@ def claim_http(args, users: list[int], slices: list[list[int]]) -> float:
 
 
 def _restore(pool: list[int]) -> None:
-    """Put the leads back in the pool, with the grant rows ``refresh_lead`` would give them."""
+    """Put the leads back in the pool, with the grant rows ``sharing.changed`` would give them."""
     engine = make_engine(BENCH_URL)
     ids = bindparam("ids", pool, type_=ARRAY(Integer))
     with Session(engine) as db:

@@ -74,14 +74,6 @@ def lead_inbox(user: User, *, db: Session | None = None) -> Select[tuple[Lead]]:
     return pool_inbox(LEADS, user, db=db)
 
 
-def refresh_lead(db: Session, lead: Lead) -> None:
-    grants.refresh_record(db, LEADS, lead)
-
-
-#: The name ``partners.sharing`` exported it under.
-refresh_lead_grants = refresh_lead
-
-
 def grant_new_leads(db: Session, owner_org_id: int, lead_ids: Select[tuple[int]]) -> int:
     """Grants for a bulk import's new leads (``grants.grant_new_records``)."""
     return grants.grant_new_records(db, LEADS, owner_org_id, lead_ids)
