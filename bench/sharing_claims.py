@@ -69,10 +69,10 @@ from partners.mail import Mailer  # noqa: E402
 from partners.models import User  # noqa: E402
 from partners.roles import Tier  # noqa: E402
 from partners.sharing import grants  # noqa: E402
-from partners.sharing.models import GrantSource, LeadGrant  # noqa: E402
+from partners.sharing.models import GrantSource  # noqa: E402
 from portal.leads import service  # noqa: E402
 from portal.leads.models import Lead, LeadStatus  # noqa: E402
-from portal.leads.sharing import LEADS  # noqa: E402
+from portal.leads.sharing import LEADS, LeadGrant  # noqa: E402
 
 VENDOR = 1
 #: Leads set aside per client and phase (vendor 1 has 100,000 in its pool).
@@ -396,7 +396,7 @@ def claim_http(args, users: list[int], slices: list[list[int]]) -> float:
 
 
 def _restore(pool: list[int]) -> None:
-    """Put the leads back in the pool, with the grant rows ``refresh_lead`` would give them."""
+    """Put the leads back in the pool, with the grant rows ``sharing.changed`` would give them."""
     engine = make_engine(BENCH_URL)
     ids = bindparam("ids", pool, type_=ARRAY(Integer))
     with Session(engine) as db:

@@ -35,12 +35,11 @@ from documents.models import (
 )
 from documents.sharing import DOCUMENTS
 from documents.storage import StoredBlob
-from partners import audit
+from partners import audit, sharing
 from partners.context import NotFound, ServiceContext, ServiceError
 from partners.models import User
 from partners.roles import Role
 from partners.sharing import AccessLevel, get_record, require_role, shares
-from partners.sharing.grants import refresh_record
 from partners.sharing.kinds import PartyRecords
 from partners.sharing.models import ExplicitShare
 from partners.sharing.registry import kind_of, parent_kind
@@ -241,7 +240,7 @@ def upload_document(
     )
     _set_attachment(document, attach)
     version = _add_version(ctx, document, upload, comment)
-    refresh_record(ctx.db, DOCUMENTS, document)
+    sharing.changed(ctx.db, document)
     audit.record(
         ctx,
         "document.uploaded",
@@ -353,7 +352,7 @@ def edit_document(ctx: ServiceContext, document_id: int, details: Details) -> Do
     if tags != document.tags:
         document.tag_rows = [DocumentTag(tag=tag) for tag in tags]
     document.updated_at = ctx.now()
-    refresh_record(ctx.db, DOCUMENTS, document)
+    sharing.changed(ctx.db, document)
     after = {"title": document.title, "folder": document.folder, "tags": tags}
     audit.record(
         ctx,
@@ -397,7 +396,7 @@ def attach_document(ctx: ServiceContext, document_id: int, attach: Attachment | 
     _check_attachable(ctx, actor, attach)
     _set_attachment(document, attach)
     document.updated_at = ctx.now()
-    refresh_record(ctx.db, DOCUMENTS, document)
+    sharing.changed(ctx.db, document)
     audit.record(
         ctx,
         "document.attached" if attach else "document.detached",

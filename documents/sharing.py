@@ -10,9 +10,12 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, exists, true
 
 from documents.models import Document, DocumentTag
+from partners.sharing.grant_tables import grant_table
 from partners.sharing.kinds import Attachments, SharedKind
-from partners.sharing.models import DocumentGrant, RecordType
+from partners.sharing.models import RecordType
 from partners.sharing.registry import register_kind
+
+DocumentGrant = grant_table("document", Document.__tablename__)
 
 
 class _TagCriterion:
@@ -28,7 +31,6 @@ DOCUMENTS = register_kind(
         record_type=RecordType.document,
         model=Document,
         grant=DocumentGrant,
-        grant_record=DocumentGrant.document_id,
         list_criteria={"folders": Document.folder, "tags": _TagCriterion()},
         amount=None,
         score=None,

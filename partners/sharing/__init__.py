@@ -7,6 +7,7 @@ so its existence does not leak. The engine knows no area: each registers its kin
 live beside it (``portal/leads/sharing.py``).
 """
 
+from partners.sharing.grants import changed
 from partners.sharing.levels import AccessLevel
 from partners.sharing.organizations import (
     colleagues,
@@ -35,6 +36,7 @@ __all__ = [
     "AccessLevel",
     "Reason",
     "access_level",
+    "changed",
     "colleagues",
     "explain",
     "get_colleague",

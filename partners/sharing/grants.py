@@ -36,7 +36,7 @@ from partners.sharing.criteria import Criteria, criteria_clause
 from partners.sharing.kinds import SharedKind
 from partners.sharing.levels import AccessLevel
 from partners.sharing.models import Audience, ExplicitShare, GrantSource, SharingRule
-from partners.sharing.registry import kind_of, registered
+from partners.sharing.registry import kind_for_record, kind_of, registered
 
 
 def rule_matches(rule: SharingRule) -> Select:
@@ -132,6 +132,12 @@ def grant_share(db: Session, share: ExplicitShare) -> None:
 
 def withdraw_share(db: Session, share: ExplicitShare) -> int:
     return _withdraw(db, kind_of(share.record_type), GrantSource.share, share.id)
+
+
+def changed(db: Session, record: Any) -> None:
+    """Bring a record's grants up to date after it was created or its criteria columns, status
+    or parties changed: the one call an area makes (the kind is the record's registered one)."""
+    refresh_record(db, kind_for_record(record), record)
 
 
 def refresh_record(db: Session, kind: SharedKind, record: Any) -> None:

@@ -1,8 +1,7 @@
 """The kinds of record the sharing engine guards, and what it needs to know about each.
 
-Every kind has its own grant table (as Salesforce has ``LeadShare``, ``OpportunityShare``), so
-each keeps its own indexes and cascades, while rules, shares, the predicate and the explainer
-are written once against a :class:`SharedKind`.
+Every kind has its own grant table (``grant_tables.grant_table``), while rules, shares, the
+predicate and the explainer are written once against a :class:`SharedKind`.
 """
 
 from __future__ import annotations
@@ -26,9 +25,8 @@ class SharedKind:
 
     record_type: RecordType
     model: Any
+    #: The kind's grant table, made by ``grant_tables.grant_table`` (pooled if ``pool`` is set).
     grant: Any
-    #: The grant column naming the record (``lead_grant.lead_id``).
-    grant_record: Any
     #: Criteria that list accepted values → the record column each tests.
     list_criteria: dict[str, Any]
     amount: Any
@@ -62,9 +60,18 @@ class SharedKind:
     #: (``audiences.campaign_audience``).
     audience_members: Callable[[], Select[tuple[int, int]]] | None = None
 
+    def __post_init__(self) -> None:
+        if self.pooled != hasattr(self.grant, "in_pool"):
+            raise TypeError(f"{self.noun}: a kind with a pool needs a pooled grant table")
+
     @property
     def noun(self) -> str:
         return self.record_type.value
+
+    @property
+    def grant_record(self) -> Any:
+        """The grant column naming the record (``lead_grant.lead_id``)."""
+        return getattr(self.grant, f"{self.noun}_id")
 
     @property
     def pooled(self) -> bool:

@@ -1,4 +1,5 @@
-"""Sharing rules, explicit shares, and the grant rows both are materialised into."""
+"""Sharing rules and explicit shares; the grant rows both are materialised into are each
+kind's own table (``partners/sharing/grant_tables.py``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import datetime
 from enum import IntEnum, StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, false, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from partners.db import Base, UTCDateTime, string_enum, utcnow
@@ -132,102 +133,3 @@ class GrantSource(IntEnum):
     #: Never stored: the explainer's reason for a document attached to a record the person
     #: sees (``source_id`` names that record).
     attachment = 5
-
-
-class GrantColumns:
-    """What every grant table has besides the record: who, why, how much."""
-
-    audience_id: Mapped[int] = mapped_column(ForeignKey("audience.id"), primary_key=True)
-    source_kind: Mapped[GrantSource] = mapped_column(IntEnumType(GrantSource), primary_key=True)
-    source_id: Mapped[int] = mapped_column(primary_key=True)
-    level: Mapped[AccessLevel] = mapped_column(IntEnumType(AccessLevel))
-
-
-class LeadGrant(GrantColumns, Base):
-    """Materialised access: this audience may reach this lead at this level, for this reason.
-
-    Every way of seeing a lead is a row here (ownership and claims too), so the visibility
-    predicate is one EXISTS that PostgreSQL can drive either from the lead index or from here.
-    Rule rows reach a lead only while it is available: a claim leaves them (and the pool flags)
-    as they were, and the worker tidies them (``grants.prune_pool_grants``).
-    """
-
-    __tablename__ = "lead_grant"
-    __table_args__ = (
-        #: The probe when the inbox walks the lead index: answered from the index alone (the
-        #: predicate reads the source too: rule rows count only while the lead is in the pool).
-        Index("ix_lead_grant_lead_audience", "lead_id", "audience_id", "level", "source_kind"),
-        Index("ix_lead_grant_source", "source_kind", "source_id"),
-        #: A viewer's grants on leads in the pool: counted to choose the inbox's plan, and the
-        #: inbox's driving set when they are few.
-        Index(
-            "ix_lead_grant_pool",
-            "audience_id",
-            "lead_id",
-            postgresql_where=text("in_pool"),
-            sqlite_where=text("in_pool"),
-        ),
-    )
-
-    lead_id: Mapped[int] = mapped_column(
-        ForeignKey("lead.id", ondelete="CASCADE"), primary_key=True
-    )
-    #: True for every row of a lead in the pool (set as it enters); after it leaves, the flag
-    #: may linger until the worker clears it, so the inbox treats it as a hint, not the truth.
-    in_pool: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-
-
-def grant_indexes(table: str, record_column: str) -> tuple[Index, ...]:
-    """The indexes of a kind's grant table without a pool: the probe of one record's grants
-    (record, audience, level), a source's rows (to withdraw a rule or share), and an audience's
-    records."""
-    record = record_column.removesuffix("_id")
-    return (
-        Index(f"ix_{table}_{record}_audience", record_column, "audience_id", "level"),
-        Index(f"ix_{table}_source", "source_kind", "source_id"),
-        Index(f"ix_{table}_audience", "audience_id", record_column),
-    )
-
-
-class DealGrant(GrantColumns, Base):
-    """Materialised access to a deal, as :class:`LeadGrant` is to a lead (no pool)."""
-
-    __tablename__ = "deal_grant"
-    __table_args__ = grant_indexes(__tablename__, "deal_id")
-
-    deal_id: Mapped[int] = mapped_column(
-        ForeignKey("deal.id", ondelete="CASCADE"), primary_key=True
-    )
-
-
-class DocumentGrant(GrantColumns, Base):
-    """Materialised access to a document, as :class:`LeadGrant` is to a lead (no pool)."""
-
-    __tablename__ = "document_grant"
-    __table_args__ = grant_indexes(__tablename__, "document_id")
-
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
-    )
-
-
-class CaseGrant(GrantColumns, Base):
-    """Materialised access to a case, as :class:`LeadGrant` is to a lead (no pool)."""
-
-    __tablename__ = "case_grant"
-    __table_args__ = grant_indexes(__tablename__, "case_id")
-
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("support_case.id", ondelete="CASCADE"), primary_key=True
-    )
-
-
-class CampaignGrant(GrantColumns, Base):
-    """Materialised access to a campaign, as :class:`LeadGrant` is to a lead (no pool)."""
-
-    __tablename__ = "campaign_grant"
-    __table_args__ = grant_indexes(__tablename__, "campaign_id")
-
-    campaign_id: Mapped[int] = mapped_column(
-        ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True
-    )

@@ -2,7 +2,7 @@
 
 A campaign belongs to the vendor (or distributor) running it; it invites organizations from its
 own active partnerships to take part. Participants view the campaign (a participation grant,
-re-derived by ``refresh_record`` whenever they change) and belong to the ``campaign:<id>``
+re-derived by ``sharing.changed`` whenever they change) and belong to the ``campaign:<id>``
 audience documents can be shared with. Every change is audited.
 """
 
@@ -15,12 +15,11 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from partners import audit
+from partners import audit, sharing
 from partners.context import NotFound, ServiceContext, ServiceError
 from partners.models import Organization, Partnership, User
 from partners.roles import OrgKind, OrgStatus, Role, Tier
 from partners.sharing import AccessLevel, get_record, require_role
-from partners.sharing.grants import refresh_record
 from portal.campaigns.models import (
     Campaign,
     CampaignParticipant,
@@ -100,7 +99,7 @@ def create_campaign(ctx: ServiceContext, details: CampaignDetails) -> Campaign:
         **details.columns(),
     )
     ctx.db.add(campaign)
-    refresh_record(ctx.db, CAMPAIGNS, campaign)
+    sharing.changed(ctx.db, campaign)
     audit.record(ctx, "campaign.created", campaign, summary=f"Campaign {campaign.name}")
     return campaign
 
@@ -110,7 +109,7 @@ def update_campaign(ctx: ServiceContext, campaign_id: int, details: CampaignDeta
     campaign = _changeable(ctx, campaign_id, AccessLevel.edit)
     before, after = audit.apply_changes(campaign, details.columns())
     campaign.updated_at = ctx.now()
-    refresh_record(ctx.db, CAMPAIGNS, campaign)
+    sharing.changed(ctx.db, campaign)
     audit.record(
         ctx,
         "campaign.updated",
@@ -129,7 +128,7 @@ def change_status(ctx: ServiceContext, campaign_id: int, status: CampaignStatus)
     if status not in before.next:
         raise ServiceError(f"A {before.value} campaign cannot become {status.value}.")
     campaign.status, campaign.updated_at = status, ctx.now()
-    refresh_record(ctx.db, CAMPAIGNS, campaign)  # sharing rules reach launched campaigns only
+    sharing.changed(ctx.db, campaign)  # sharing rules reach launched campaigns only
     audit.record(
         ctx,
         "campaign.status_changed",
@@ -239,7 +238,7 @@ def invite_partners(
             )
         )
     campaign.updated_at = ctx.now()
-    refresh_record(ctx.db, CAMPAIGNS, campaign)
+    sharing.changed(ctx.db, campaign)
     for organization in invited:
         audit.record(
             ctx,
@@ -273,7 +272,7 @@ def respond_to_invitation(
     participant.responded_at = ctx.now()
     participant.decline_reason = "" if accept else reason.strip()[:500]
     campaign.updated_at = ctx.now()
-    refresh_record(ctx.db, CAMPAIGNS, campaign)
+    sharing.changed(ctx.db, campaign)
     audit.record(
         ctx,
         f"campaign.invitation_{'accepted' if accept else 'declined'}",
@@ -297,7 +296,7 @@ def remove_participant(ctx: ServiceContext, campaign_id: int, organization_id: i
     organization = ctx.db.get_one(Organization, organization_id)
     ctx.db.delete(participant)
     campaign.updated_at = ctx.now()
-    refresh_record(ctx.db, CAMPAIGNS, campaign)  # flushes first
+    sharing.changed(ctx.db, campaign)  # flushes first
     audit.record(
         ctx,
         "campaign.participant_removed",

@@ -6,11 +6,14 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from partners.sharing.grant_tables import grant_table
 from partners.sharing.kinds import SharedKind
 from partners.sharing.levels import AccessLevel
-from partners.sharing.models import CampaignGrant, RecordType
+from partners.sharing.models import RecordType
 from partners.sharing.registry import register_kind
 from portal.campaigns.models import Campaign, CampaignParticipant, CampaignStatus, ParticipantState
+
+CampaignGrant = grant_table("campaign", Campaign.__tablename__)
 
 
 def _participants(db: Session, campaign: Campaign) -> list[tuple[int, AccessLevel]]:
@@ -36,7 +39,6 @@ CAMPAIGNS = register_kind(
         record_type=RecordType.campaign,
         model=Campaign,
         grant=CampaignGrant,
-        grant_record=CampaignGrant.campaign_id,
         list_criteria={"regions": Campaign.region, "product_lines": Campaign.product_line},
         amount=None,
         score=None,

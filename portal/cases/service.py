@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from partners import audit
+from partners import audit, sharing
 from partners.context import Forbidden, NotFound, ServiceContext, ServiceError
 from partners.models import User
 from partners.roles import OrgStatus, Role
 from partners.sharing import AccessLevel, get_colleague, get_record, get_team, require_role
-from partners.sharing.grants import refresh_record
 from portal.cases.models import (
     Case,
     CaseNote,
@@ -105,7 +104,7 @@ def _new_case(
         updated_at=ctx.now(),
     )
     ctx.db.add(case)
-    refresh_record(ctx.db, CASES, case)
+    sharing.changed(ctx.db, case)
     audit.record(
         ctx,
         "case.opened",

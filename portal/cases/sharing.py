@@ -16,19 +16,21 @@ from sqlalchemy.orm import Session
 
 from partners.models import Team, User
 from partners.sharing.audiences import Viewer, viewer_for
+from partners.sharing.grant_tables import grant_table
 from partners.sharing.kinds import SharedKind
 from partners.sharing.levels import AccessLevel
-from partners.sharing.models import CaseGrant, RecordType
+from partners.sharing.models import RecordType
 from partners.sharing.records import record_filter
 from partners.sharing.registry import register_kind
 from portal.cases.models import Case, CaseNote, NoteVisibility
+
+CaseGrant = grant_table("case", Case.__tablename__)
 
 CASES = register_kind(
     SharedKind(
         record_type=RecordType.case,
         model=Case,
         grant=CaseGrant,
-        grant_record=CaseGrant.case_id,
         #: Cases have none of the market attributes: a rule for cases selects all of the
         #: owner's (criteria they do not have match nothing, as on documents).
         list_criteria={},

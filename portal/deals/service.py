@@ -17,12 +17,11 @@ from decimal import Decimal
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from partners import audit
+from partners import audit, sharing
 from partners.context import NotFound, ServiceContext, ServiceError
 from partners.models import Organization, Partnership, User
 from partners.roles import OrgStatus, Role, UserStatus
 from partners.sharing import AccessLevel, require_role
-from partners.sharing.grants import refresh_record
 from portal.deals.customers import CustomerKeys
 from portal.deals.models import (
     Deal,
@@ -32,11 +31,11 @@ from portal.deals.models import (
     DealStage,
     Registration,
 )
-from portal.deals.sharing import DEALS, get_deal
+from portal.deals.sharing import get_deal
 from portal.leads import forwarding
 from portal.leads.models import Lead, LeadStatus
 from portal.leads.policy import partnership_between
-from portal.leads.sharing import get_lead, refresh_lead
+from portal.leads.sharing import get_lead
 
 DEFAULT_PROTECTION_DAYS = 90
 MAX_PROTECTION_DAYS = 730
@@ -129,7 +128,7 @@ def _new_deal(
     )
     _set_products(deal, details.products)
     ctx.db.add(deal)
-    refresh_record(ctx.db, DEALS, deal)
+    sharing.changed(ctx.db, deal)
     return deal
 
 
@@ -148,7 +147,7 @@ def update_deal(ctx: ServiceContext, deal_id: int, details: DealDetails) -> Deal
     before, after = audit.apply_changes(deal, details.columns())
     _set_products(deal, details.products)
     deal.updated_at = ctx.now()
-    refresh_record(ctx.db, DEALS, deal)
+    sharing.changed(ctx.db, deal)
     audit.record(
         ctx,
         "deal.updated",
@@ -205,7 +204,7 @@ def convert_lead(ctx: ServiceContext, lead_id: int, details: DealDetails) -> Dea
     )
     before = lead.status
     lead.status, lead.updated_at = LeadStatus.converted, ctx.now()
-    refresh_lead(ctx.db, lead)
+    sharing.changed(ctx.db, lead)
     audit.record(
         ctx,
         "lead.converted",

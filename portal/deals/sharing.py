@@ -7,19 +7,21 @@ from sqlalchemy import Select, true
 from sqlalchemy.orm import Session
 
 from partners.models import User
+from partners.sharing.grant_tables import grant_table
 from partners.sharing.kinds import SharedKind, market_criteria
 from partners.sharing.levels import AccessLevel
-from partners.sharing.models import DealGrant, RecordType
+from partners.sharing.models import RecordType
 from partners.sharing.records import get_record, visible_records
 from partners.sharing.registry import register_kind
 from portal.deals.models import Deal
+
+DealGrant = grant_table("deal", Deal.__tablename__)
 
 DEALS = register_kind(
     SharedKind(
         record_type=RecordType.deal,
         model=Deal,
         grant=DealGrant,
-        grant_record=DealGrant.deal_id,
         list_criteria=market_criteria(Deal),
         amount=Deal.amount,
         score=None,

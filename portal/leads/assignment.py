@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from partners import audit
+from partners import audit, sharing
 from partners.context import ServiceContext
 from partners.models import Organization, Partnership, User
 from partners.roles import OrgStatus, Role, Tier
@@ -31,7 +31,6 @@ from portal.leads.models import (
     LeadRoutingSettings,
     LeadStatus,
 )
-from portal.leads.sharing import refresh_lead_grants
 
 #: What the owner may route: not yet published, back from a partner, or waiting in the pool.
 ASSIGNABLE = (LeadStatus.new, LeadStatus.returned, LeadStatus.available)
@@ -215,7 +214,7 @@ def _assign(
     lead.claim_via, lead.accepted_at = "assignment", None
     lead.claim_expires_at = add_business_hours(now, hours, chosen.timezone)
     lead.updated_at = now
-    refresh_lead_grants(ctx.db, lead)
+    sharing.changed(ctx.db, lead)
     audit.record(
         ctx,
         "lead.assigned",

@@ -17,14 +17,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from partners import audit
+from partners import audit, sharing
 from partners.context import NotFound, ServiceContext, ServiceError
 from partners.models import Organization, Partnership, User
 from partners.roles import OrgKind, OrgStatus, Role
 from partners.sharing import AccessLevel, require_role
 from portal.leads import policy
 from portal.leads.models import ActivityKind, HandoffOutcome, Lead, LeadActivity, LeadHandoff
-from portal.leads.sharing import get_lead, refresh_lead_grants
+from portal.leads.sharing import get_lead
 
 #: Lead statuses a distributor may forward from: it accepted the lead and still works it.
 FORWARDABLE = ("accepted", "working", "qualified")
@@ -121,7 +121,7 @@ def forward_lead(
     )
     ctx.db.add(handoff)
     lead.forwarded_to_org_id, lead.updated_at = reseller_id, now
-    refresh_lead_grants(ctx.db, lead)
+    sharing.changed(ctx.db, lead)
     reseller = ctx.db.get_one(Organization, reseller_id)
     audit.record(
         ctx,
@@ -237,7 +237,7 @@ def _end(
     before = handoff.outcome
     handoff.outcome, handoff.ended_at, handoff.reason = outcome, ctx.now(), reason
     lead.forwarded_to_org_id, lead.updated_at = None, ctx.now()
-    refresh_lead_grants(ctx.db, lead)
+    sharing.changed(ctx.db, lead)
     reseller = ctx.db.get_one(Organization, handoff.to_org_id)
     audit.record(
         ctx,

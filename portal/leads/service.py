@@ -16,14 +16,14 @@ from typing import NoReturn
 
 from sqlalchemy import ColumnElement, Select, bindparam, select, update
 
-from partners import audit
+from partners import audit, sharing
 from partners.context import NotFound, ServiceContext, ServiceError
 from partners.models import Organization, User
 from partners.roles import Role
 from partners.sharing import AccessLevel, reached_by, require_role
 from portal.leads import forwarding, policy, scoring
 from portal.leads.models import ActivityKind, Lead, LeadActivity, LeadStatus
-from portal.leads.sharing import LEADS, exclude_organization, get_lead, refresh_lead_grants
+from portal.leads.sharing import LEADS, exclude_organization, get_lead
 
 ALREADY_CLAIMED = "This lead has already been claimed."
 #: Also the answer for ids that never existed, so it tells a stranger nothing.
@@ -72,7 +72,7 @@ def create_lead(ctx: ServiceContext, details: LeadDetails) -> Lead:
         **scoring.scored_columns(ctx.db, actor.organization_id, details.columns()),
     )
     ctx.db.add(lead)
-    refresh_lead_grants(ctx.db, lead)
+    sharing.changed(ctx.db, lead)
     audit.record(ctx, "lead.created", lead, summary=f"Lead {lead.company}")
     return lead
 
@@ -84,7 +84,7 @@ def update_lead(ctx: ServiceContext, lead_id: int, details: LeadDetails) -> Lead
     columns = scoring.scored_columns(ctx.db, lead.owner_org_id, details.columns())
     before, after = audit.apply_changes(lead, columns)
     lead.updated_at = ctx.now()
-    refresh_lead_grants(ctx.db, lead)
+    sharing.changed(ctx.db, lead)
     audit.record(
         ctx,
         "lead.updated",
@@ -105,7 +105,7 @@ def publish_lead(ctx: ServiceContext, lead_id: int) -> Lead:
     before = lead.status
     lead.status, lead.claimed_by_org_id, lead.claimed_at = LeadStatus.available, None, None
     lead.updated_at = ctx.now()
-    refresh_lead_grants(ctx.db, lead)
+    sharing.changed(ctx.db, lead)
     audit.record(
         ctx,
         "lead.published",
@@ -169,7 +169,7 @@ def claim_lead(ctx: ServiceContext, lead_id: int) -> Lead:
     lead = ctx.db.scalar(statement, {"lead_id": lead_id, **terms.cap_params()})
     if lead is None:
         _refuse_claim(ctx, actor, lead_id, terms)
-    refresh_lead_grants(ctx.db, lead)
+    sharing.changed(ctx.db, lead)
     audit.record(
         ctx,
         "lead.claimed",
@@ -252,7 +252,7 @@ def accept_lead(ctx: ServiceContext, lead_id: int, kind: ActivityKind, body: str
     activity = _activity(ctx, actor, lead, kind, body)
     lead.status, lead.accepted_at, lead.claim_expires_at = LeadStatus.accepted, now, None
     lead.updated_at = now
-    refresh_lead_grants(ctx.db, lead)
+    sharing.changed(ctx.db, lead)
     audit.record(
         ctx,
         "lead.accepted",
@@ -305,7 +305,7 @@ def advance_lead(ctx: ServiceContext, lead_id: int, status: LeadStatus, reason: 
         after["reason"] = reason
     before = lead.status
     lead.status, lead.updated_at = status, ctx.now()
-    refresh_lead_grants(ctx.db, lead)
+    sharing.changed(ctx.db, lead)
     audit.record(
         ctx,
         "lead.progressed",
@@ -367,7 +367,7 @@ def _give_back(
     lead.claimed_by_org_id = lead.claimed_at = lead.claim_expires_at = lead.claim_via = None
     lead.updated_at = now
     exclude_organization(ctx.db, lead, claimant.id, cause, reason, now)
-    refresh_lead_grants(ctx.db, lead)
+    sharing.changed(ctx.db, lead)
     where = "the pool" if lead.status == LeadStatus.available else "its owner"
     audit.record(
         ctx,

@@ -15,12 +15,17 @@ from sqlalchemy.orm import Session
 from partners.context import ServiceContext
 from partners.models import User
 from partners.sharing import grants, shares
+from partners.sharing.grant_tables import grant_table
 from partners.sharing.kinds import SharedKind, market_criteria
 from partners.sharing.levels import AccessLevel
-from partners.sharing.models import ExplicitShare, LeadGrant, RecordType
+from partners.sharing.models import ExplicitShare, RecordType
 from partners.sharing.records import get_record, pool_inbox, visible_records
 from partners.sharing.registry import register_kind
 from portal.leads.models import Lead, LeadExclusion, LeadStatus
+
+#: Rule rows reach a lead only while it is available: a claim leaves them (and the pool flags)
+#: as they were, and the worker tidies them (``grants.prune_pool_grants``).
+LeadGrant = grant_table("lead", Lead.__tablename__, pooled=True)
 
 
 def _excluded(org_id: int) -> ColumnElement[bool]:
@@ -34,7 +39,6 @@ LEADS = register_kind(
         record_type=RecordType.lead,
         model=Lead,
         grant=LeadGrant,
-        grant_record=LeadGrant.lead_id,
         list_criteria=market_criteria(Lead),
         amount=Lead.amount,
         score=Lead.score,
@@ -68,14 +72,6 @@ def get_lead(
 def lead_inbox(user: User, *, db: Session | None = None) -> Select[tuple[Lead]]:
     """The pool as this user sees it, newest first (``records.pool_inbox``)."""
     return pool_inbox(LEADS, user, db=db)
-
-
-def refresh_lead(db: Session, lead: Lead) -> None:
-    grants.refresh_record(db, LEADS, lead)
-
-
-#: The name ``partners.sharing`` exported it under.
-refresh_lead_grants = refresh_lead
 
 
 def grant_new_leads(db: Session, owner_org_id: int, lead_ids: Select[tuple[int]]) -> int:

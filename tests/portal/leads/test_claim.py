@@ -8,7 +8,7 @@ from partners.models import AuditEntry
 from partners.roles import OrgKind, Role, Tier
 from partners.sharing import AccessLevel
 from partners.sharing.grants import prune_pool_grants
-from partners.sharing.models import GranteeKind, GrantSource, LeadGrant
+from partners.sharing.models import GranteeKind, GrantSource
 from partners.sharing.rules import Grantee
 from portal.leads.models import LeadStatus
 from portal.leads.service import (
@@ -18,7 +18,7 @@ from portal.leads.service import (
     decline_lead,
     update_lead,
 )
-from portal.leads.sharing import get_lead, lead_inbox
+from portal.leads.sharing import LeadGrant, get_lead, lead_inbox
 
 from factories import (
     context,
