@@ -11,7 +11,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from partners.db import Base, UTCDateTime, string_enum, utcnow
@@ -74,6 +81,10 @@ class CasePriority(StrEnum):
         return list(CasePriority).index(self)
 
 
+#: Statuses in which the SLA clocks stop: the case waits on the partner, or is done.
+PAUSED_STATUSES = frozenset({CaseStatus.waiting_on_partner, CaseStatus.resolved, CaseStatus.closed})
+
+
 class Case(Base):
     # ``case`` is an SQL keyword; the table is named for what it holds.
     __tablename__ = "support_case"
@@ -109,6 +120,24 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # The SLA (portal/cases/sla.py): the promise made when the case was opened or triaged, in
+    # business hours of the vendor's calendar, and its clock.
+    #: Business hours to the vendor's first shared reply, and to resolution (None: no SLA).
+    sla_first_response_hours: Mapped[int | None] = mapped_column(Integer)
+    sla_resolution_hours: Mapped[int | None] = mapped_column(Integer)
+    #: The vendor's calendar (IANA zone) the hours are counted in.
+    sla_timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    #: Business seconds the clock stood still (waiting on the partner, resolved, closed),
+    #: not counting the pause going on now, which began at ``sla_paused_since``.
+    sla_paused_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    sla_paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The vendor's first shared note.
+    first_responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When each target falls due while its clock runs; None once met or while paused (so
+    #: "due first" sorts running clocks first). Breaches are read from the clock itself.
+    first_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     @property
     def reference(self) -> str:
@@ -158,3 +187,24 @@ class CaseNote(Base):
 
     author: Mapped[User | None] = relationship(viewonly=True)
     team: Mapped[Team | None] = relationship(viewonly=True)
+
+
+class CaseSettings(Base):
+    """A vendor's case calendar (one row per vendor; UTC without)."""
+
+    __tablename__ = "case_settings"
+
+    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), primary_key=True)
+    #: IANA zone of the vendor's business hours, in which SLA targets are counted.
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+
+
+class CaseSlaTarget(Base):
+    """A vendor's SLA for one priority, in business hours."""
+
+    __tablename__ = "case_sla_target"
+
+    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), primary_key=True)
+    priority: Mapped[CasePriority] = mapped_column(string_enum(CasePriority), primary_key=True)
+    first_response_hours: Mapped[int] = mapped_column(Integer)
+    resolution_hours: Mapped[int] = mapped_column(Integer)

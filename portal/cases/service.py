@@ -11,20 +11,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from partners import audit
+from partners.business_hours import zone
 from partners.context import Forbidden, NotFound, ServiceContext, ServiceError
 from partners.models import User
 from partners.roles import OrgStatus, Role
 from partners.sharing import AccessLevel, get_colleague, get_record, get_team, require_role
 from partners.sharing.grants import refresh_record
+from portal.cases import sla
 from portal.cases.models import (
+    PAUSED_STATUSES,
     Case,
     CaseNote,
     CasePriority,
     CaseSequence,
+    CaseSettings,
+    CaseSlaTarget,
     CaseStatus,
     NoteVisibility,
 )
@@ -104,6 +110,10 @@ def _new_case(
         created_at=ctx.now(),
         updated_at=ctx.now(),
     )
+    settings = ctx.db.get(CaseSettings, owner_id)
+    case.sla_timezone = settings.timezone if settings else "UTC"
+    _set_targets(ctx.db, case)
+    sla.keep_clock(case, sla.clock_of(case))
     ctx.db.add(case)
     refresh_record(ctx.db, CASES, case)
     audit.record(
@@ -115,6 +125,17 @@ def _new_case(
         after={"status": case.status.value, "priority": case.priority.value},
     )
     return case
+
+
+def _set_targets(db: Session, case: Case) -> None:
+    """The owner's SLA targets for the case's priority (its own, or the defaults)."""
+    target = db.get(CaseSlaTarget, (case.owner_org_id, case.priority))
+    first, resolution = (
+        (target.first_response_hours, target.resolution_hours)
+        if target
+        else sla.DEFAULT_TARGETS[case.priority.value]
+    )
+    case.sla_first_response_hours, case.sla_resolution_hours = first, resolution
 
 
 def _check_links(db: Session, actor: User, owner_id: int, details: CaseDetails) -> None:
@@ -182,6 +203,9 @@ def _set_status(ctx: ServiceContext, actor: User, case: Case, status: CaseStatus
         case.resolved_at = ctx.now()
     elif status == CaseStatus.closed:
         case.closed_at = ctx.now()
+    clock = sla.clock_of(case)
+    clock = clock.pause(ctx.now()) if status in PAUSED_STATUSES else clock.resume(ctx.now())
+    sla.keep_clock(case, clock)
     audit.record(
         ctx,
         "case.status_changed",
@@ -214,6 +238,9 @@ def triage_case(
     after = _triage(case)
     if after != before:
         case.updated_at = ctx.now()
+        if after["priority"] != before["priority"]:
+            _set_targets(ctx.db, case)
+            sla.keep_clock(case, sla.clock_of(case))
         audit.record(
             ctx,
             "case.triaged",
@@ -285,6 +312,9 @@ def add_note(
     ctx.db.flush()
     case.updated_at = ctx.now()
     shared = visibility == NoteVisibility.shared
+    if shared and actor.organization_id == case.owner_org_id and not case.first_responded_at:
+        case.first_responded_at = ctx.now()
+        sla.keep_clock(case, sla.clock_of(case))
     audit.record(
         ctx,
         "case.note_added",
@@ -301,3 +331,66 @@ def add_note(
     ):
         _set_status(ctx, actor, case, CaseStatus.in_progress)
     return note
+
+
+# SLA policy ------------------------------------------------------------------------------------
+
+
+def sla_policy(db: Session, owner_id: int) -> tuple[str, dict[CasePriority, tuple[int, int]]]:
+    """The owner's calendar and its (first response, resolution) hours per priority."""
+    settings = db.get(CaseSettings, owner_id)
+    own = {
+        target.priority: (target.first_response_hours, target.resolution_hours)
+        for target in db.scalars(
+            select(CaseSlaTarget).where(CaseSlaTarget.owner_org_id == owner_id)
+        )
+    }
+    return settings.timezone if settings else "UTC", {
+        priority: own.get(priority, sla.DEFAULT_TARGETS[priority.value])
+        for priority in CasePriority
+    }
+
+
+#: The longest target a policy may set, in business hours (a quarter of working days).
+MAX_TARGET_HOURS = 500
+
+
+def save_sla_policy(
+    ctx: ServiceContext, timezone: str, targets: dict[CasePriority, tuple[int, int]]
+) -> None:
+    """A vendor admin sets its calendar and SLA targets; they apply to cases opened or
+    re-prioritised from now on (a case keeps the promise made to it)."""
+    actor = _actor(ctx, Role.admin)
+    if zone(timezone).key != timezone:
+        raise ServiceError("Give the timezone as an IANA name, e.g. Europe/Berlin.")
+    for first, resolution in targets.values():
+        if not 1 <= first <= resolution <= MAX_TARGET_HOURS:
+            raise ServiceError(
+                "Each target is 1 to 500 business hours, and a first response comes no later "
+                "than the resolution."
+            )
+    owner_id = actor.organization_id
+    before = sla_policy(ctx.db, owner_id)
+    settings = ctx.db.get(CaseSettings, owner_id) or CaseSettings(owner_org_id=owner_id)
+    settings.timezone = timezone
+    ctx.db.add(settings)
+    for priority, (first, resolution) in targets.items():
+        target = ctx.db.get(CaseSlaTarget, (owner_id, priority)) or CaseSlaTarget(
+            owner_org_id=owner_id, priority=priority
+        )
+        target.first_response_hours, target.resolution_hours = first, resolution
+        ctx.db.add(target)
+    ctx.db.flush()
+    audit.record(
+        ctx,
+        "case_sla.updated",
+        settings,
+        before=_policy_record(before),
+        after=_policy_record((timezone, targets)),
+        summary=f"Case SLAs updated ({timezone})",
+    )
+
+
+def _policy_record(policy: tuple[str, dict[CasePriority, tuple[int, int]]]) -> dict:
+    timezone, targets = policy
+    return {"timezone": timezone} | {p.value: list(hours) for p, hours in targets.items()}
