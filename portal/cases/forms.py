@@ -15,7 +15,12 @@ from portal.cases.service import MAX_NOTE_LENGTH, CaseDetails
 from web.input import Form
 
 PRIORITY_CHOICES = [SelectChoice(p.value, p.label) for p in CasePriority]
-SORT_LABELS = {"newest": "Newest first", "updated": "Recently updated", "priority": "Most urgent"}
+SORT_LABELS = {
+    "newest": "Newest first",
+    "updated": "Recently updated",
+    "priority": "Most urgent",
+    "due": "Due first",
+}
 
 
 class CaseFilterForm(FilterForm):

@@ -30,6 +30,12 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "newest": (Case.created_at.desc(), Case.id.desc()),
     "updated": (Case.updated_at.desc(), Case.id.desc()),
     "priority": (_URGENCY.desc(), Case.created_at.desc(), Case.id.desc()),
+    #: The next due time of a running SLA clock (first response, then resolution) first;
+    #: paused and finished cases after them.
+    "due": (
+        func.coalesce(Case.first_response_due_at, Case.resolution_due_at).asc().nulls_last(),
+        Case.id,
+    ),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -17,6 +17,7 @@ from portal.cases import queries, service
 from portal.cases.forms import CaseFilterForm, CaseForm, NoteForm, StatusForm, TriageForm
 from portal.cases.models import Case, CasePriority, CaseStatus
 from portal.cases.sharing import CASES, note_teams
+from portal.cases.sla import sla_state
 from portal.deals.models import Deal
 from portal.deals.service import registration_vendors
 from portal.leads.queries import organizations_by_id
@@ -62,7 +63,12 @@ def index():
         notes=queries.note_counts(db, current_user, ids),
         others=others,
         names=organizations_by_id(db, {org for org in others.values() if org}),
+        slas={case.id: sla_state(case, _now()) for case in page.items},
     )
+
+
+def _now():
+    return current_app.extensions["concord.clock"]()
 
 
 # One case --------------------------------------------------------------------------------------
@@ -121,6 +127,7 @@ def _detail_page(case_id: int, status: int = 200, **forms: FlaskForm):
         deal=deal,
         order=order,
         notes=queries.timeline(db, current_user, case),
+        sla=sla_state(case, _now()),
         status_forms=[
             (STATUS_ACTIONS[next_status], StatusForm(formdata=None, status=next_status.value))
             for next_status in service.next_statuses(case, current_user)

@@ -1,6 +1,7 @@
 """Case SLAs: the clock counts the vendor's business hours, skips nights and weekends, stops
 while the case waits on the partner, and a case past its target shows as breached."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
@@ -98,3 +99,35 @@ def test_waiting_on_the_partner_stops_the_clock_and_a_late_reply_breaches(db, cl
     clock.set(datetime(2026, 11, 24, 14, 30, tzinfo=UTC))
     state = sla_state(case, clock())
     assert state.resolution_breached and not state.first_response_breached
+
+
+def test_the_list_shows_breaches_and_sorts_due_first(client, db, clock):
+    clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))  # Monday 09:00 UTC
+    vendor = create_org(db, OrgKind.vendor, "Acme")
+    partner = create_org(db, OrgKind.partner, "Bluebird")
+    create_partnership(db, vendor, partner)
+    agent = create_user(db, vendor, Role.member, "agent@acme.example")
+    ctx = context(db, agent, clock)
+    low = service.open_case_for_partner(
+        ctx, partner.id, CaseDetails("Slow", priority=CasePriority.low)
+    )
+    urgent = service.open_case_for_partner(
+        ctx, partner.id, CaseDetails("Down", priority=CasePriority.urgent)
+    )
+    waiting = service.open_case_for_partner(ctx, partner.id, CaseDetails("Which licence?"))
+    service.change_status(ctx, waiting.id, CaseStatus.waiting_on_partner)
+    db.flush()
+    clock.set(datetime(2026, 11, 23, 10, 30, tzinfo=UTC))  # urgent: 1 hour to reply, gone
+
+    client.login(agent.email)
+    response = client.get("/cases/?sort=due")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    order = [int(i) for i in re.findall(r'href="/cases/(\d+)"', html)]
+    assert order == [urgent.id, low.id, waiting.id]
+    rows = html.split("<tr")
+    urgent_row = next(row for row in rows if f'/cases/{urgent.id}"' in row)
+    assert 'class="breached"' in urgent_row and "SLA breached" in urgent_row
+    assert "Clock paused" in next(row for row in rows if f'/cases/{waiting.id}"' in row)
+    detail = client.get(f"/cases/{urgent.id}").get_data(as_text=True)
+    assert "SLA breached" in detail and "within 8 business hours" in detail
