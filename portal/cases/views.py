@@ -14,7 +14,14 @@ from partners.roles import OrgKind, OrgStatus, Role
 from partners.sharing import AccessLevel
 from portal.account.views.sharing import share_context
 from portal.cases import queries, service
-from portal.cases.forms import CaseFilterForm, CaseForm, NoteForm, StatusForm, TriageForm
+from portal.cases.forms import (
+    CaseFilterForm,
+    CaseForm,
+    NoteForm,
+    SlaPolicyForm,
+    StatusForm,
+    TriageForm,
+)
 from portal.cases.models import Case, CasePriority, CaseStatus
 from portal.cases.sharing import CASES, note_teams
 from portal.cases.sla import sla_state
@@ -210,6 +217,26 @@ def triage(case_id: int):
             form.assigned_team.data or None,
         ),
         lambda saved: f"{saved.reference} is triaged.",
+    )
+
+
+@bp.route("/cases/settings", methods=["GET", "POST"])
+@requires(Role.admin, kinds=OWNERS)
+def sla_settings():
+    """The vendor's SLA targets per priority, in business hours of its calendar."""
+    form = SlaPolicyForm()
+    if not form.is_submitted():
+        form.fill(*service.sla_policy(db_session(), current_user.organization_id))
+
+    def saved(_):
+        flash("Case SLAs saved: new and re-prioritised cases get these targets.", "success")
+        return redirect(url_for("cases.sla_settings"))
+
+    return submit_form(
+        form,
+        lambda ctx: service.save_sla_policy(ctx, form.timezone.data.strip(), form.targets()),
+        lambda status: (render_template("cases/settings.html", form=form), status),
+        saved,
     )
 
 

@@ -131,3 +131,25 @@ def test_the_list_shows_breaches_and_sorts_due_first(client, db, clock):
     assert "Clock paused" in next(row for row in rows if f'/cases/{waiting.id}"' in row)
     detail = client.get(f"/cases/{urgent.id}").get_data(as_text=True)
     assert "SLA breached" in detail and "within 8 business hours" in detail
+
+
+def test_a_vendor_admin_sets_the_slas_on_the_settings_page(client, db, clock):
+    vendor = create_org(db, OrgKind.vendor, "Acme")
+    partner = create_org(db, OrgKind.partner, "Bluebird")
+    create_partnership(db, vendor, partner)
+    admin = create_user(db, vendor, Role.admin, "admin@acme.example")
+    create_user(db, partner, Role.admin, "bea@bluebird.example")
+    client.login(admin.email)
+    assert 'value="UTC"' in client.get("/cases/settings").get_data(as_text=True)
+    form = {f"{p.value}_{c}": "4" for p in CasePriority for c in ("first", "resolution")}
+    refused = client.post("/cases/settings", form | {"timezone": "Mars/Olympus"})
+    assert refused.status_code == 422 and "IANA name" in refused.get_data(as_text=True)
+    assert service.sla_policy(db, vendor.id)[0] == "UTC"
+    saved = client.post("/cases/settings", form | {"timezone": BERLIN, "urgent_first": "2"})
+    assert saved.status_code == 302
+    timezone, targets = service.sla_policy(db, vendor.id)
+    assert timezone == BERLIN and targets[CasePriority.urgent] == (2, 4)
+
+    client.logout()
+    client.login("bea@bluebird.example")
+    assert client.get("/cases/settings").status_code == 404
