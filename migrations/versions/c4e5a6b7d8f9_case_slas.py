@@ -1,4 +1,5 @@
-"""case SLAs: a vendor's calendar and targets per priority, and the SLA clock on each case
+"""case SLAs: a vendor's calendar and targets per priority, the SLA clock on each case, and
+the escalation steps taken
 
 Revision ID: c4e5a6b7d8f9
 Revises: f2b3c4d5e6a7
@@ -76,8 +77,30 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("owner_org_id", "priority", name=op.f("pk_case_sla_target")),
     )
 
+    op.create_table(
+        "case_escalation",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("clock", sa.String(length=24), nullable=False),
+        sa.Column(
+            "step",
+            sa.Enum("nearing", "breached", name="escalationstep", native_enum=False, length=20),
+            nullable=False,
+        ),
+        sa.Column("escalated_at", partners.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["support_case.id"],
+            name=op.f("fk_case_escalation_case_id_support_case"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_escalation")),
+        sa.UniqueConstraint("case_id", "clock", "step", name=op.f("uq_case_escalation_case_id")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("case_escalation")
     op.drop_table("case_sla_target")
     op.drop_table("case_settings")
     with op.batch_alter_table("support_case", schema=None) as batch_op:

@@ -80,6 +80,12 @@ class CasePriority(StrEnum):
     def rank(self) -> int:
         return list(CasePriority).index(self)
 
+    @property
+    def raised(self) -> CasePriority:
+        """The next priority up (urgent stays urgent)."""
+        members = list(CasePriority)
+        return members[min(self.rank + 1, len(members) - 1)]
+
 
 #: Statuses in which the SLA clocks stop: the case waits on the partner, or is done.
 PAUSED_STATUSES = frozenset({CaseStatus.waiting_on_partner, CaseStatus.resolved, CaseStatus.closed})
@@ -208,3 +214,24 @@ class CaseSlaTarget(Base):
     priority: Mapped[CasePriority] = mapped_column(string_enum(CasePriority), primary_key=True)
     first_response_hours: Mapped[int] = mapped_column(Integer)
     resolution_hours: Mapped[int] = mapped_column(Integer)
+
+
+class EscalationStep(StrEnum):
+    #: The clock has run 80 % of its target.
+    nearing = "nearing"
+    #: The clock has run past its target.
+    breached = "breached"
+
+
+class CaseEscalation(Base):
+    """An escalation step taken on a case; the unique key makes each step happen once."""
+
+    __tablename__ = "case_escalation"
+    __table_args__ = (UniqueConstraint("case_id", "clock", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("support_case.id", ondelete="CASCADE"))
+    #: ``first_response`` or ``resolution``.
+    clock: Mapped[str] = mapped_column(String(24))
+    step: Mapped[EscalationStep] = mapped_column(string_enum(EscalationStep))
+    escalated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,6 +10,7 @@ in the partner's audit trail.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -26,12 +27,14 @@ from portal.cases import sla
 from portal.cases.models import (
     PAUSED_STATUSES,
     Case,
+    CaseEscalation,
     CaseNote,
     CasePriority,
     CaseSequence,
     CaseSettings,
     CaseSlaTarget,
     CaseStatus,
+    EscalationStep,
     NoteVisibility,
 )
 from portal.cases.sharing import CASES, note_teams
@@ -394,3 +397,63 @@ def save_sla_policy(
 def _policy_record(policy: tuple[str, dict[CasePriority, tuple[int, int]]]) -> dict:
     timezone, targets = policy
     return {"timezone": timezone} | {p.value: list(hours) for p, hours in targets.items()}
+
+
+# Escalation ------------------------------------------------------------------------------------
+
+#: Share of a target at which a case is escalated as nearing it.
+NEARING = 0.8
+
+
+def escalate_cases(ctx: ServiceContext) -> int:
+    """Raise the priority of each case whose running clock has run 80 % of its target, and
+    again past it (the worker runs this). Each step is taken once per case and clock (a
+    ``case_escalation`` row), audited as ``case.escalated``."""
+    now, count = ctx.now(), 0
+    running = select(Case).where(
+        (Case.first_response_due_at.is_not(None)) | (Case.resolution_due_at.is_not(None))
+    )
+    for case in ctx.db.scalars(running).all():
+        clock = sla.clock_of(case)
+        steps = select(CaseEscalation.clock, CaseEscalation.step)
+        taken = {
+            tuple(row) for row in ctx.db.execute(steps.where(CaseEscalation.case_id == case.id))
+        }
+        for name, hours, due in (
+            ("first_response", case.sla_first_response_hours, case.first_response_due_at),
+            ("resolution", case.sla_resolution_hours, case.resolution_due_at),
+        ):
+            if due is None or hours is None:
+                continue
+            share = clock.running_time(now) / timedelta(hours=hours)
+            step = (
+                EscalationStep.breached
+                if share > 1
+                else EscalationStep.nearing
+                if share >= NEARING
+                else None
+            )
+            if step is None or (name, step) in taken:
+                continue
+            _escalate(ctx, case, name, step)
+            taken.add((name, step))
+            count += 1
+    return count
+
+
+def _escalate(ctx: ServiceContext, case: Case, clock: str, step: EscalationStep) -> None:
+    ctx.db.add(CaseEscalation(case_id=case.id, clock=clock, step=step, escalated_at=ctx.now()))
+    before = case.priority
+    case.priority, case.updated_at = before.raised, ctx.now()
+    if case.priority != before:
+        _set_targets(ctx.db, case)
+        sla.keep_clock(case, sla.clock_of(case))
+    audit.record(
+        ctx,
+        "case.escalated",
+        case,
+        subject_org_id=None,
+        before={"priority": before.value},
+        after={"priority": case.priority.value, "clock": clock, "step": step.value},
+        summary=f"Case {case.number} escalated: {clock.replace('_', ' ')} {step.value}",
+    )

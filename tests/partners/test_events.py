@@ -87,6 +87,7 @@ AUDITED = {
     "portal.campaigns.service.remove_participant",
     "portal.campaigns.service.respond_to_invitation",
     "portal.campaigns.service.update_campaign",
+    "portal.cases.service._escalate",
     "portal.cases.service._new_case",
     "portal.cases.service._set_status",
     "portal.cases.service.add_note",

@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from partners.business_hours import business_time_between
+from partners.models import AuditEntry
 from partners.roles import OrgKind, Role
 from portal.cases import service
 from portal.cases.models import CasePriority, CaseStatus, NoteVisibility
@@ -153,3 +155,34 @@ def test_a_vendor_admin_sets_the_slas_on_the_settings_page(client, db, clock):
     client.logout()
     client.login("bea@bluebird.example")
     assert client.get("/cases/settings").status_code == 404
+
+
+def test_a_case_is_escalated_once_per_step_as_its_clock_runs(db, clock):
+    clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))  # Monday 09:00 UTC
+    vendor = create_org(db, OrgKind.vendor, "Acme")
+    partner = create_org(db, OrgKind.partner, "Bluebird")
+    create_partnership(db, vendor, partner)
+    agent = create_user(db, vendor, Role.member, "agent@acme.example")
+    case = service.open_case_for_partner(
+        context(db, agent, clock), partner.id, CaseDetails("Slow", priority=CasePriority.low)
+    )
+    worker = base_context(db)
+    worker.clock = clock
+
+    clock.set(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))  # 8 business hours: under 80 % of 16
+    assert service.escalate_cases(worker) == 0
+    clock.set(datetime(2026, 11, 24, 14, 0, tzinfo=UTC))  # 13 h: first response nearing
+    assert service.escalate_cases(worker) == 1
+    assert case.priority == CasePriority.normal  # and its targets: 8 / 40, so breached next
+    assert service.escalate_cases(worker) == 1
+    assert case.priority == CasePriority.high
+    assert service.escalate_cases(worker) == 0  # never twice for the same step
+    steps = db.scalars(
+        select(AuditEntry.after)
+        .where(AuditEntry.action == "case.escalated")
+        .order_by(AuditEntry.id)
+    ).all()
+    assert [(s["clock"], s["step"]) for s in steps] == [
+        ("first_response", "nearing"),
+        ("first_response", "breached"),
+    ]
