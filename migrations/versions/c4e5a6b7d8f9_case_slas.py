@@ -1,5 +1,5 @@
-"""case SLAs: a vendor's calendar and targets per priority, the SLA clock on each case, and
-the escalation steps taken
+"""case SLAs: a vendor's calendar and targets per priority, the SLA clock on each case,
+the escalation steps taken, and the other partner organizations involved in a case
 
 Revision ID: c4e5a6b7d8f9
 Revises: f2b3c4d5e6a7
@@ -98,8 +98,28 @@ def upgrade() -> None:
         sa.UniqueConstraint("case_id", "clock", "step", name=op.f("uq_case_escalation_case_id")),
     )
 
+    op.create_table(
+        "case_party",
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("added_at", partners.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["support_case.id"],
+            name=op.f("fk_case_party_case_id_support_case"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organization.id"],
+            name=op.f("fk_case_party_organization_id_organization"),
+        ),
+        sa.PrimaryKeyConstraint("case_id", "organization_id", name=op.f("pk_case_party")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("case_party")
     op.drop_table("case_escalation")
     op.drop_table("case_sla_target")
     op.drop_table("case_settings")

@@ -235,3 +235,16 @@ class CaseEscalation(Base):
     clock: Mapped[str] = mapped_column(String(24))
     step: Mapped[EscalationStep] = mapped_column(string_enum(EscalationStep))
     escalated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CaseParty(Base):
+    """Another partner organization the vendor involved in a case: it takes part with edit
+    access as a participant of the case kind (``portal.cases.sharing``)."""
+
+    __tablename__ = "case_party"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("support_case.id", ondelete="CASCADE"), primary_key=True
+    )
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), primary_key=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

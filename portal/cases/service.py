@@ -29,6 +29,7 @@ from portal.cases.models import (
     Case,
     CaseEscalation,
     CaseNote,
+    CaseParty,
     CasePriority,
     CaseSequence,
     CaseSettings,
@@ -457,3 +458,31 @@ def _escalate(ctx: ServiceContext, case: Case, clock: str, step: EscalationStep)
         after={"priority": case.priority.value, "clock": clock, "step": step.value},
         summary=f"Case {case.number} escalated: {clock.replace('_', ' ')} {step.value}",
     )
+
+
+# Handoffs --------------------------------------------------------------------------------------
+
+
+def involve_partner(ctx: ServiceContext, case_id: int, partner_id: int) -> Case:
+    """The vendor brings another of its active partners into a case: it then sees the case and
+    its shared notes (never the vendor's internal ones) and may add notes, as a participant."""
+    actor = _actor(ctx)
+    case = get_record(ctx.db, actor, CASES, case_id, AccessLevel.edit)
+    if case.owner_org_id != actor.organization_id:
+        raise Forbidden("Only the vendor involves other partners.")
+    if partner_id == case.partner_org_id or ctx.db.get(CaseParty, (case.id, partner_id)):
+        raise ServiceError("That partner is on the case already.")
+    if not _active_partnership(ctx.db, actor.organization_id, partner_id):
+        raise ServiceError("Choose one of your active partners.")
+    ctx.db.add(CaseParty(case_id=case.id, organization_id=partner_id, added_at=ctx.now()))
+    refresh_record(ctx.db, CASES, case)
+    case.updated_at = ctx.now()
+    audit.record(
+        ctx,
+        "case.partner_involved",
+        case,
+        subject_org_id=partner_id,
+        after={"organization": partner_id},
+        summary=f"Another partner involved in case {case.number}",
+    )
+    return case
