@@ -110,6 +110,12 @@ class TriageForm(Form):
     assigned_team = SelectField("Team", coerce=int, validate_choice=False)
 
 
+class InvolveForm(Form):
+    """Another active partner of the vendor to bring into the case (the view lists them)."""
+
+    partner = SelectField("Involve another partner", coerce=int)
+
+
 class StatusForm(Form):
     """One status button: the status it moves the case to."""
 

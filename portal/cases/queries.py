@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from partners.context import NotFound
 from partners.models import Organization, User
 from partners.sharing import visible_records
-from portal.cases.models import Case, CaseNote, CasePriority, CaseStatus
+from portal.cases.models import Case, CaseNote, CaseParty, CasePriority, CaseStatus
 from portal.cases.sharing import CASES, visible_notes
 from portal.deals.models import Deal
 from portal.deals.sharing import get_deal, visible_deals
@@ -133,3 +133,8 @@ def parties(db: Session, user: User, case: Case) -> tuple[Organization, Organiza
     involved = user.organization_id in (case.owner_org_id, case.partner_org_id)
     partner = db.get(Organization, case.partner_org_id) if case.partner_org_id else None
     return vendor, partner if involved else None
+
+
+def involved_ids(db: Session, case: Case) -> list[int]:
+    """The other partner organizations the vendor involved in the case."""
+    return list(db.scalars(select(CaseParty.organization_id).where(CaseParty.case_id == case.id)))

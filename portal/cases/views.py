@@ -17,6 +17,7 @@ from portal.cases import queries, service
 from portal.cases.forms import (
     CaseFilterForm,
     CaseForm,
+    InvolveForm,
     NoteForm,
     SlaPolicyForm,
     StatusForm,
@@ -115,6 +116,18 @@ def _triage_form(case: Case, submitted: bool = False) -> TriageForm:
     return form
 
 
+def _involve_form(case: Case, submitted: bool = False) -> InvolveForm:
+    """The vendor's active partners that are not on the case yet."""
+    form = InvolveForm() if submitted else InvolveForm(formdata=None)
+    on_case = {case.partner_org_id} | set(queries.involved_ids(db_session(), case))
+    form.partner.choices = [
+        SelectChoice(p.child_id, p.child.name)
+        for p in db_session().scalars(sharing.managed_partnerships(current_user))
+        if p.status == OrgStatus.active and p.child_id not in on_case
+    ]
+    return form
+
+
 def _detail_page(case_id: int, status: int = 200, **forms: FlaskForm):
     db = db_session()
     case = sharing.get_record(db, current_user, CASES, case_id)
@@ -144,6 +157,9 @@ def _detail_page(case_id: int, status: int = 200, **forms: FlaskForm):
         status_errors=_errors(forms.get("status_form")),
         note_form=forms.get("note_form") or _note_form(case),
         triage_form=(forms.get("triage_form") or _triage_form(case))
+        if is_owner and may_edit
+        else None,
+        involve_form=(forms.get("involve_form") or _involve_form(case))
         if is_owner and may_edit
         else None,
         why=explainer_for(db, current_user, case),
@@ -237,6 +253,20 @@ def sla_settings():
         lambda ctx: service.save_sla_policy(ctx, form.timezone.data.strip(), form.targets()),
         lambda status: (render_template("cases/settings.html", form=form), status),
         saved,
+    )
+
+
+@bp.route("/cases/<int:case_id>/involve", methods=["POST"])
+@requires(Role.member, kinds=OWNERS)
+def involve(case_id: int):
+    case = sharing.get_record(db_session(), current_user, CASES, case_id)
+    form = _involve_form(case, submitted=True)
+    return PAGE.submit(
+        case_id,
+        form,
+        "involve_form",
+        lambda ctx: service.involve_partner(ctx, case_id, form.partner.data),
+        lambda saved: f"The partner is involved in {saved.reference} now.",
     )
 
 

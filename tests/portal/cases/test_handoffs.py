@@ -26,10 +26,15 @@ def test_an_involved_partner_reads_the_shared_notes_only(client, db):
     case = service.open_case_for_partner(ctx, bluebird.id, CaseDetails("VPN drops"))
     service.add_note(ctx, case.id, "Cobalt installed the VPN", NoteVisibility.shared)
     service.add_note(ctx, case.id, "Cobalt's fault, surely", NoteVisibility.internal)
-    service.involve_partner(ctx, case.id, cobalt.id)
+    db.flush()
+    client.login(agent.email)
+    offered = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Cobalt Integrators" in offered
+    response = client.post(f"/cases/{case.id}/involve", {"partner": str(cobalt.id)})
+    assert response.status_code == 302
     with pytest.raises(ServiceError, match="already"):
         service.involve_partner(ctx, case.id, cobalt.id)
-    db.flush()
+    client.logout()
 
     client.login("cy@cobalt.example")
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
