@@ -1,5 +1,6 @@
 """case SLAs: a vendor's calendar and targets per priority, the SLA clock on each case,
-the escalation steps taken, and the other partner organizations involved in a case
+the escalation steps taken, the other partner organizations
+involved in a case, and partners' ratings of closed cases
 
 Revision ID: c4e5a6b7d8f9
 Revises: f2b3c4d5e6a7
@@ -117,8 +118,30 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("case_id", "organization_id", name=op.f("pk_case_party")),
     )
 
+    op.create_table(
+        "case_feedback",
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("rating", sa.Integer(), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", partners.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["support_case.id"],
+            name=op.f("fk_case_feedback_case_id_support_case"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["user_account.id"],
+            name=op.f("fk_case_feedback_author_id_user_account"),
+        ),
+        sa.PrimaryKeyConstraint("case_id", name=op.f("pk_case_feedback")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("case_feedback")
     op.drop_table("case_party")
     op.drop_table("case_escalation")
     op.drop_table("case_sla_target")

@@ -248,3 +248,18 @@ class CaseParty(Base):
     )
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), primary_key=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CaseFeedback(Base):
+    """The partner's rating of how its closed case was resolved: one per case."""
+
+    __tablename__ = "case_feedback"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("support_case.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: 1 (poor) … 5 (excellent).
+    rating: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -28,6 +28,7 @@ from portal.cases.models import (
     PAUSED_STATUSES,
     Case,
     CaseEscalation,
+    CaseFeedback,
     CaseNote,
     CaseParty,
     CasePriority,
@@ -486,3 +487,38 @@ def involve_partner(ctx: ServiceContext, case_id: int, partner_id: int) -> Case:
         summary=f"Another partner involved in case {case.number}",
     )
     return case
+
+
+# Feedback --------------------------------------------------------------------------------------
+
+
+def rate_case(ctx: ServiceContext, case_id: int, rating: int, comment: str = "") -> CaseFeedback:
+    """The partner on a closed case rates its resolution, once (1–5 and a comment)."""
+    actor = _actor(ctx)
+    case = get_record(ctx.db, actor, CASES, case_id)
+    if actor.organization_id != case.partner_org_id:
+        raise Forbidden("Only the partner on the case rates it.")
+    if case.status != CaseStatus.closed:
+        raise ServiceError("A case is rated once it is closed.")
+    if ctx.db.get(CaseFeedback, case.id) is not None:
+        raise ServiceError("This case is rated already.")
+    if not 1 <= rating <= 5:
+        raise ServiceError("Rate the resolution from 1 to 5.")
+    feedback = CaseFeedback(
+        case_id=case.id,
+        rating=rating,
+        comment=comment.strip()[:MAX_NOTE_LENGTH],
+        author_id=actor.id,
+        created_at=ctx.now(),
+    )
+    ctx.db.add(feedback)
+    ctx.db.flush()
+    audit.record(
+        ctx,
+        "case.rated",
+        case,
+        subject_org_id=case.owner_org_id,
+        after={"rating": rating},
+        summary=f"Case {case.number} rated {rating}/5",
+    )
+    return feedback

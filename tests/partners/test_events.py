@@ -92,6 +92,7 @@ AUDITED = {
     "portal.cases.service._set_status",
     "portal.cases.service.add_note",
     "portal.cases.service.involve_partner",
+    "portal.cases.service.rate_case",
     "portal.cases.service.save_sla_policy",
     "portal.cases.service.triage_case",
     "portal.deals.service._decide",
