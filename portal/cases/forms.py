@@ -110,6 +110,17 @@ class TriageForm(Form):
     assigned_team = SelectField("Team", coerce=int, validate_choice=False)
 
 
+class FeedbackForm(Form):
+    """The partner's rating of a closed case."""
+
+    rating = SelectField(
+        "How well was this resolved?",
+        choices=[SelectChoice(str(n), f"{n} of 5") for n in range(5, 0, -1)],
+        coerce=int,
+    )
+    comment = TextAreaField("Comment (optional)", validators=[Optional(), Length(max=2000)])
+
+
 class InvolveForm(Form):
     """Another active partner of the vendor to bring into the case (the view lists them)."""
 

@@ -17,13 +17,14 @@ from portal.cases import queries, service
 from portal.cases.forms import (
     CaseFilterForm,
     CaseForm,
+    FeedbackForm,
     InvolveForm,
     NoteForm,
     SlaPolicyForm,
     StatusForm,
     TriageForm,
 )
-from portal.cases.models import Case, CasePriority, CaseStatus
+from portal.cases.models import Case, CaseFeedback, CasePriority, CaseStatus
 from portal.cases.sharing import CASES, note_teams
 from portal.cases.sla import sla_state
 from portal.deals.models import Deal
@@ -72,6 +73,9 @@ def index():
         others=others,
         names=organizations_by_id(db, {org for org in others.values() if org}),
         slas={case.id: sla_state(case, _now()) for case in page.items},
+        satisfaction=queries.satisfaction(db, current_user)
+        if current_user.organization.kind in OWNERS
+        else None,
     )
 
 
@@ -162,6 +166,8 @@ def _detail_page(case_id: int, status: int = 200, **forms: FlaskForm):
         involve_form=(forms.get("involve_form") or _involve_form(case))
         if is_owner and may_edit
         else None,
+        feedback=db.get(CaseFeedback, case.id),
+        feedback_form=forms.get("feedback_form") or FeedbackForm(formdata=None),
         why=explainer_for(db, current_user, case),
         **share_context(CASES, case),
     )
@@ -267,6 +273,20 @@ def involve(case_id: int):
         "involve_form",
         lambda ctx: service.involve_partner(ctx, case_id, form.partner.data),
         lambda saved: f"The partner is involved in {saved.reference} now.",
+    )
+
+
+@bp.route("/cases/<int:case_id>/feedback", methods=["POST"])
+@requires(Role.member, kinds=REQUESTERS)
+def rate(case_id: int):
+    form = FeedbackForm()
+
+    def act(ctx):
+        feedback = service.rate_case(ctx, case_id, form.rating.data, form.comment.data or "")
+        return ctx.db.get_one(Case, feedback.case_id)
+
+    return PAGE.submit(
+        case_id, form, "feedback_form", act, lambda _: "Thank you: your rating is with the vendor."
     )
 
 
