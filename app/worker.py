@@ -16,6 +16,7 @@ from partners.jobs import Periodic, Worker
 from partners.models import User
 from partners.sharing.grants import prune_pool_grants
 from partners.sharing.shares import expire_shares
+from portal.cases.service import escalate_cases
 from portal.deals.service import expire_protections
 from portal.leads.service import expire_claims
 
@@ -27,6 +28,7 @@ MAINTENANCE = (
     Periodic("sharing.expire_shares", expire_shares),
     Periodic("deals.expire_protections", expire_protections),
     Periodic("sharing.prune_pool_grants", prune_pool_grants),
+    Periodic("cases.escalate", escalate_cases),
 )
 
 

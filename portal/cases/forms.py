@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.account.forms import FilterForm
 from portal.cases.models import CasePriority, CaseStatus, NoteVisibility
 from portal.cases.queries import SORTS, CaseFilters, Linkable
-from portal.cases.service import MAX_NOTE_LENGTH, CaseDetails
+from portal.cases.service import MAX_NOTE_LENGTH, MAX_TARGET_HOURS, CaseDetails
 from web.input import Form
 
 PRIORITY_CHOICES = [SelectChoice(p.value, p.label) for p in CasePriority]
-SORT_LABELS = {"newest": "Newest first", "updated": "Recently updated", "priority": "Most urgent"}
+SORT_LABELS = {
+    "newest": "Newest first",
+    "updated": "Recently updated",
+    "priority": "Most urgent",
+    "due": "Due first",
+}
 
 
 class CaseFilterForm(FilterForm):
@@ -105,6 +110,23 @@ class TriageForm(Form):
     assigned_team = SelectField("Team", coerce=int, validate_choice=False)
 
 
+class FeedbackForm(Form):
+    """The partner's rating of a closed case."""
+
+    rating = SelectField(
+        "How well was this resolved?",
+        choices=[SelectChoice(str(n), f"{n} of 5") for n in range(5, 0, -1)],
+        coerce=int,
+    )
+    comment = TextAreaField("Comment (optional)", validators=[Optional(), Length(max=2000)])
+
+
+class InvolveForm(Form):
+    """Another active partner of the vendor to bring into the case (the view lists them)."""
+
+    partner = SelectField("Involve another partner", coerce=int)
+
+
 class StatusForm(Form):
     """One status button: the status it moves the case to."""
 
@@ -122,3 +144,40 @@ class NoteForm(Form):
     def visibility(self) -> tuple[NoteVisibility, int | None]:
         kind, _, team_id = (self.audience.data or "").partition(":")
         return NoteVisibility(kind), int(team_id) if team_id else None
+
+
+class SlaPolicyForm(Form):
+    """A vendor's calendar and, per priority, its first-response and resolution targets
+    (fields ``<priority>_first`` and ``<priority>_resolution``, added below)."""
+
+    timezone = StringField(
+        "Business hours timezone",
+        validators=[DataRequired("Give the timezone."), Length(max=64)],
+        description="IANA name, e.g. Europe/Berlin; business hours are Monday–Friday 09:00–17:00.",
+    )
+
+    def targets(self) -> dict[CasePriority, tuple[int, int]]:
+        return {
+            p: (self[f"{p.value}_first"].data, self[f"{p.value}_resolution"].data)
+            for p in CasePriority
+        }
+
+    def fill(self, timezone: str, targets: dict[CasePriority, tuple[int, int]]) -> None:
+        self.timezone.data = timezone
+        for priority, (first, resolution) in targets.items():
+            self[f"{priority.value}_first"].data = first
+            self[f"{priority.value}_resolution"].data = resolution
+
+
+_HOURS = NumberRange(1, MAX_TARGET_HOURS, f"Between 1 and {MAX_TARGET_HOURS} business hours.")
+for _priority in CasePriority:
+    for _clock, _label in (("first", "first response"), ("resolution", "resolution")):
+        setattr(
+            SlaPolicyForm,
+            f"{_priority.value}_{_clock}",
+            IntegerField(
+                f"{_priority.label}: {_label} (business hours)",
+                validators=[InputRequired("Give the number of hours."), _HOURS],
+            ),
+        )
+SlaPolicyForm.submit = SubmitField("Save SLAs")

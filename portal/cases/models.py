@@ -11,7 +11,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from partners.db import Base, UTCDateTime, string_enum, utcnow
@@ -73,6 +80,16 @@ class CasePriority(StrEnum):
     def rank(self) -> int:
         return list(CasePriority).index(self)
 
+    @property
+    def raised(self) -> CasePriority:
+        """The next priority up (urgent stays urgent)."""
+        members = list(CasePriority)
+        return members[min(self.rank + 1, len(members) - 1)]
+
+
+#: Statuses in which the SLA clocks stop: the case waits on the partner, or is done.
+PAUSED_STATUSES = frozenset({CaseStatus.waiting_on_partner, CaseStatus.resolved, CaseStatus.closed})
+
 
 class Case(Base):
     # ``case`` is an SQL keyword; the table is named for what it holds.
@@ -109,6 +126,24 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # The SLA (portal/cases/sla.py): the promise made when the case was opened or triaged, in
+    # business hours of the vendor's calendar, and its clock.
+    #: Business hours to the vendor's first shared reply, and to resolution (None: no SLA).
+    sla_first_response_hours: Mapped[int | None] = mapped_column(Integer)
+    sla_resolution_hours: Mapped[int | None] = mapped_column(Integer)
+    #: The vendor's calendar (IANA zone) the hours are counted in.
+    sla_timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    #: Business seconds the clock stood still (waiting on the partner, resolved, closed),
+    #: not counting the pause going on now, which began at ``sla_paused_since``.
+    sla_paused_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    sla_paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The vendor's first shared note.
+    first_responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When each target falls due while its clock runs; None once met or while paused (so
+    #: "due first" sorts running clocks first). Breaches are read from the clock itself.
+    first_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     @property
     def reference(self) -> str:
@@ -158,3 +193,73 @@ class CaseNote(Base):
 
     author: Mapped[User | None] = relationship(viewonly=True)
     team: Mapped[Team | None] = relationship(viewonly=True)
+
+
+class CaseSettings(Base):
+    """A vendor's case calendar (one row per vendor; UTC without)."""
+
+    __tablename__ = "case_settings"
+
+    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), primary_key=True)
+    #: IANA zone of the vendor's business hours, in which SLA targets are counted.
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+
+
+class CaseSlaTarget(Base):
+    """A vendor's SLA for one priority, in business hours."""
+
+    __tablename__ = "case_sla_target"
+
+    owner_org_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), primary_key=True)
+    priority: Mapped[CasePriority] = mapped_column(string_enum(CasePriority), primary_key=True)
+    first_response_hours: Mapped[int] = mapped_column(Integer)
+    resolution_hours: Mapped[int] = mapped_column(Integer)
+
+
+class EscalationStep(StrEnum):
+    #: The clock has run 80 % of its target.
+    nearing = "nearing"
+    #: The clock has run past its target.
+    breached = "breached"
+
+
+class CaseEscalation(Base):
+    """An escalation step taken on a case; the unique key makes each step happen once."""
+
+    __tablename__ = "case_escalation"
+    __table_args__ = (UniqueConstraint("case_id", "clock", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("support_case.id", ondelete="CASCADE"))
+    #: ``first_response`` or ``resolution``.
+    clock: Mapped[str] = mapped_column(String(24))
+    step: Mapped[EscalationStep] = mapped_column(string_enum(EscalationStep))
+    escalated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CaseParty(Base):
+    """Another partner organization the vendor involved in a case: it takes part with edit
+    access as a participant of the case kind (``portal.cases.sharing``)."""
+
+    __tablename__ = "case_party"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("support_case.id", ondelete="CASCADE"), primary_key=True
+    )
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), primary_key=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CaseFeedback(Base):
+    """The partner's rating of how its closed case was resolved: one per case."""
+
+    __tablename__ = "case_feedback"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("support_case.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: 1 (poor) … 5 (excellent).
+    rating: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -15,9 +15,16 @@ from sqlalchemy import case as when
 from sqlalchemy.orm import Session, selectinload
 
 from partners.context import NotFound
-from partners.models import Organization, User
+from partners.models import Organization, Team, User
 from partners.sharing import visible_records
-from portal.cases.models import Case, CaseNote, CasePriority, CaseStatus
+from portal.cases.models import (
+    Case,
+    CaseFeedback,
+    CaseNote,
+    CaseParty,
+    CasePriority,
+    CaseStatus,
+)
 from portal.cases.sharing import CASES, visible_notes
 from portal.deals.models import Deal
 from portal.deals.sharing import get_deal, visible_deals
@@ -30,6 +37,12 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "newest": (Case.created_at.desc(), Case.id.desc()),
     "updated": (Case.updated_at.desc(), Case.id.desc()),
     "priority": (_URGENCY.desc(), Case.created_at.desc(), Case.id.desc()),
+    #: The next due time of a running SLA clock (first response, then resolution) first;
+    #: paused and finished cases after them.
+    "due": (
+        func.coalesce(Case.first_response_due_at, Case.resolution_due_at).asc().nulls_last(),
+        Case.id,
+    ),
 }
 
 
@@ -127,3 +140,41 @@ def parties(db: Session, user: User, case: Case) -> tuple[Organization, Organiza
     involved = user.organization_id in (case.owner_org_id, case.partner_org_id)
     partner = db.get(Organization, case.partner_org_id) if case.partner_org_id else None
     return vendor, partner if involved else None
+
+
+def involved_ids(db: Session, case: Case) -> list[int]:
+    """The other partner organizations the vendor involved in the case."""
+    return list(db.scalars(select(CaseParty.organization_id).where(CaseParty.case_id == case.id)))
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """Partners' ratings of the cases a vendor owns: (name, average, count) rows."""
+
+    by_team: list[tuple[str, float, int]]
+    by_partner: list[tuple[str, float, int]]
+
+
+def satisfaction(db: Session, user: User) -> Satisfaction:
+    """Ratings of the vendor's own cases the user sees, per assigned team and per partner."""
+    rated = (
+        visible_records(CASES, user)
+        .where(Case.owner_org_id == user.organization_id)
+        .join(CaseFeedback, CaseFeedback.case_id == Case.id)
+        .subquery()
+    )
+    feedback = select(func.avg(CaseFeedback.rating), func.count()).join(
+        rated, rated.c.id == CaseFeedback.case_id
+    )
+    teams = feedback.add_columns(func.coalesce(Team.name, "No team")).outerjoin(
+        Team, Team.id == rated.c.assigned_team_id
+    )
+    partners = feedback.add_columns(Organization.name).join(
+        Organization, Organization.id == rated.c.partner_org_id
+    )
+
+    def rows(query) -> list[tuple[str, float, int]]:
+        grouped = query.group_by(query.selected_columns[2]).order_by(query.selected_columns[2])
+        return [(name, float(avg), count) for avg, count, name in db.execute(grouped)]
+
+    return Satisfaction(rows(teams), rows(partners))

@@ -10,21 +10,32 @@ in the partner's audit trail.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from partners import audit, sharing
+from partners.business_hours import zone
 from partners.context import Forbidden, NotFound, ServiceContext, ServiceError
 from partners.models import User
 from partners.roles import OrgStatus, Role
 from partners.sharing import AccessLevel, get_colleague, get_record, get_team, require_role
+from portal.cases import sla
 from portal.cases.models import (
+    PAUSED_STATUSES,
     Case,
+    CaseEscalation,
+    CaseFeedback,
     CaseNote,
+    CaseParty,
     CasePriority,
     CaseSequence,
+    CaseSettings,
+    CaseSlaTarget,
     CaseStatus,
+    EscalationStep,
     NoteVisibility,
 )
 from portal.cases.sharing import CASES, note_teams
@@ -103,6 +114,10 @@ def _new_case(
         created_at=ctx.now(),
         updated_at=ctx.now(),
     )
+    settings = ctx.db.get(CaseSettings, owner_id)
+    case.sla_timezone = settings.timezone if settings else "UTC"
+    _set_targets(ctx.db, case)
+    sla.keep_clock(case, sla.clock_of(case))
     ctx.db.add(case)
     sharing.changed(ctx.db, case)
     audit.record(
@@ -114,6 +129,17 @@ def _new_case(
         after={"status": case.status.value, "priority": case.priority.value},
     )
     return case
+
+
+def _set_targets(db: Session, case: Case) -> None:
+    """The owner's SLA targets for the case's priority (its own, or the defaults)."""
+    target = db.get(CaseSlaTarget, (case.owner_org_id, case.priority))
+    first, resolution = (
+        (target.first_response_hours, target.resolution_hours)
+        if target
+        else sla.DEFAULT_TARGETS[case.priority.value]
+    )
+    case.sla_first_response_hours, case.sla_resolution_hours = first, resolution
 
 
 def _check_links(db: Session, actor: User, owner_id: int, details: CaseDetails) -> None:
@@ -181,6 +207,9 @@ def _set_status(ctx: ServiceContext, actor: User, case: Case, status: CaseStatus
         case.resolved_at = ctx.now()
     elif status == CaseStatus.closed:
         case.closed_at = ctx.now()
+    clock = sla.clock_of(case)
+    clock = clock.pause(ctx.now()) if status in PAUSED_STATUSES else clock.resume(ctx.now())
+    sla.keep_clock(case, clock)
     audit.record(
         ctx,
         "case.status_changed",
@@ -213,6 +242,9 @@ def triage_case(
     after = _triage(case)
     if after != before:
         case.updated_at = ctx.now()
+        if after["priority"] != before["priority"]:
+            _set_targets(ctx.db, case)
+            sla.keep_clock(case, sla.clock_of(case))
         audit.record(
             ctx,
             "case.triaged",
@@ -284,6 +316,9 @@ def add_note(
     ctx.db.flush()
     case.updated_at = ctx.now()
     shared = visibility == NoteVisibility.shared
+    if shared and actor.organization_id == case.owner_org_id and not case.first_responded_at:
+        case.first_responded_at = ctx.now()
+        sla.keep_clock(case, sla.clock_of(case))
     audit.record(
         ctx,
         "case.note_added",
@@ -300,3 +335,189 @@ def add_note(
     ):
         _set_status(ctx, actor, case, CaseStatus.in_progress)
     return note
+
+
+# SLA policy ------------------------------------------------------------------------------------
+
+
+def sla_policy(db: Session, owner_id: int) -> tuple[str, dict[CasePriority, tuple[int, int]]]:
+    """The owner's calendar and its (first response, resolution) hours per priority."""
+    settings = db.get(CaseSettings, owner_id)
+    own = {
+        target.priority: (target.first_response_hours, target.resolution_hours)
+        for target in db.scalars(
+            select(CaseSlaTarget).where(CaseSlaTarget.owner_org_id == owner_id)
+        )
+    }
+    return settings.timezone if settings else "UTC", {
+        priority: own.get(priority, sla.DEFAULT_TARGETS[priority.value])
+        for priority in CasePriority
+    }
+
+
+#: The longest target a policy may set, in business hours (a quarter of working days).
+MAX_TARGET_HOURS = 500
+
+
+def save_sla_policy(
+    ctx: ServiceContext, timezone: str, targets: dict[CasePriority, tuple[int, int]]
+) -> None:
+    """A vendor admin sets its calendar and SLA targets; they apply to cases opened or
+    re-prioritised from now on (a case keeps the promise made to it)."""
+    actor = _actor(ctx, Role.admin)
+    if zone(timezone).key != timezone:
+        raise ServiceError("Give the timezone as an IANA name, e.g. Europe/Berlin.")
+    for first, resolution in targets.values():
+        if not 1 <= first <= resolution <= MAX_TARGET_HOURS:
+            raise ServiceError(
+                "Each target is 1 to 500 business hours, and a first response comes no later "
+                "than the resolution."
+            )
+    owner_id = actor.organization_id
+    before = sla_policy(ctx.db, owner_id)
+    settings = ctx.db.get(CaseSettings, owner_id) or CaseSettings(owner_org_id=owner_id)
+    settings.timezone = timezone
+    ctx.db.add(settings)
+    for priority, (first, resolution) in targets.items():
+        target = ctx.db.get(CaseSlaTarget, (owner_id, priority)) or CaseSlaTarget(
+            owner_org_id=owner_id, priority=priority
+        )
+        target.first_response_hours, target.resolution_hours = first, resolution
+        ctx.db.add(target)
+    ctx.db.flush()
+    audit.record(
+        ctx,
+        "case_sla.updated",
+        settings,
+        before=_policy_record(before),
+        after=_policy_record((timezone, targets)),
+        summary=f"Case SLAs updated ({timezone})",
+    )
+
+
+def _policy_record(policy: tuple[str, dict[CasePriority, tuple[int, int]]]) -> dict:
+    timezone, targets = policy
+    return {"timezone": timezone} | {p.value: list(hours) for p, hours in targets.items()}
+
+
+# Escalation ------------------------------------------------------------------------------------
+
+#: Share of a target at which a case is escalated as nearing it.
+NEARING = 0.8
+
+
+def escalate_cases(ctx: ServiceContext) -> int:
+    """Raise the priority of each case whose running clock has run 80 % of its target, and
+    again past it (the worker runs this). Each step is taken once per case and clock (a
+    ``case_escalation`` row), audited as ``case.escalated``."""
+    now, count = ctx.now(), 0
+    running = select(Case).where(
+        (Case.first_response_due_at.is_not(None)) | (Case.resolution_due_at.is_not(None))
+    )
+    for case in ctx.db.scalars(running).all():
+        clock = sla.clock_of(case)
+        steps = select(CaseEscalation.clock, CaseEscalation.step)
+        taken = {
+            tuple(row) for row in ctx.db.execute(steps.where(CaseEscalation.case_id == case.id))
+        }
+        for name, hours, due in (
+            ("first_response", case.sla_first_response_hours, case.first_response_due_at),
+            ("resolution", case.sla_resolution_hours, case.resolution_due_at),
+        ):
+            if due is None or hours is None:
+                continue
+            share = clock.running_time(now) / timedelta(hours=hours)
+            step = (
+                EscalationStep.breached
+                if share > 1
+                else EscalationStep.nearing
+                if share >= NEARING
+                else None
+            )
+            if step is None or (name, step) in taken:
+                continue
+            _escalate(ctx, case, name, step)
+            taken.add((name, step))
+            count += 1
+    return count
+
+
+def _escalate(ctx: ServiceContext, case: Case, clock: str, step: EscalationStep) -> None:
+    ctx.db.add(CaseEscalation(case_id=case.id, clock=clock, step=step, escalated_at=ctx.now()))
+    before = case.priority
+    case.priority, case.updated_at = before.raised, ctx.now()
+    if case.priority != before:
+        _set_targets(ctx.db, case)
+        sla.keep_clock(case, sla.clock_of(case))
+    audit.record(
+        ctx,
+        "case.escalated",
+        case,
+        subject_org_id=None,
+        before={"priority": before.value},
+        after={"priority": case.priority.value, "clock": clock, "step": step.value},
+        summary=f"Case {case.number} escalated: {clock.replace('_', ' ')} {step.value}",
+    )
+
+
+# Handoffs --------------------------------------------------------------------------------------
+
+
+def involve_partner(ctx: ServiceContext, case_id: int, partner_id: int) -> Case:
+    """The vendor brings another of its active partners into a case: it then sees the case and
+    its shared notes (never the vendor's internal ones) and may add notes, as a participant."""
+    actor = _actor(ctx)
+    case = get_record(ctx.db, actor, CASES, case_id, AccessLevel.edit)
+    if case.owner_org_id != actor.organization_id:
+        raise Forbidden("Only the vendor involves other partners.")
+    if partner_id == case.partner_org_id or ctx.db.get(CaseParty, (case.id, partner_id)):
+        raise ServiceError("That partner is on the case already.")
+    if not _active_partnership(ctx.db, actor.organization_id, partner_id):
+        raise ServiceError("Choose one of your active partners.")
+    ctx.db.add(CaseParty(case_id=case.id, organization_id=partner_id, added_at=ctx.now()))
+    sharing.changed(ctx.db, case)
+    case.updated_at = ctx.now()
+    audit.record(
+        ctx,
+        "case.partner_involved",
+        case,
+        subject_org_id=partner_id,
+        after={"organization": partner_id},
+        summary=f"Another partner involved in case {case.number}",
+    )
+    return case
+
+
+# Feedback --------------------------------------------------------------------------------------
+
+
+def rate_case(ctx: ServiceContext, case_id: int, rating: int, comment: str = "") -> CaseFeedback:
+    """The partner on a closed case rates its resolution, once (1–5 and a comment)."""
+    actor = _actor(ctx)
+    case = get_record(ctx.db, actor, CASES, case_id)
+    if actor.organization_id != case.partner_org_id:
+        raise Forbidden("Only the partner on the case rates it.")
+    if case.status != CaseStatus.closed:
+        raise ServiceError("A case is rated once it is closed.")
+    if ctx.db.get(CaseFeedback, case.id) is not None:
+        raise ServiceError("This case is rated already.")
+    if not 1 <= rating <= 5:
+        raise ServiceError("Rate the resolution from 1 to 5.")
+    feedback = CaseFeedback(
+        case_id=case.id,
+        rating=rating,
+        comment=comment.strip()[:MAX_NOTE_LENGTH],
+        author_id=actor.id,
+        created_at=ctx.now(),
+    )
+    ctx.db.add(feedback)
+    ctx.db.flush()
+    audit.record(
+        ctx,
+        "case.rated",
+        case,
+        subject_org_id=case.owner_org_id,
+        after={"rating": rating},
+        summary=f"Case {case.number} rated {rating}/5",
+    )
+    return feedback

@@ -22,7 +22,14 @@ from partners.sharing.levels import AccessLevel
 from partners.sharing.models import RecordType
 from partners.sharing.records import record_filter
 from partners.sharing.registry import register_kind
-from portal.cases.models import Case, CaseNote, NoteVisibility
+from portal.cases.models import Case, CaseNote, CaseParty, NoteVisibility
+
+
+def _involved(db: Session, case: Case) -> list[tuple[int, AccessLevel]]:
+    """Partner organizations the vendor involved in the case take part with edit access."""
+    rows = select(CaseParty.organization_id).where(CaseParty.case_id == case.id)
+    return [(org_id, AccessLevel.edit) for org_id in db.scalars(rows)]
+
 
 CaseGrant = grant_table("case", Case.__tablename__)
 
@@ -39,6 +46,8 @@ CASES = register_kind(
         rule_scope=true,
         participants=(("partner_org_id", AccessLevel.edit),),
         participant_labels={"partner_org_id": "partner on the case: {}"},
+        participant_rows=_involved,
+        participant_label="involved in the case: {}",
         user_columns=("assigned_user_id", "opened_by_id"),
     )
 )

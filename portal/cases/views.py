@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -14,9 +14,19 @@ from partners.roles import OrgKind, OrgStatus, Role
 from partners.sharing import AccessLevel
 from portal.account.views.sharing import share_context
 from portal.cases import queries, service
-from portal.cases.forms import CaseFilterForm, CaseForm, NoteForm, StatusForm, TriageForm
-from portal.cases.models import Case, CasePriority, CaseStatus
+from portal.cases.forms import (
+    CaseFilterForm,
+    CaseForm,
+    FeedbackForm,
+    InvolveForm,
+    NoteForm,
+    SlaPolicyForm,
+    StatusForm,
+    TriageForm,
+)
+from portal.cases.models import Case, CaseFeedback, CasePriority, CaseStatus
 from portal.cases.sharing import CASES, note_teams
+from portal.cases.sla import sla_state
 from portal.deals.models import Deal
 from portal.deals.service import registration_vendors
 from portal.leads.queries import organizations_by_id
@@ -62,7 +72,15 @@ def index():
         notes=queries.note_counts(db, current_user, ids),
         others=others,
         names=organizations_by_id(db, {org for org in others.values() if org}),
+        slas={case.id: sla_state(case, _now()) for case in page.items},
+        satisfaction=queries.satisfaction(db, current_user)
+        if current_user.organization.kind in OWNERS
+        else None,
     )
+
+
+def _now():
+    return current_app.extensions["concord.clock"]()
 
 
 # One case --------------------------------------------------------------------------------------
@@ -102,6 +120,18 @@ def _triage_form(case: Case, submitted: bool = False) -> TriageForm:
     return form
 
 
+def _involve_form(case: Case, submitted: bool = False) -> InvolveForm:
+    """The vendor's active partners that are not on the case yet."""
+    form = InvolveForm() if submitted else InvolveForm(formdata=None)
+    on_case = {case.partner_org_id} | set(queries.involved_ids(db_session(), case))
+    form.partner.choices = [
+        SelectChoice(p.child_id, p.child.name)
+        for p in db_session().scalars(sharing.managed_partnerships(current_user))
+        if p.status == OrgStatus.active and p.child_id not in on_case
+    ]
+    return form
+
+
 def _detail_page(case_id: int, status: int = 200, **forms: FlaskForm):
     db = db_session()
     case = sharing.get_record(db, current_user, CASES, case_id)
@@ -121,6 +151,7 @@ def _detail_page(case_id: int, status: int = 200, **forms: FlaskForm):
         deal=deal,
         order=order,
         notes=queries.timeline(db, current_user, case),
+        sla=sla_state(case, _now()),
         status_forms=[
             (STATUS_ACTIONS[next_status], StatusForm(formdata=None, status=next_status.value))
             for next_status in service.next_statuses(case, current_user)
@@ -132,6 +163,11 @@ def _detail_page(case_id: int, status: int = 200, **forms: FlaskForm):
         triage_form=(forms.get("triage_form") or _triage_form(case))
         if is_owner and may_edit
         else None,
+        involve_form=(forms.get("involve_form") or _involve_form(case))
+        if is_owner and may_edit
+        else None,
+        feedback=db.get(CaseFeedback, case.id),
+        feedback_form=forms.get("feedback_form") or FeedbackForm(formdata=None),
         why=explainer_for(db, current_user, case),
         **share_context(CASES, case),
     )
@@ -203,6 +239,54 @@ def triage(case_id: int):
             form.assigned_team.data or None,
         ),
         lambda saved: f"{saved.reference} is triaged.",
+    )
+
+
+@bp.route("/cases/settings", methods=["GET", "POST"])
+@requires(Role.admin, kinds=OWNERS)
+def sla_settings():
+    """The vendor's SLA targets per priority, in business hours of its calendar."""
+    form = SlaPolicyForm()
+    if not form.is_submitted():
+        form.fill(*service.sla_policy(db_session(), current_user.organization_id))
+
+    def saved(_):
+        flash("Case SLAs saved: new and re-prioritised cases get these targets.", "success")
+        return redirect(url_for("cases.sla_settings"))
+
+    return submit_form(
+        form,
+        lambda ctx: service.save_sla_policy(ctx, form.timezone.data.strip(), form.targets()),
+        lambda status: (render_template("cases/settings.html", form=form), status),
+        saved,
+    )
+
+
+@bp.route("/cases/<int:case_id>/involve", methods=["POST"])
+@requires(Role.member, kinds=OWNERS)
+def involve(case_id: int):
+    case = sharing.get_record(db_session(), current_user, CASES, case_id)
+    form = _involve_form(case, submitted=True)
+    return PAGE.submit(
+        case_id,
+        form,
+        "involve_form",
+        lambda ctx: service.involve_partner(ctx, case_id, form.partner.data),
+        lambda saved: f"The partner is involved in {saved.reference} now.",
+    )
+
+
+@bp.route("/cases/<int:case_id>/feedback", methods=["POST"])
+@requires(Role.member, kinds=REQUESTERS)
+def rate(case_id: int):
+    form = FeedbackForm()
+
+    def act(ctx):
+        feedback = service.rate_case(ctx, case_id, form.rating.data, form.comment.data or "")
+        return ctx.db.get_one(Case, feedback.case_id)
+
+    return PAGE.submit(
+        case_id, form, "feedback_form", act, lambda _: "Thank you: your rating is with the vendor."
     )
 
 

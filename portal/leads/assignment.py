@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from partners import audit, sharing
+from partners.business_hours import add_business_hours
 from partners.context import ServiceContext
 from partners.models import Organization, Partnership, User
 from partners.roles import OrgStatus, Role, Tier
 from partners.sharing import require_role
 from portal.leads import policy
-from portal.leads.business_hours import add_business_hours
 from portal.leads.models import (
     Lead,
     LeadExclusion,

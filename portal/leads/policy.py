@@ -25,16 +25,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from partners import audit
-from partners.context import ServiceContext, ServiceError
-from partners.models import Partnership
-from partners.roles import Role, Tier
-from partners.sharing import require_role
-from portal.leads.business_hours import (
+from partners.business_hours import (
     add_business_hours,
     business_time_between,
     in_business_hours,
     zone,
 )
+from partners.context import ServiceContext, ServiceError
+from partners.models import Partnership
+from partners.roles import Role, Tier
+from partners.sharing import require_role
 from portal.leads.models import (
     HandoffOutcome,
     Lead,

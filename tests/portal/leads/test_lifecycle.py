@@ -7,17 +7,17 @@ import pytest
 from sqlalchemy import select
 
 from app.cli import main as concord
+from partners.business_hours import (
+    add_business_hours,
+    business_time_between,
+    in_business_hours,
+)
 from partners.context import NotFound, ServiceError
 from partners.models import AuditEntry, Partnership
 from partners.roles import OrgKind, Role, Tier
 from partners.sharing import AccessLevel, explain
 from partners.sharing.models import GranteeKind
 from partners.sharing.rules import Grantee
-from portal.leads.business_hours import (
-    add_business_hours,
-    business_time_between,
-    in_business_hours,
-)
 from portal.leads.models import ActivityKind, Lead, LeadActivity, LeadStatus
 from portal.leads.policy import Deadline
 from portal.leads.service import (

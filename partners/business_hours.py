@@ -1,4 +1,5 @@
-"""Business hours: Monday to Friday, 09:00–17:00 on the partner's local wall clock."""
+"""Business hours: Monday to Friday, 09:00–17:00 on a local wall clock (the partner's for a lead
+lease, the vendor's for a case SLA). Pure functions, shared by the leads and cases areas."""
 
 from __future__ import annotations
 
