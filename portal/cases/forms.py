@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
@@ -34,6 +34,7 @@ class CaseFilterForm(FilterForm):
         choices=[SelectChoice(key, SORT_LABELS[key]) for key in SORTS],
         validate_choice=False,
     )
+    waiting = BooleanField("Only those waiting for me")
 
     def filters(self) -> CaseFilters:
         valid = self.valid_data()
@@ -41,6 +42,7 @@ class CaseFilterForm(FilterForm):
             search=valid["q"] or "",
             status=valid["status"] or "",
             priority=valid["priority"] or "",
+            waiting=bool(valid["waiting"]),
             sort=valid["sort"] or "newest",
         )
 
