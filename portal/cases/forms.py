@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -39,6 +47,7 @@ class CaseFilterForm(FilterForm):
         choices=[SelectChoice(key, SORT_LABELS[key]) for key in SORTS],
         validate_choice=False,
     )
+    waiting = BooleanField("Only those waiting for me")
 
     def filters(self) -> CaseFilters:
         valid = self.valid_data()
@@ -46,6 +55,7 @@ class CaseFilterForm(FilterForm):
             search=valid["q"] or "",
             status=valid["status"] or "",
             priority=valid["priority"] or "",
+            waiting=bool(valid["waiting"]),
             sort=valid["sort"] or "newest",
         )
 

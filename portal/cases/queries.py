@@ -10,7 +10,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy import case as when
 from sqlalchemy.orm import Session, selectinload
 
@@ -54,6 +54,22 @@ class CaseFilters:
     status: str = ""
     priority: str = ""
     sort: str = "newest"
+    #: Only the cases waiting for the viewer (:func:`awaiting`).
+    waiting: bool = False
+
+
+#: A case the vendor's side works on.
+ACTIVE = (CaseStatus.open, CaseStatus.in_progress)
+
+
+def awaiting(user: User) -> ColumnElement[bool]:
+    """Cases waiting for this user: assigned to them and still being worked, or waiting on
+    the partner when the user's organization is that partner."""
+    return ((Case.assigned_user_id == user.id) & Case.status.in_(ACTIVE)) | (
+        (Case.partner_org_id == user.organization_id)
+        & (Case.owner_org_id != user.organization_id)
+        & (Case.status == CaseStatus.waiting_on_partner)
+    )
 
 
 def case_list(user: User, filters: CaseFilters) -> Select[tuple[Case]]:
@@ -73,6 +89,8 @@ def case_list(user: User, filters: CaseFilters) -> Select[tuple[Case]]:
         query = query.where(Case.status == CaseStatus(filters.status))
     if filters.priority in CasePriority.__members__:
         query = query.where(Case.priority == CasePriority(filters.priority))
+    if filters.waiting:
+        query = query.where(awaiting(user))
     return query.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
 
 

@@ -7,8 +7,10 @@ from flask_login import current_user
 
 from portal.home import activity
 from portal.home.service import next_steps, waiting_invitations
+from portal.home.waiting import waiting_for
 from web.access import public, requires
 from web.database import db_session
+from web.services import service_context
 
 bp = Blueprint("home", __name__, template_folder="templates")
 
@@ -30,4 +32,5 @@ def index():
         steps=next_steps(db, current_user),
         invitations=waiting_invitations(db, current_user),
         activity=activity.home_page(db, current_user),
+        waiting=waiting_for(db, current_user, service_context().now()),
     )

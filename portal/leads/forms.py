@@ -57,6 +57,7 @@ class LeadFilterForm(Form):
         choices=[SelectChoice("newest", "Newest first"), SelectChoice("score", "Best score")],
         validate_choice=False,  # anything unknown sorts newest first
     )
+    waiting = BooleanField("Only those waiting for our answer")
 
     def filters(self) -> LeadFilters:
         """What was asked for; a value that does not validate is ignored rather than refused."""
@@ -73,6 +74,7 @@ class LeadFilterForm(Form):
             score_min=valid(self.score_min),
             score_max=valid(self.score_max),
             sort=valid(self.sort) or "newest",
+            waiting=bool(valid(self.waiting)),
         )
 
 

@@ -18,8 +18,10 @@ too. Duplicates are left out, or imported and marked with ``duplicate_of_id``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO
@@ -30,26 +32,31 @@ from sqlalchemy import (
     String,
     and_,
     any_,
+    cast,
+    delete,
     func,
+    insert,
     literal,
     or_,
     select,
     text,
+    type_coerce,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from documents.storage import ObjectNotFound, TooLarge
 from partners import audit, jobs
 from partners.context import NotFound, ServiceContext, ServiceError
-from partners.db import allocate_ids, insert_rows
+from partners.db import insert_rows
 from partners.models import User
 from partners.roles import Role
 from partners.sharing import require_role
 from portal.leads import import_csv, scoring
 from portal.leads.import_csv import CsvError, Mapping
-from portal.leads.models import ImportStatus, Lead, LeadImport, LeadStatus
+from portal.leads.models import ImportStatus, Lead, LeadImport, LeadImportRow, LeadStatus
 from portal.leads.sharing import grant_new_leads
 
 IMPORT_JOB = "leads.import"
@@ -60,7 +67,7 @@ PREVIEW_ROWS = 20
 DRAFTS_KEPT = timedelta(days=7)
 #: Rows with errors kept for the page; the total is counted.
 ERRORS_KEPT = 100
-#: Rows per COPY (or executemany) and per progress report while inserting.
+#: Rows staged per transaction (COPY on PostgreSQL): a stopped import resumes after the last.
 CHUNK_ROWS = 5_000
 #: The last column of the rejected rows' file.
 REJECTED_REASON = "Why it was not imported"
@@ -444,13 +451,21 @@ def _run_import(ctx: ServiceContext, run: jobs.JobRun) -> str:
     return import_leads(ctx, run.payload, run.progress)
 
 
-def import_leads(ctx: ServiceContext, payload: dict[str, Any], progress: ProgressFn) -> str:
+def import_leads(
+    ctx: ServiceContext,
+    payload: dict[str, Any],
+    progress: ProgressFn,
+    *,
+    chunk_rows: int = CHUNK_ROWS,
+) -> str:
     """Import a queued import's file: every row, or none if any row has an error (unless the
     payload's ``skip_invalid`` leaves those rows out). Returns what happened, in words.
 
-    The file is read and checked before the transaction begins, so its progress shows and, on
-    SQLite, nobody waits for us meanwhile. Then one transaction (the caller's) finds the
-    duplicates, inserts the rows, scores and shares the new leads and writes the audit entry.
+    The file is read and checked outside any transaction. The rows to import are then staged
+    (``lead_import_row``), ``chunk_rows`` per transaction, each with the import's checkpoint,
+    so a worker stopped mid-import resumes after the last committed chunk on its next attempt.
+    No lead exists until one last transaction publishes every staged row at once (set-based),
+    scores and shares the new leads and writes the audit entry: all or nothing, as before.
     """
     actor = _member(ctx)
     rows = payload["rows"]
@@ -461,27 +476,36 @@ def import_leads(ctx: ServiceContext, payload: dict[str, Any], progress: Progres
 
     checking(0)
     found = _read(ctx, payload["blob_sha256"], payload["delimiter"], payload["mapping"], checking)
-    if found.valid or payload.get("skip_invalid"):
-        progress(rows, total, f"Importing {found.rows - found.error_count:,} rows.")
+    if not found.valid and not payload.get("skip_invalid"):
+        lead_import = _begin(ctx, actor, payload["import_id"])
+        if lead_import is None:
+            return "This import had already run."
+        lead_import.error_count, lead_import.errors = found.error_count, found.errors
+        lead_import.status = ImportStatus.invalid
+        return f"Nothing was imported: {found.error_count:,} row(s) have errors."
+    lead_import = _queued(ctx, actor, payload["import_id"])
+    if lead_import is None:
+        return "This import had already run."
+    _find_duplicates(ctx.db, lead_import.owner_org_id, found)
+    ctx.db.commit()  # end the read: on SQLite a transaction that read cannot write later
+    _stage(
+        ctx, lead_import, found, _staging_progress(progress, rows, found, lead_import), chunk_rows
+    )
     lead_import = _begin(ctx, actor, payload["import_id"])
     if lead_import is None:
         return "This import had already run."
+    _find_duplicates(ctx.db, lead_import.owner_org_id, rechecked := _recheck(found))
+    if _digest(rechecked) != lead_import.staged_digest:
+        # Another import of the owner published meanwhile: its leads are duplicates now.
+        found = rechecked
+        _stage(ctx, lead_import, found, lambda staged: None, chunk_rows, commit=False)
     lead_import.error_count, lead_import.errors = found.error_count, found.errors
-    if not found.valid and not payload.get("skip_invalid"):
-        lead_import.status = ImportStatus.invalid
-        return f"Nothing was imported: {found.error_count:,} row(s) have errors."
-    _find_duplicates(ctx.db, lead_import.owner_org_id, found)
     lead_import.status = ImportStatus.imported
     lead_import.duplicate_count = len(found.duplicates)
     lead_import.skipped_count = len(found.duplicates) if lead_import.skip_duplicates else 0
-    lead_import.imported_count = found.rows - found.error_count - lead_import.skipped_count
-
-    def inserting(done: int) -> None:
-        of = lead_import.imported_count
-        progress(rows + done * rows // max(of, 1), total, f"Importing rows: {done:,} of {of:,}.")
-
-    _insert(ctx, lead_import, found, inserting)
+    lead_import.imported_count = _to_import(found, lead_import.skip_duplicates)
     progress(total, total, "Scoring and sharing the new leads.")
+    _publish(ctx, lead_import)
     _analyze(ctx.db, lead_import.imported_count)
     new_leads = select(Lead.id).where(Lead.import_id == lead_import.id)
     scoring.score_leads(ctx.db, lead_import.owner_org_id, new_leads)
@@ -490,8 +514,126 @@ def import_leads(ctx: ServiceContext, payload: dict[str, Any], progress: Progres
     return _summary(lead_import)
 
 
+def _queued(ctx: ServiceContext, actor: User, import_id: int) -> LeadImport | None:
+    """The import to run, if it still waits to (NotFound for another organization's)."""
+    lead_import = ctx.db.get(LeadImport, import_id)
+    if lead_import is None or lead_import.owner_org_id != actor.organization_id:
+        raise jobs.JobFailed("This import no longer exists.")
+    return lead_import if lead_import.status == ImportStatus.queued else None
+
+
+def _to_import(found: Check, skip_duplicates: bool) -> int:
+    return found.rows - found.error_count - (len(found.duplicates) if skip_duplicates else 0)
+
+
+def _recheck(found: Check) -> Check:
+    """The same rows, their duplicates to be looked up again."""
+    return replace(found, duplicates={})
+
+
+def _digest(found: Check) -> str:
+    """What the rows were staged with: which rows duplicate which lead or earlier row."""
+    marks = sorted((row, d.lead_id or 0, d.row or 0) for row, d in found.duplicates.items())
+    return hashlib.sha256(json.dumps(marks).encode()).hexdigest()
+
+
+def _staging_progress(
+    progress: ProgressFn, rows: int, found: Check, lead_import: LeadImport
+) -> Callable[[int], None]:
+    """Progress while staging: the second half of the bar, staged rows of those to import."""
+    of = _to_import(found, lead_import.skip_duplicates)
+    resumed = lead_import.staged_rows if lead_import.staged_digest == _digest(found) else 0
+    since = f" (resumed after {resumed:,})" if resumed else ""
+
+    def staging(staged: int) -> None:
+        done = rows + staged * rows // max(of, 1)
+        progress(done, 2 * rows, f"Importing rows: {staged:,} of {of:,}{since}.")
+
+    return staging
+
+
+def _stage(
+    ctx: ServiceContext,
+    lead_import: LeadImport,
+    found: Check,
+    progress: Callable[[int], None],
+    chunk_rows: int,
+    *,
+    commit: bool = True,
+) -> None:
+    """Stage the rows to import after the import's checkpoint, ``chunk_rows`` at a time, each
+    chunk with its checkpoint in one transaction (``commit``). Rows staged with other
+    duplicates than ``found`` has are staged again from the start."""
+    digest = _digest(found)
+    if lead_import.staged_digest != digest:
+        ctx.db.execute(delete(LeadImportRow).where(LeadImportRow.import_id == lead_import.id))
+        _checkpoint(ctx.db, lead_import, 0, 1, digest)
+    progress(lead_import.staged_rows)
+    skip_duplicates = lead_import.skip_duplicates
+    batch: list[dict[str, Any]] = []
+    number = lead_import.staged_through
+    for number, values in _data_rows(ctx, lead_import.blob_sha256, lead_import.delimiter):
+        duplicate = found.duplicates.get(number)
+        if number <= lead_import.staged_through or number in found.invalid_rows:
+            continue
+        if duplicate and skip_duplicates:
+            continue
+        details = import_csv.clean_row(values, lead_import.mapping)[0]
+        batch.append(
+            {
+                **lead_columns(details),
+                "import_id": lead_import.id,
+                "row": number,
+                "duplicate_of_id": duplicate.lead_id if duplicate else None,
+                "duplicate_of_row": duplicate.row if duplicate else None,
+            }
+        )
+        if len(batch) == chunk_rows:
+            _stage_chunk(ctx, lead_import, batch, number, digest, commit)
+            progress(lead_import.staged_rows)
+            batch = []
+    _stage_chunk(ctx, lead_import, batch, number, digest, commit)
+    progress(lead_import.staged_rows)
+
+
+def _stage_chunk(
+    ctx: ServiceContext,
+    lead_import: LeadImport,
+    batch: list[dict[str, Any]],
+    through: int,
+    digest: str,
+    commit: bool,
+) -> None:
+    """Write the checkpoint (first: a write opens the transaction), then the chunk's rows."""
+    _checkpoint(ctx.db, lead_import, lead_import.staged_rows + len(batch), through, digest)
+    insert_rows(ctx.db, LeadImportRow, batch)
+    if commit:
+        ctx.db.commit()
+
+
+def _checkpoint(db: Session, lead_import: LeadImport, staged: int, through: int, digest: str):
+    """Move the import's checkpoint on from where this worker left it; another worker that
+    took the import over has moved it, and this one must stop (``LostLease``)."""
+    moved = db.execute(
+        update(LeadImport)
+        .where(
+            LeadImport.id == lead_import.id,
+            LeadImport.status == ImportStatus.queued,
+            LeadImport.staged_through == lead_import.staged_through,
+            LeadImport.staged_rows == lead_import.staged_rows,
+        )
+        .values(staged_rows=staged, staged_through=through, staged_digest=digest)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        raise jobs.LostLease(lead_import.id)
+    set_committed_value(lead_import, "staged_rows", staged)
+    set_committed_value(lead_import, "staged_through", through)
+    set_committed_value(lead_import, "staged_digest", digest)
+
+
 def _begin(ctx: ServiceContext, actor: User, import_id: int) -> LeadImport | None:
-    """Open the import's transaction by marking it finished (a write first: on SQLite a
+    """Open the import's last transaction by marking it finished (a write first: on SQLite a
     transaction that read before someone else wrote cannot write); None if it already ran."""
     _take_turn(ctx.db, actor.organization_id)
     marked = ctx.db.execute(
@@ -507,12 +649,14 @@ def _begin(ctx: ServiceContext, actor: User, import_id: int) -> LeadImport | Non
     lead_import = ctx.db.get(LeadImport, import_id)
     if lead_import is None or lead_import.owner_org_id != actor.organization_id:
         raise jobs.JobFailed("This import no longer exists.")
+    if marked:
+        ctx.db.refresh(lead_import)
     return lead_import if marked else None
 
 
 def _take_turn(db: Session, owner_org_id: int) -> None:
-    """Two imports of one owner run one after the other, so neither misses the other's rows as
-    duplicates (SQLite has one writer anyway)."""
+    """Two imports of one owner publish one after the other, so neither misses the other's
+    rows as duplicates (SQLite has one writer anyway)."""
     if db.get_bind().dialect.name == "postgresql":
         db.execute(
             text("SELECT pg_advisory_xact_lock(:key, :owner)"),
@@ -520,14 +664,65 @@ def _take_turn(db: Session, owner_org_id: int) -> None:
         )
 
 
-def _reserve_ids(db: Session, count: int) -> Iterator[int]:
-    """Primary keys for the new leads, known before inserting them so a duplicate row can point
-    at an earlier one. SQLite hands out max(id) + 1, and we are its one writer."""
-    reserved = allocate_ids(db, Lead, count)
-    if reserved is not None:
-        return iter(reserved)
-    start = (db.scalar(select(func.max(Lead.id))) or 0) + 1
-    return iter(range(start, start + count))
+#: The staged columns a lead takes as they are.
+_STAGED_COLUMNS = (
+    "company",
+    "contact_name",
+    "contact_email",
+    "email_domain",
+    "country",
+    "region",
+    "industry",
+    "product_line",
+    "campaign",
+    "score",
+    "amount",
+    "duplicate_of_id",
+)
+
+
+def _publish(ctx: ServiceContext, lead_import: LeadImport) -> None:
+    """Turn every staged row into a lead, set-based: give each its id, point the rows that
+    duplicate an earlier row at its lead, insert them all, and drop the staged rows."""
+    db, staged = ctx.db, LeadImportRow
+    mine = staged.import_id == lead_import.id
+    if db.get_bind().dialect.name == "postgresql":
+        next_id = func.nextval(func.pg_get_serial_sequence("lead", "id"))
+        db.execute(update(staged).where(mine).values(lead_id=next_id))
+    else:  # SQLite: we are its one writer, max(id) + 1 onwards are free
+        start = db.scalar(select(func.max(Lead.id))) or 0
+        ranked = (
+            select(staged.row, func.row_number().over(order_by=staged.row).label("n"))
+            .where(mine)
+            .subquery()
+        )
+        db.execute(
+            update(staged)
+            .where(mine, staged.row == ranked.c.row)
+            .values(lead_id=start + ranked.c.n)
+        )
+    earlier = aliased(staged)
+    db.execute(
+        update(staged)
+        .where(mine, earlier.import_id == staged.import_id, earlier.row == staged.duplicate_of_row)
+        .values(duplicate_of_id=earlier.lead_id)
+    )
+    lead_table = Lead.__table__.c
+    fixed = {
+        name: value
+        for name, value in _fixed_columns(ctx, lead_import).items()
+        if name not in _STAGED_COLUMNS and name != "id"
+    }
+    # PostgreSQL types a bare parameter of a SELECT as text (a NULL too); SQLite would turn a
+    # CAST to DATETIME into a number.
+    typed = cast if db.get_bind().dialect.name == "postgresql" else type_coerce
+    rows = select(
+        staged.lead_id,
+        *(getattr(staged, name) for name in _STAGED_COLUMNS),
+        *(typed(literal(v, lead_table[n].type), lead_table[n].type) for n, v in fixed.items()),
+    ).where(mine)
+    db.execute(insert(Lead).from_select(["id", *_STAGED_COLUMNS, *fixed], rows))
+    db.execute(delete(staged).where(mine))
 
 
 def _analyze(db: Session, inserted: int) -> None:
@@ -540,7 +735,7 @@ def _analyze(db: Session, inserted: int) -> None:
 
 def _fixed_columns(ctx: ServiceContext, lead_import: LeadImport) -> dict[str, Any]:
     """What every imported lead has in common, with the column defaults an ORM insert would
-    apply (COPY applies none)."""
+    apply (a bulk insert applies none)."""
     defaults = {
         column.name: column.default.arg
         for column in Lead.__table__.columns
@@ -556,53 +751,11 @@ def _fixed_columns(ctx: ServiceContext, lead_import: LeadImport) -> dict[str, An
     }
 
 
-def _insert(
-    ctx: ServiceContext,
-    lead_import: LeadImport,
-    found: Check,
-    progress: Callable[[int], None],
-) -> None:
-    """Insert the rows to import, CHUNK_ROWS at a time."""
-    ids = _reserve_ids(ctx.db, lead_import.imported_count)
-    fixed = _fixed_columns(ctx, lead_import)
-    pointed_at = {d.row for d in found.duplicates.values() if d.row is not None}
-    id_of_row: dict[int, int] = {}
-    batch: list[dict[str, Any]] = []
-    inserted = 0
-    for number, values in _data_rows(ctx, lead_import.blob_sha256, lead_import.delimiter):
-        duplicate = found.duplicates.get(number)
-        if number in found.invalid_rows or (duplicate and lead_import.skip_duplicates):
-            continue
-        lead_id = next(ids)
-        if number in pointed_at:
-            id_of_row[number] = lead_id
-        batch.append(
-            {
-                **fixed,
-                **lead_columns(import_csv.clean_row(values, lead_import.mapping)[0]),
-                "id": lead_id,
-                "duplicate_of_id": _duplicate_of(duplicate, id_of_row),
-            }
-        )
-        if len(batch) == CHUNK_ROWS:
-            insert_rows(ctx.db, Lead, batch)
-            inserted += len(batch)
-            batch = []
-            progress(inserted)
-    insert_rows(ctx.db, Lead, batch)
-
-
 def lead_columns(details: dict[str, Any]) -> dict[str, Any]:
     """A cleaned row's lead columns: what ``LeadDetails(**details).columns()`` gives (the
     cleaning already strips, lower-cases the email and upper-cases the country), without the
     cost of building a dataclass per row."""
     return {**details, "email_domain": details["contact_email"].rpartition("@")[2]}
-
-
-def _duplicate_of(duplicate: Duplicate | None, id_of_row: dict[int, int]) -> int | None:
-    if duplicate is None:
-        return None
-    return duplicate.lead_id if duplicate.row is None else id_of_row[duplicate.row]
 
 
 def _summary(lead_import: LeadImport) -> str:

@@ -264,8 +264,44 @@ class LeadImport(Base):
     errors: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The job's checkpoint: rows staged and committed so far (``lead_import_row``), the
+    #: file's last row among them (1: the header, nothing staged yet), and a digest of the
+    #: duplicates they were staged with (another import since then means staging again).
+    staged_rows: Mapped[int] = mapped_column(Integer, default=0)
+    staged_through: Mapped[int] = mapped_column(Integer, default=1)
+    staged_digest: Mapped[str] = mapped_column(String(64), default="")
 
     job: Mapped[Job | None] = relationship()
+
+
+class LeadImportRow(Base):
+    """A checked row of a running import, staged until the import publishes every row at once
+    (``portal.leads.imports``): committed in chunks, so a stopped worker resumes after the last
+    chunk, while no lead exists until all of them do."""
+
+    __tablename__ = "lead_import_row"
+
+    import_id: Mapped[int] = mapped_column(
+        ForeignKey("lead_import.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: The row's number in the file (the header is row 1).
+    row: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    company: Mapped[str] = mapped_column(String(200))
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    email_domain: Mapped[str] = mapped_column(String(200), default="")
+    country: Mapped[str] = mapped_column(String(2), default="")
+    region: Mapped[str] = mapped_column(String(40), default="")
+    industry: Mapped[str] = mapped_column(String(80), default="")
+    product_line: Mapped[str] = mapped_column(String(80), default="")
+    campaign: Mapped[str | None] = mapped_column(String(80))
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    #: What it duplicates: one of the owner's leads, or an earlier row of the file.
+    duplicate_of_id: Mapped[int | None] = mapped_column(Integer)
+    duplicate_of_row: Mapped[int | None] = mapped_column(Integer)
+    #: The lead's id, given when the import publishes.
+    lead_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class HandoffOutcome(StrEnum):

@@ -46,6 +46,8 @@ class LeadFilters:
     score_min: int | None = None
     score_max: int | None = None
     sort: str = "newest"
+    #: Only the leads waiting for the viewer's organization to accept them (My leads).
+    waiting: bool = False
 
     def apply(self, query: Select) -> Select:
         if self.search.strip():
@@ -83,6 +85,8 @@ def my_leads(user: User, filters: LeadFilters) -> Select[tuple[Lead]]:
         ((Lead.claimed_by_org_id == org_id) | (Lead.forwarded_to_org_id == org_id)),
         Lead.status.in_(CLAIMED_STATUSES),
     )
+    if filters.waiting:
+        query = query.where(awaiting_answer(org_id))
     query = filters.apply(query.order_by(*SORTS["newest"]))
     if filters.sort == ACCEPT_BY:
         query = query.order_by(None).order_by(_accept_by(org_id).asc().nulls_last(), Lead.id)
@@ -102,6 +106,19 @@ def _accept_by(org_id: int) -> ColumnElement:
         LeadHandoff.outcome == HandoffOutcome.pending,
     )
     return func.coalesce(Lead.claim_expires_at, hop.scalar_subquery())
+
+
+def awaiting_answer(org_id: int) -> ColumnElement[bool]:
+    """Leads the organization must accept (or decline) before a deadline: its claims not yet
+    accepted, and the hops its distributor forwarded to it that wait for its answer."""
+    pending_hop = select(LeadHandoff.id).where(
+        LeadHandoff.lead_id == Lead.id,
+        LeadHandoff.to_org_id == org_id,
+        LeadHandoff.outcome == HandoffOutcome.pending,
+    )
+    return ((Lead.claimed_by_org_id == org_id) & (Lead.status == LeadStatus.claimed)) | (
+        (Lead.forwarded_to_org_id == org_id) & pending_hop.exists()
+    )
 
 
 def waiting_for_us(user: User) -> Select[tuple[Lead]]:

@@ -20,7 +20,7 @@ from partners.sharing.rules import Grantee
 from portal.leads import imports
 from portal.leads.import_csv import clean_row, guess_mapping
 from portal.leads.imports import AlreadyStarted, ImportOptions
-from portal.leads.models import ImportStatus, Lead, LeadImport, LeadStatus
+from portal.leads.models import ImportStatus, Lead, LeadImport, LeadImportRow, LeadStatus
 from portal.leads.service import LeadDetails
 from portal.leads.sharing import lead_inbox
 
@@ -347,3 +347,78 @@ def test_the_storage_sweeper_keeps_the_files_of_queued_imports_and_recent_drafts
     now = utcnow()
     assert imports.stored_blobs(db, now) == {draft.blob_sha256, queued.blob_sha256}
     assert imports.stored_blobs(db, now + timedelta(days=8)) == {queued.blob_sha256}
+
+
+class WorkerStopped(Exception):
+    """The worker dies here: what it committed stays, the rest rolls back."""
+
+
+def stop_after_first_chunk(done: int, total: int | None, message: str | None) -> None:
+    if message and message.startswith("Importing rows: 3 of"):
+        raise WorkerStopped
+
+
+def stopped_between_chunks(db, ctx, lead_import: LeadImport, **options) -> dict:
+    """Start the import, run it three rows a chunk and stop it after the first chunk."""
+    imports.start_import(ctx, lead_import.id, ImportOptions(lead_import.mapping, **options))
+    db.commit()
+    payload = db.get(Job, lead_import.job_id).payload
+    with pytest.raises(WorkerStopped):
+        imports.import_leads(ctx, payload, stop_after_first_chunk, chunk_rows=3)
+    db.rollback()
+    return payload
+
+
+def staged(db, lead_import: LeadImport) -> int:
+    query = select(func.count()).where(LeadImportRow.import_id == lead_import.id)
+    return db.scalar(query)
+
+
+def test_an_import_stopped_between_chunks_resumes_without_losing_or_doubling_rows(
+    db, ctx, existing
+):
+    lead_import = upload(ctx, csv_bytes(*DUPLICATES))
+    payload = stopped_between_chunks(db, ctx, lead_import, skip_duplicates=False)
+    db.refresh(lead_import)
+    assert imported_leads(db, lead_import) == []  # every row or none: none yet
+    assert (lead_import.status, lead_import.staged_rows, staged(db, lead_import)) == (
+        ImportStatus.queued,
+        3,
+        3,
+    )
+
+    reported = []
+    message = imports.import_leads(
+        ctx, payload, lambda *report: reported.append(report), chunk_rows=3
+    )
+    assert message == "7 lead(s) imported, 3 of them marked as possible duplicates."
+    assert "Importing rows: 3 of 7 (resumed after 3)." in [m for _, _, m in reported]
+    assert reported[-1][:2] == (14, 14)
+    by_company = {lead.company: lead for lead in imported_leads(db, lead_import)}
+    assert sorted(by_company) == sorted(row.split(",")[0] for row in DUPLICATES)
+    assert len(imported_leads(db, lead_import)) == 7  # each row once
+    # A duplicate staged before the stop points at an earlier row staged after it, and back.
+    assert by_company["Solo One again"].duplicate_of_id == by_company["Solo One"].id
+    assert by_company["Newco Sales"].duplicate_of_id == by_company["Newco"].id
+    assert by_company["Acme Labs"].duplicate_of_id == existing.id
+    assert staged(db, lead_import) == 0
+    assert db.scalar(select(func.count()).where(AuditEntry.action == "lead.imported")) == 1
+
+
+def test_a_resumed_import_leaves_out_the_leads_another_import_brought_meanwhile(db, ctx, worker):
+    rows = (f"Co {n},,c{n}@co{n}.example,DE,EMEA,retail,1,2" for n in range(6))
+    first = upload(ctx, csv_bytes(*rows))
+    stopped_between_chunks(db, ctx, first)
+    other = upload(ctx, csv_bytes("Co One Again,,sales@co1.example,DE,EMEA,retail,1,2"))
+    imports.start_import(ctx, other.id, ImportOptions(other.mapping))
+    db.commit()
+    imports.import_leads(ctx, db.get(Job, other.job_id).payload, lambda *report: None)
+    db.commit()
+
+    assert worker.run_next() == first.job_id  # the stopped job, on its next attempt
+    db.expire_all()
+    assert db.get(Job, first.job_id).message == "5 lead(s) imported; 1 duplicate(s) left out."
+    assert [lead.company for lead in imported_leads(db, first)] == [
+        "Co 0", "Co 2", "Co 3", "Co 4", "Co 5"
+    ]  # fmt: skip
+    assert staged(db, first) == 0
