@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -15,9 +16,12 @@ from integrations.inbound.service import create_endpoint, new_secret
 from partners.roles import OrgKind
 from portal.cases.models import CaseNote
 from portal.cases.service import CaseDetails, open_case_for_partner
+from portal.deals.models import Deal
 from portal.leads.models import Lead
+from portal.orders.models import Order, OrderStatus
+from portal.orders.service import LineInput, OrderInput, place_order
 
-from factories import context, create_org, create_user, vendor_with_partner
+from factories import context, create_org, create_partnership, create_user, vendor_with_partner
 
 LEAD = {"type": "lead.create", "data": {"company": "Globex", "contact_email": "a@globex.test"}}
 
@@ -157,3 +161,34 @@ def test_an_unknown_endpoint_is_404(client, db, endpoint):
     )
     assert response.status_code == 404
     assert response.content_type == "application/problem+json"
+
+
+def test_a_partner_system_registers_a_deal_with_its_vendor(client, db):
+    vendor, partner, _ = vendor_with_partner(db)
+    endpoint = create_endpoint(db, partner.id, create_user(db, partner), "CRM", ["deal.register"])
+    payload = {"type": "deal.register", "data": {"vendor_id": vendor.id, "customer": "Initech"}}
+    response = _post(client, endpoint, payload)
+    assert response.status_code == 201, response.json
+    deal = db.get(Deal, response.json["record"]["id"])
+    assert (deal.customer, deal.partner_org_id) == ("Initech", partner.id)
+
+
+def test_the_vendors_system_moves_an_order_on_and_a_strangers_order_is_404(client, db):
+    vendor = create_org(db, OrgKind.vendor)
+    distributor = create_org(db, OrgKind.distributor)
+    create_partnership(db, vendor, distributor)
+    order = place_order(
+        context(db, create_user(db, distributor)),
+        vendor=vendor,
+        buyer=distributor,
+        data=OrderInput("PO-1", None, [LineInput("1", Decimal(2))]),
+    )
+    mine = create_endpoint(db, vendor.id, create_user(db, vendor), "ERP", ["order.status"])
+    stranger = create_org(db, OrgKind.vendor)
+    theirs = create_endpoint(db, stranger.id, create_user(db, stranger), "ERP", ["order.status"])
+    payload = {"type": "order.status", "data": {"order_id": order.id, "status": "acknowledged"}}
+    assert _post(client, theirs, payload).status_code == 404
+    assert db.get(Order, order.id).status == OrderStatus.received
+    assert _post(client, mine, payload).status_code == 201
+    db.expire_all()
+    assert db.get(Order, order.id).status == OrderStatus.acknowledged
