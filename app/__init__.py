@@ -132,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     from documents import views as documents
     from integrations.api import blueprint as api
     from integrations.edi_exchange import views as edi
+    from integrations.inbound import pages as inbound_admin
     from integrations.inbound import views as inbound
     from portal.account.views import account, admin, partnerships, sharing
     from portal.account.views import auth as auth_views
@@ -168,6 +169,7 @@ def _register_blueprints(app: Flask) -> None:
         analytics.bp,
         api.bp,
         inbound.bp,
+        inbound_admin.bp,
     ):
         app.register_blueprint(blueprint)
 

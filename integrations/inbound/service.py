@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
@@ -134,3 +134,33 @@ def receive(
     db.add(message)
     db.flush()
     return message, True
+
+
+def get_endpoint(db: Session, viewer: User, endpoint_id: int) -> InboundEndpoint:
+    """One of the viewer's organization's endpoints; any other id is NotFound."""
+    endpoint = db.get(InboundEndpoint, endpoint_id)
+    if endpoint is None or endpoint.organization_id != viewer.organization_id:
+        raise NotFound()
+    return endpoint
+
+
+def rotate_secret(endpoint: InboundEndpoint) -> str:
+    """A new secret at once: messages signed with the old one are refused from now on."""
+    endpoint.secret = new_secret()
+    return endpoint.secret
+
+
+def endpoints_of(organization_id: int) -> Select:
+    return (
+        select(InboundEndpoint)
+        .where(InboundEndpoint.organization_id == organization_id)
+        .order_by(InboundEndpoint.name, InboundEndpoint.id)
+    )
+
+
+def messages_of(endpoint: InboundEndpoint) -> Select:
+    return (
+        select(InboundMessage)
+        .where(InboundMessage.endpoint_id == endpoint.id)
+        .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())
+    )

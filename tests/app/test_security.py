@@ -194,6 +194,7 @@ def world(db):
         "token": "not-a-token",
         "document_id": 999999,
         "view_id": 999999,
+        "endpoint_id": 999999,
         "number": 1,
         "kind": "partner_agreement",
     }
