@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import secrets
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -117,7 +118,8 @@ def receive(
         errors = error.errors(include_url=False, include_context=False, include_input=False)
         raise Refused(422, "The message's data does not match its type.", errors) from None
     try:
-        record = apply(context_for(endpoint.user), data)
+        origin = f"inbound:{endpoint.id}:{webhook_id}"[:200]
+        record = apply(replace(context_for(endpoint.user), origin=origin), data)
     except NotFound:
         raise Refused(404, NOT_FOUND) from None
     except Forbidden as error:

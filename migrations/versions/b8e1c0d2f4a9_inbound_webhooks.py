@@ -1,4 +1,4 @@
-"""inbound webhooks: per-organization endpoints and the messages they received
+"""inbound webhooks: per-organization endpoints, the messages they received, audit origin
 
 Revision ID: b8e1c0d2f4a9
 Revises: f2b3c4d5e6a7
@@ -45,8 +45,14 @@ def upgrade() -> None:
         sa.UniqueConstraint("endpoint_id", "webhook_id"),
     )
     op.create_index("ix_inbound_message_endpoint_id", "inbound_message", ["endpoint_id"])
+    with op.batch_alter_table("audit_entry", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("origin", sa.String(length=200), server_default="", nullable=False)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("audit_entry", schema=None) as batch_op:
+        batch_op.drop_column("origin")
     op.drop_table("inbound_message")
     op.drop_table("inbound_endpoint")

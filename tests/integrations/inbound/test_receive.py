@@ -13,6 +13,7 @@ from svix.webhooks import Webhook as SvixWebhook
 
 from integrations.inbound.models import InboundMessage
 from integrations.inbound.service import create_endpoint, new_secret
+from partners.models import AuditEntry
 from partners.roles import OrgKind
 from portal.cases.models import CaseNote
 from portal.cases.service import CaseDetails, open_case_for_partner
@@ -69,6 +70,9 @@ def test_a_signed_message_creates_the_lead_as_the_endpoints_user(client, db, end
     lead = db.get(Lead, response.json["record"]["id"])
     assert lead.company == "Globex"
     assert lead.owner_org_id == endpoint.organization_id
+    entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "lead.created")).one()
+    assert entry.origin == f"inbound:{endpoint.id}:msg_1"
+    assert entry.actor_user_id == endpoint.user_id
     assert "Set-Cookie" not in response.headers
 
 
