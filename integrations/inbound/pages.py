@@ -21,6 +21,7 @@ from portal.account.forms import ActionForm
 from web.access import requires
 from web.database import db_session
 from web.pagination import paginate
+from web.services import service_context
 
 bp = Blueprint(
     "inbound_admin", __name__, url_prefix="/admin/inbound-webhooks", template_folder="templates"
@@ -45,9 +46,7 @@ def index() -> ResponseReturnValue:
         db = db_session()
         user = sharing.get_colleague(db, current_user, form.user.data)
         try:
-            created = create_endpoint(
-                db, current_user.organization_id, user, form.name.data, form.actions.data
-            )
+            created = create_endpoint(service_context(), user, form.name.data, form.actions.data)
         except ServiceError as error:
             form.actions.errors.append(str(error))
             status = 422
@@ -78,7 +77,7 @@ def detail(endpoint_id: int) -> ResponseReturnValue:
 def rotate(endpoint_id: int) -> ResponseReturnValue:
     endpoint = get_endpoint(db_session(), current_user, endpoint_id)
     form = ActionForm()  # its CSRF token is checked by CSRFProtect before this view
-    secret = rotate_secret(endpoint)
+    secret = rotate_secret(service_context(), endpoint)
     return render_template(
         "inbound/endpoint.html",
         endpoint=endpoint,

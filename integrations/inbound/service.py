@@ -19,10 +19,12 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from integrations.inbound.actions import ACTIONS
 from integrations.inbound.models import InboundEndpoint, InboundMessage
+from partners import audit
 from partners.context import Forbidden, NotFound, ServiceContext, ServiceError
 from partners.events import record_type_of
 from partners.models import User
-from partners.roles import UserStatus
+from partners.roles import Role, UserStatus
+from partners.sharing import require_role
 
 #: Larger bodies are refused (413) before they are verified: messages are single records.
 MAX_BODY_BYTES = 64 * 2**10
@@ -50,8 +52,12 @@ def new_secret() -> str:
 
 
 def create_endpoint(
-    db: Session, organization_id: int, user: User, name: str, actions: list[str]
+    ctx: ServiceContext, user: User, name: str, actions: list[str]
 ) -> InboundEndpoint:
+    """An endpoint of the actor's organization (an admin's), acting as ``user``."""
+    assert ctx.actor is not None
+    require_role(ctx.actor, Role.admin)
+    organization_id = ctx.actor.organization_id
     if user.organization_id != organization_id:
         raise ServiceError("The endpoint acts as a user of your own organization.")
     unknown = set(actions) - set(ACTIONS)
@@ -64,8 +70,15 @@ def create_endpoint(
         actions=list(actions),
         secret=new_secret(),
     )
-    db.add(endpoint)
-    db.flush()
+    ctx.db.add(endpoint)
+    ctx.db.flush()
+    audit.record(
+        ctx,
+        "inbound_endpoint.created",
+        endpoint,
+        summary=f"Inbound webhook endpoint {endpoint.name} acting as {user.email}",
+        after={"actions": endpoint.actions, "user": user.id},
+    )
     return endpoint
 
 
@@ -146,9 +159,14 @@ def get_endpoint(db: Session, viewer: User, endpoint_id: int) -> InboundEndpoint
     return endpoint
 
 
-def rotate_secret(endpoint: InboundEndpoint) -> str:
+def rotate_secret(ctx: ServiceContext, endpoint: InboundEndpoint) -> str:
     """A new secret at once: messages signed with the old one are refused from now on."""
+    assert ctx.actor is not None
+    require_role(ctx.actor, Role.admin)
     endpoint.secret = new_secret()
+    audit.record(
+        ctx, "inbound_endpoint.secret_rotated", endpoint, summary=f"{endpoint.name}: new secret"
+    )
     return endpoint.secret
 
 

@@ -12,7 +12,7 @@ from integrations.inbound.models import InboundEndpoint
 from integrations.inbound.service import create_endpoint
 from partners.roles import OrgKind, Role
 
-from factories import create_org, create_user
+from factories import context, create_org, create_user
 
 
 def test_an_admin_creates_an_endpoint_sees_its_secret_once_and_reads_its_log(app, client, db):
@@ -51,7 +51,7 @@ def test_an_admin_creates_an_endpoint_sees_its_secret_once_and_reads_its_log(app
 
 def test_another_organizations_endpoint_is_404(client, db):
     other = create_org(db, OrgKind.vendor)
-    theirs = create_endpoint(db, other.id, create_user(db, other), "ERP", ["order.status"])
+    theirs = _endpoint(db, other, "ERP", "order.status")
     secret = theirs.secret
     admin = create_user(db, create_org(db, OrgKind.vendor), Role.admin)
     client.login(admin.email)
@@ -59,3 +59,12 @@ def test_another_organizations_endpoint_is_404(client, db):
     assert client.post(f"/admin/inbound-webhooks/{theirs.id}/rotate").status_code == 404
     db.expire_all()
     assert theirs.secret == secret
+
+
+def _admin_ctx(db, org):
+    return context(db, create_user(db, org, Role.admin))
+
+
+def _endpoint(db, org, name, *actions):
+    """An endpoint of ``org`` made by its admin, acting as a member."""
+    return create_endpoint(_admin_ctx(db, org), create_user(db, org), name, list(actions))

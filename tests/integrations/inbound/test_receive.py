@@ -14,7 +14,7 @@ from svix.webhooks import Webhook as SvixWebhook
 from integrations.inbound.models import InboundMessage
 from integrations.inbound.service import create_endpoint, new_secret
 from partners.models import AuditEntry
-from partners.roles import OrgKind
+from partners.roles import OrgKind, Role
 from portal.cases.models import CaseNote
 from portal.cases.service import CaseDetails, open_case_for_partner
 from portal.deals.models import Deal
@@ -37,7 +37,7 @@ def client(app):
 def endpoint(db):
     vendor = create_org(db, OrgKind.vendor)
     user = create_user(db, vendor)
-    return create_endpoint(db, vendor.id, user, "CRM", ["lead.create", "case.note"])
+    return create_endpoint(_admin_ctx(db, vendor), user, "CRM", ["lead.create", "case.note"])
 
 
 def _signed(secret, body, msg_id="msg_1", at=None, signer=Webhook):
@@ -133,7 +133,9 @@ def test_another_organizations_case_is_404_like_a_missing_one(client, db):
     vendor_user = create_user(db, vendor)
     case = open_case_for_partner(context(db, vendor_user), partner.id, CaseDetails("Broken"))
     stranger = create_org(db, OrgKind.partner)
-    endpoint = create_endpoint(db, stranger.id, create_user(db, stranger), "CRM", ["case.note"])
+    endpoint = create_endpoint(
+        _admin_ctx(db, stranger), create_user(db, stranger), "CRM", ["case.note"]
+    )
     theirs = _post(
         client, endpoint, {"type": "case.note", "data": {"case_id": case.id, "body": "x"}}
     )
@@ -151,7 +153,9 @@ def test_another_organizations_case_is_404_like_a_missing_one(client, db):
 def test_a_note_on_a_case_the_user_sees_is_added(client, db):
     vendor, partner, _ = vendor_with_partner(db)
     case = open_case_for_partner(context(db, create_user(db, vendor)), partner.id, CaseDetails("X"))
-    endpoint = create_endpoint(db, partner.id, create_user(db, partner), "Desk", ["case.note"])
+    endpoint = create_endpoint(
+        _admin_ctx(db, partner), create_user(db, partner), "Desk", ["case.note"]
+    )
     payload = {"type": "case.note", "data": {"case_id": case.id, "body": "From our desk"}}
     response = _post(client, endpoint, payload)
     assert response.status_code == 201, response.json
@@ -169,7 +173,9 @@ def test_an_unknown_endpoint_is_404(client, db, endpoint):
 
 def test_a_partner_system_registers_a_deal_with_its_vendor(client, db):
     vendor, partner, _ = vendor_with_partner(db)
-    endpoint = create_endpoint(db, partner.id, create_user(db, partner), "CRM", ["deal.register"])
+    endpoint = create_endpoint(
+        _admin_ctx(db, partner), create_user(db, partner), "CRM", ["deal.register"]
+    )
     payload = {"type": "deal.register", "data": {"vendor_id": vendor.id, "customer": "Initech"}}
     response = _post(client, endpoint, payload)
     assert response.status_code == 201, response.json
@@ -187,12 +193,23 @@ def test_the_vendors_system_moves_an_order_on_and_a_strangers_order_is_404(clien
         buyer=distributor,
         data=OrderInput("PO-1", None, [LineInput("1", Decimal(2))]),
     )
-    mine = create_endpoint(db, vendor.id, create_user(db, vendor), "ERP", ["order.status"])
+    mine = _endpoint(db, vendor, "ERP", "order.status")
     stranger = create_org(db, OrgKind.vendor)
-    theirs = create_endpoint(db, stranger.id, create_user(db, stranger), "ERP", ["order.status"])
+    theirs = create_endpoint(
+        _admin_ctx(db, stranger), create_user(db, stranger), "ERP", ["order.status"]
+    )
     payload = {"type": "order.status", "data": {"order_id": order.id, "status": "acknowledged"}}
     assert _post(client, theirs, payload).status_code == 404
     assert db.get(Order, order.id).status == OrderStatus.received
     assert _post(client, mine, payload).status_code == 201
     db.expire_all()
     assert db.get(Order, order.id).status == OrderStatus.acknowledged
+
+
+def _admin_ctx(db, org):
+    return context(db, create_user(db, org, Role.admin))
+
+
+def _endpoint(db, org, name, *actions):
+    """An endpoint of ``org`` made by its admin, acting as a member."""
+    return create_endpoint(_admin_ctx(db, org), create_user(db, org), name, list(actions))
