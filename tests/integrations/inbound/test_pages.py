@@ -10,6 +10,8 @@ from standardwebhooks.webhooks import Webhook
 
 from integrations.inbound.models import InboundEndpoint
 from integrations.inbound.service import create_endpoint
+from partners.events import Event
+from partners.models import AuditEntry
 from partners.roles import OrgKind, Role
 
 from factories import context, create_org, create_user
@@ -27,6 +29,9 @@ def test_an_admin_creates_an_endpoint_sees_its_secret_once_and_reads_its_log(app
     assert created.status_code == 201
     endpoint = db.scalars(select(InboundEndpoint)).one()
     assert endpoint.secret in created.get_data(as_text=True)
+    trail = [entry.after for entry in db.scalars(select(AuditEntry))]
+    trail += [event.payload for event in db.scalars(select(Event))]
+    assert "whsec_" not in json.dumps(trail)
 
     body = json.dumps({"type": "lead.create", "data": {"company": "Globex"}}).encode()
     now = datetime.now(UTC)
