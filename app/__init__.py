@@ -23,7 +23,7 @@ from web.database import init_database, write_aside
 from web.errors import install_error_pages
 from web.extensions import csrf, limiter, login_manager
 from web.numbers import IdConverter
-from web.problems import is_api_path
+from web.problems import is_machine_path
 from web.requests import install_request_checks
 from web.services import context_for
 
@@ -95,8 +95,8 @@ def _init_login(app: Flask, settings: Settings) -> None:
 
     @login_manager.user_loader
     def _load(user_id: str):
-        if is_api_path(request.path):
-            return None  # the API's only credential is the bearer token: see api.auth
+        if is_machine_path(request.path):
+            return None  # the API's only credential is the bearer token, a hook's its signature
         session_id = session.get("sid")
         if not session_id:
             return None
@@ -132,6 +132,8 @@ def _register_blueprints(app: Flask) -> None:
     from documents import views as documents
     from integrations.api import blueprint as api
     from integrations.edi_exchange import views as edi
+    from integrations.inbound import pages as inbound_admin
+    from integrations.inbound import views as inbound
     from portal.account.views import account, admin, partnerships, sharing
     from portal.account.views import auth as auth_views
     from portal.analytics import views as analytics
@@ -145,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.search import views as search
 
     csrf.exempt(api.bp)  # bearer tokens only; see integrations/api/auth.py
+    csrf.exempt(inbound.bp)  # each message is signed; see integrations/inbound/service.py
     for blueprint in (
         health.bp,
         auth_views.bp,
@@ -165,6 +168,8 @@ def _register_blueprints(app: Flask) -> None:
         saved.bp,
         analytics.bp,
         api.bp,
+        inbound.bp,
+        inbound_admin.bp,
     ):
         app.register_blueprint(blueprint)
 

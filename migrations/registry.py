@@ -4,6 +4,7 @@ kind's grant table is declared beside its kind, in the area's ``sharing`` module
 from documents import models as document_models  # noqa: F401
 from documents import sharing as document_grants  # noqa: F401
 from integrations.edi_exchange import models as edi_models  # noqa: F401
+from integrations.inbound import models as inbound_models  # noqa: F401
 from partners import consumers as consumer_models  # noqa: F401
 from partners import events as event_models  # noqa: F401
 from partners import jobs as job_models  # noqa: F401

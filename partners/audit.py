@@ -38,6 +38,7 @@ def _row(
         "before": before,
         "after": after,
         "ip": ctx.ip,
+        "origin": ctx.origin,
     }
 
 

@@ -44,6 +44,8 @@ class ServiceContext:
     #: Document storage (a ``documents.storage.Storage``), for services that keep files (EDI
     #: interchanges, documents). Held, not typed by name: the domain imports no layer above.
     storage: Any = None
+    #: Written on each audit entry: ``inbound:<endpoint>:<webhook-id>`` for an inbound webhook.
+    origin: str = ""
 
     def now(self) -> datetime:
         return self.clock()

@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from partners.context import Forbidden, NotFound
-from web.problems import http_problem, is_api_path
+from web.problems import http_problem, is_machine_path
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood."),
@@ -44,7 +44,7 @@ def install_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        if is_api_path(request.path):
+        if is_machine_path(request.path):
             return http_problem(error)
         code = error.code or 500
         # Our own descriptions say what to do; Werkzeug's defaults say less than our pages.

@@ -69,6 +69,7 @@ ADMIN: tuple[Entry, ...] = (
     Entry("Teams", ("admin.teams",), ("admin.team", "admin.delete_team")),
     Entry("Sharing rules", ("leads.rule_list",), ("leads.rule",)),
     Entry("EDI partners", ("edi.partners",), ("edi.partner", "edi.profile")),
+    Entry("Inbound webhooks", ("inbound_admin.index",), ("inbound_admin.",)),
     Entry("Audit log", ("admin.audit_log",), ("admin.audit",)),
     Entry("Settings", ("admin.security",), ("admin.security", "admin.visibility")),
 )

@@ -9,8 +9,17 @@ from werkzeug.exceptions import HTTPException
 API_PREFIX = "/api/"
 
 
+#: Where inbound webhooks arrive: signed by their sender, never read with the session cookie.
+HOOKS_PREFIX = "/hooks/"
+
+
 def is_api_path(path: str) -> bool:
     return path.startswith(API_PREFIX)
+
+
+def is_machine_path(path: str) -> bool:
+    """Paths only programs call: errors are problems and the session cookie is not read."""
+    return path.startswith((API_PREFIX, HOOKS_PREFIX))
 
 
 TITLES = {

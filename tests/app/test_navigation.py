@@ -17,6 +17,7 @@ EVERYTHING = [
     "Teams",
     "Sharing rules",
     "EDI partners",
+    "Inbound webhooks",
     "Audit log",
     "Settings",
 ]
@@ -36,7 +37,11 @@ def bar(client, url: str = "/home") -> tuple[list[str], list[str] | None]:
         (OrgKind.vendor, Role.admin, EVERYTHING),
         (OrgKind.vendor, Role.manager, ["Partners", "Sharing rules"]),
         (OrgKind.vendor, Role.viewer, ["Partners"]),
-        (OrgKind.partner, Role.admin, ["People", "Teams", "Audit log", "Settings"]),
+        (
+            OrgKind.partner,
+            Role.admin,
+            ["People", "Teams", "Inbound webhooks", "Audit log", "Settings"],
+        ),
         (OrgKind.partner, Role.member, None),
     ],
 )

@@ -22,6 +22,8 @@ EXPECTED_PUBLIC = {
     "auth.reset_password",
     "auth.accept",
     "api.openapi",
+    # Signed by the sender (Standard Webhooks), verified before anything happens.
+    "inbound.receive_message",
     # A signed download link works as the one user it was issued to, checked on every use
     # (documents.links): like a presigned URL, but revocable and logged.
     "documents.link",
@@ -192,6 +194,7 @@ def world(db):
         "token": "not-a-token",
         "document_id": 999999,
         "view_id": 999999,
+        "endpoint_id": 999999,
         "number": 1,
         "kind": "partner_agreement",
     }

@@ -51,6 +51,8 @@ AUDITED = {
     "integrations.edi_exchange.ingest._resend",
     "integrations.edi_exchange.ingest.ingest",
     "integrations.edi_exchange.profiles.save_profile",
+    "integrations.inbound.service.create_endpoint",
+    "integrations.inbound.service.rotate_secret",
     "partners.api_tokens.create_token",
     "partners.auth.change_email",
     "partners.auth.change_password",

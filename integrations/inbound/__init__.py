@@ -1,0 +1,1 @@
+"""Inbound webhooks: partner systems send signed changes, applied as an endpoint's user."""
