@@ -8,6 +8,7 @@ from __future__ import annotations
 from types import ModuleType
 
 import documents.sharing
+import integrations.webhooks.consumer
 import portal.campaigns.sharing
 import portal.cases.sharing
 import portal.deals.sharing
@@ -25,6 +26,7 @@ AREAS: tuple[ModuleType, ...] = (
     portal.cases.sharing,
     portal.orders.sharing,
     documents.sharing,
+    integrations.webhooks.consumer,  # the webhooks consumer of the outbox
 )
 
 

@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 import app.areas  # noqa: F401 - the areas (kinds, job handlers), the list create_app wires
+from integrations.webhooks.delivery import DeliveryRunner
 from partners.consumers import ConsumerRunner
 from partners.context import ServiceContext
 from partners.jobs import Periodic, Worker
@@ -54,7 +55,15 @@ def worker_for(app: Flask, **options) -> Worker:
         make_context,
         clock=clock,
         maintenance=MAINTENANCE,
-        rounds=(ConsumerRunner(factory, clock=clock).run_due,),
+        rounds=(
+            ConsumerRunner(factory, clock=clock).run_due,
+            DeliveryRunner(
+                factory,
+                app.extensions["concord.mailer"],
+                allowed_hosts=settings.webhook_allowed_hosts,
+                clock=clock,
+            ).run_due,
+        ),
         **options,
     )
 

@@ -57,6 +57,9 @@ class Settings:
     run_jobs_in_process: bool = False
     #: While this file exists ``/readyz`` answers 503, so the load balancer drains the host.
     drain_file: Path = Path("draining")
+    #: Hosts (``host`` or ``host:port``) webhooks may call over plain http and at private
+    #: addresses: development receivers only (docs/webhooks.md).
+    webhook_allowed_hosts: tuple[str, ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -127,6 +130,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         download_link_seconds=_int(env, "CONCORD_DOWNLOAD_LINK_SECONDS", 900),
         trusted_proxies=_int(env, "CONCORD_TRUSTED_PROXIES", 0),
         drain_file=Path(env.get("CONCORD_DRAIN_FILE") or instance_path / "draining"),
+        webhook_allowed_hosts=tuple(
+            h.strip() for h in env.get("CONCORD_WEBHOOK_ALLOWED_HOSTS", "").split(",") if h.strip()
+        ),
         run_jobs_in_process=_flag(
             env, "CONCORD_RUN_JOBS_IN_PROCESS", default=app_env == "development"
         ),
