@@ -211,7 +211,7 @@ class AuditEntry(Base):
     after: Mapped[dict | None] = mapped_column(JSON)
     ip: Mapped[str] = mapped_column(String(64), default="")
     #: Where a change came from when not a person's page: ``inbound:<endpoint>:<webhook-id>``.
-    origin: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    origin: Mapped[str] = mapped_column(String(200), default="")
 
     actor: Mapped[User | None] = relationship()
     actor_org: Mapped[Organization | None] = relationship(foreign_keys=[actor_org_id])

@@ -1,7 +1,7 @@
 """inbound webhooks: per-organization endpoints, the messages they received, audit origin
 
 Revision ID: b8e1c0d2f4a9
-Revises: f2b3c4d5e6a7
+Revises: b8e4c2a9d1f3
 Create Date: 2026-12-07 14:50:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import partners.db
 
 revision = "b8e1c0d2f4a9"
-down_revision = "f2b3c4d5e6a7"
+down_revision = "b8e4c2a9d1f3"
 branch_labels = None
 depends_on = None
 
@@ -49,6 +49,8 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("origin", sa.String(length=200), server_default="", nullable=False)
         )
+    with op.batch_alter_table("audit_entry", schema=None) as batch_op:
+        batch_op.alter_column("origin", server_default=None)
 
 
 def downgrade() -> None:

@@ -1,7 +1,7 @@
 """outbound webhooks: endpoints, deliveries (the queue and log) and attempts
 
 Revision ID: b8e1c4d7a2f9
-Revises: f2b3c4d5e6a7
+Revises: b8e1c0d2f4a9
 Create Date: 2026-12-07 14:45:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import partners.db
 
 revision = "b8e1c4d7a2f9"
-down_revision = "f2b3c4d5e6a7"
+down_revision = "b8e1c0d2f4a9"
 branch_labels = None
 depends_on = None
 

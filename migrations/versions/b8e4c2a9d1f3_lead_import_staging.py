@@ -2,7 +2,7 @@
 checkpoint (staged_rows, staged_through, staged_digest), so a stopped import resumes
 
 Revision ID: b8e4c2a9d1f3
-Revises: f2b3c4d5e6a7
+Revises: c4e5a6b7d8f9
 Create Date: 2026-12-07 13:50:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b8e4c2a9d1f3"
-down_revision = "f2b3c4d5e6a7"
+down_revision = "c4e5a6b7d8f9"
 branch_labels = None
 depends_on = None
 
@@ -26,6 +26,9 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("staged_digest", sa.String(length=64), nullable=False, server_default="")
         )
+    with op.batch_alter_table("lead_import", schema=None) as batch_op:
+        for column in ("staged_rows", "staged_through", "staged_digest"):
+            batch_op.alter_column(column, server_default=None)
     op.create_table(
         "lead_import_row",
         sa.Column("import_id", sa.Integer(), nullable=False),

@@ -52,6 +52,9 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_support_case_resolution_due_at"), ["resolution_due_at"]
         )
+    with op.batch_alter_table("support_case", schema=None) as batch_op:
+        batch_op.alter_column("sla_timezone", server_default=None)
+        batch_op.alter_column("sla_paused_seconds", server_default=None)
 
     op.create_table(
         "case_settings",
