@@ -11,6 +11,7 @@ import documents.sharing
 import portal.campaigns.sharing
 import portal.cases.sharing
 import portal.deals.sharing
+import portal.knowledge.sharing
 import portal.leads.imports
 import portal.leads.sharing
 import portal.orders.sharing
@@ -24,6 +25,7 @@ AREAS: tuple[ModuleType, ...] = (
     portal.campaigns.sharing,
     portal.cases.sharing,
     portal.orders.sharing,
+    portal.knowledge.sharing,
     documents.sharing,
 )
 

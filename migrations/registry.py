@@ -11,6 +11,7 @@ from partners.sharing import models as sharing_models  # noqa: F401
 from portal.campaigns import models as campaign_models  # noqa: F401
 from portal.cases import models as case_models  # noqa: F401
 from portal.deals import models as deal_models  # noqa: F401
+from portal.knowledge import models as knowledge_models  # noqa: F401
 from portal.leads import models as lead_models  # noqa: F401
 from portal.orders import models as order_models  # noqa: F401
 from portal.saved import models as saved_view_models  # noqa: F401

@@ -109,6 +109,10 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The knowledge-base article that solved it (``portal.knowledge``), if someone linked one.
+    solved_by_article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("kb_article.id", ondelete="SET NULL")
+    )
 
     @property
     def reference(self) -> str:
