@@ -12,6 +12,7 @@ import integrations.webhooks.consumer
 import portal.campaigns.sharing
 import portal.cases.sharing
 import portal.deals.sharing
+import portal.knowledge.sharing
 import portal.leads.imports
 import portal.leads.sharing
 import portal.orders.sharing
@@ -25,6 +26,7 @@ AREAS: tuple[ModuleType, ...] = (
     portal.campaigns.sharing,
     portal.cases.sharing,
     portal.orders.sharing,
+    portal.knowledge.sharing,
     documents.sharing,
     integrations.webhooks.consumer,  # the webhooks consumer of the outbox
 )

@@ -41,6 +41,7 @@ class RecordType(StrEnum):
     document = "document"
     case = "case"
     campaign = "campaign"
+    article = "article"
 
     @property
     def label(self) -> str:

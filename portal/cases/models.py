@@ -126,6 +126,10 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The knowledge-base article that solved it (``portal.knowledge``), if someone linked one.
+    solved_by_article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("kb_article.id", ondelete="SET NULL")
+    )
 
     # The SLA (portal/cases/sla.py): the promise made when the case was opened or triaged, in
     # business hours of the vendor's calendar, and its clock.

@@ -30,6 +30,7 @@ from portal.cases.models import Case, CaseNote
 from portal.cases.sharing import CASES, note_filter
 from portal.deals.models import Deal
 from portal.deals.sharing import DEALS
+from portal.knowledge.service import article_list
 from portal.leads.models import Lead
 from portal.leads.sharing import LEADS
 from portal.orders.models import Order
@@ -120,6 +121,10 @@ def _documents(q: Query) -> Select:
     )
 
 
+def _articles(q: Query) -> Select:
+    return article_list(q.db, q.user, q.term)
+
+
 def _partners(q: Query) -> Select:
     return managed_partnerships(q.user).where(text_matches(q.term, q.dialect, Organization.name))
 
@@ -192,6 +197,12 @@ KINDS: tuple[SearchedKind, ...] = (
         _record_hit("number", "order_id", "status"),
     ),
     SearchedKind("Documents", "documents.detail", _documents, _document_hit),
+    SearchedKind(
+        "Articles",
+        "knowledge.detail",
+        _articles,
+        _record_hit("title", "article_id", "status", "product_line"),
+    ),
     SearchedKind("Partners", "partnerships.detail", _partners, _partner_hit),
     SearchedKind("People", "admin.user", _people, _person_hit),
 )

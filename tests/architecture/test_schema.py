@@ -23,6 +23,7 @@ POSTGRESQL_SEARCH_OBJECTS = {
     "ix_purchase_order_search",
     "ix_support_case_search",
     "ix_document_text_search_vector",
+    "ix_kb_article_search",
     "search_vector",
 }
 
@@ -53,5 +54,6 @@ def test_every_kind_has_its_grant_table_in_the_metadata():
         "document_grant",
         "case_grant",
         "campaign_grant",
+        "article_grant",
     }
     assert grant_tables <= set(metadata.tables)

@@ -1,0 +1,1 @@
+"""The knowledge base (vendor articles shared with partners) and announcements."""
