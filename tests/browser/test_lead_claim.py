@@ -47,7 +47,7 @@ def test_partner_claims_a_lead_and_it_leaves_the_other_partners_inbox(
     second = browser.new_context().new_page()
     for page, name in ((first, "Bluebird Solutions"), (second, "Cobalt Systems")):
         sign_in(page, people[name])
-        page.get_by_role("link", name="Leads").click()
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Leads").click()
         expect(page.get_by_role("link", name="Northwind Retail")).to_be_visible()
     shots(first, "01-inbox")
 

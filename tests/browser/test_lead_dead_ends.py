@@ -12,7 +12,7 @@ from app.demo import DEMO_PASSWORD
 def test_a_partner_declines_a_claimed_lead_and_lands_on_my_leads(browser, demo, sign_in, shots):
     bluebird = browser.new_context().new_page()
     sign_in(bluebird, "admin@bluebird.example", DEMO_PASSWORD)
-    bluebird.get_by_role("link", name="Leads").click()
+    bluebird.get_by_role("navigation", name="Main").get_by_role("link", name="Leads").click()
     row = bluebird.get_by_role("row").filter(has_text="Initech Energy")
     row.get_by_role("button", name="Claim").click()
     bluebird.get_by_label("Why you decline it").fill("No energy practice this quarter.")
@@ -28,7 +28,7 @@ def test_a_partner_declines_a_claimed_lead_and_lands_on_my_leads(browser, demo, 
 def test_a_reseller_finds_the_forwarded_lead_waiting_in_its_inbox(browser, demo, sign_in, shots):
     echo = browser.new_context().new_page()
     sign_in(echo, "admin@echo.example", DEMO_PASSWORD)
-    echo.get_by_role("link", name="Leads").click()
+    echo.get_by_role("navigation", name="Main").get_by_role("link", name="Leads").click()
     waiting = echo.locator("section", has=echo.get_by_role("heading", name="Waiting for you"))
     row = waiting.get_by_role("row").filter(has_text="Northwind Retail")
     expect(row.get_by_text("Delta Distribution")).to_be_visible()

@@ -12,7 +12,7 @@ from support.navigation import admin_link
 def test_a_forwarded_lead_down_the_two_tiers_and_view_as(browser, demo, sign_in, shots):
     echo = browser.new_context().new_page()
     sign_in(echo, "admin@echo.example", DEMO_PASSWORD)
-    echo.get_by_role("link", name="Leads").click()
+    echo.get_by_role("navigation", name="Main").get_by_role("link", name="Leads").click()
     echo.get_by_role("link", name="All shared with us").click()
     echo.get_by_role("link", name="Northwind Retail").click()
     expect(echo.get_by_role("heading", name="Forwarded to you")).to_be_visible()
