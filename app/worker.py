@@ -14,6 +14,7 @@ from partners.consumers import ConsumerRunner
 from partners.context import ServiceContext
 from partners.jobs import Periodic, Worker
 from partners.models import User
+from partners.outbox import OutboxSender
 from partners.sharing.grants import prune_pool_grants
 from partners.sharing.shares import expire_shares
 from portal.deals.service import expire_protections
@@ -52,7 +53,10 @@ def worker_for(app: Flask, **options) -> Worker:
         make_context,
         clock=clock,
         maintenance=MAINTENANCE,
-        rounds=(ConsumerRunner(factory, clock=clock).run_due,),
+        rounds=(
+            ConsumerRunner(factory, clock=clock).run_due,
+            OutboxSender(factory, app.extensions["concord.mailer"], clock=clock).run_due,
+        ),
         **options,
     )
 
