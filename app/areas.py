@@ -13,6 +13,7 @@ import portal.cases.sharing
 import portal.deals.sharing
 import portal.leads.imports
 import portal.leads.sharing
+import portal.notifications.consumer
 import portal.orders.sharing
 from partners.sharing import registry
 
@@ -25,6 +26,7 @@ AREAS: tuple[ModuleType, ...] = (
     portal.cases.sharing,
     portal.orders.sharing,
     documents.sharing,
+    portal.notifications.consumer,  # the notifications event consumer
 )
 
 

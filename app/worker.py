@@ -19,6 +19,7 @@ from partners.sharing.grants import prune_pool_grants
 from partners.sharing.shares import expire_shares
 from portal.deals.service import expire_protections
 from portal.leads.service import expire_claims
+from portal.notifications.mailing import NotificationMailer
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ def worker_for(app: Flask, **options) -> Worker:
         maintenance=MAINTENANCE,
         rounds=(
             ConsumerRunner(factory, clock=clock).run_due,
+            NotificationMailer(factory, settings.base_url, settings.secret_key, clock).run_due,
             OutboxSender(factory, app.extensions["concord.mailer"], clock=clock).run_due,
         ),
         **options,

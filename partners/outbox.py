@@ -22,7 +22,7 @@ from sqlalchemy import JSON, Index, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from partners.context import ServiceContext
-from partners.db import Base, UTCDateTime, string_enum, unit_of_work, utcnow
+from partners.db import Base, UTCDateTime, insert_rows, string_enum, unit_of_work, utcnow
 from partners.mail import Mailer
 
 logger = logging.getLogger(__name__)
@@ -83,6 +83,27 @@ def queue_mail(
     ctx.db.add(mail)
     ctx.db.flush()
     return mail
+
+
+def queue_rows(db: Session, mails: list[dict], now: datetime) -> None:
+    """Queue many mails at once (``recipient``, ``subject``, ``body``, ``headers`` each) in the
+    session's transaction: a consumer's or worker's batch, without a service context."""
+    insert_rows(
+        db,
+        OutboxMail,
+        [
+            {
+                **mail,
+                "status": MailStatus.queued,
+                "attempts": 0,
+                "queued_at": now,
+                "next_attempt_at": now,
+                "sent_at": None,
+                "last_error": "",
+            }
+            for mail in mails
+        ],
+    )
 
 
 def backoff(attempt: int) -> timedelta:

@@ -32,8 +32,49 @@ def upgrade() -> None:
         sa.Column("last_error", sa.Text(), nullable=False),
     )
     op.create_index("ix_mail_outbox_due", "mail_outbox", ["status", "next_attempt_at"])
+    op.create_table(
+        "notification",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "user_id",
+            sa.Integer(),
+            sa.ForeignKey("user_account.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column(
+            "event_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            sa.ForeignKey("event.id"),
+            nullable=False,
+        ),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("text", sa.String(length=400), nullable=False),
+        sa.Column("link", sa.String(length=300), nullable=False),
+        sa.Column("created_at", partners.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("read_at", partners.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("mail_state", sa.String(length=20), nullable=False),
+        sa.UniqueConstraint("user_id", "event_id", name="uq_notification_user_event"),
+    )
+    op.create_index("ix_notification_user_read", "notification", ["user_id", "read_at"])
+    op.create_index("ix_notification_mail_state", "notification", ["mail_state", "created_at"])
+    op.create_table(
+        "notification_preference",
+        sa.Column(
+            "user_id",
+            sa.Integer(),
+            sa.ForeignKey("user_account.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("kind", sa.String(length=40), primary_key=True),
+        sa.Column("delivery", sa.String(length=20), nullable=False),
+        sa.Column("updated_at", partners.db.UTCDateTime(timezone=True), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("notification_preference")
+    op.drop_index("ix_notification_mail_state", table_name="notification")
+    op.drop_index("ix_notification_user_read", table_name="notification")
+    op.drop_table("notification")
     op.drop_index("ix_mail_outbox_due", table_name="mail_outbox")
     op.drop_table("mail_outbox")
