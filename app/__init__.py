@@ -142,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.deals import views as deals
     from portal.home import views as home
     from portal.leads import blueprint as leads
+    from portal.notifications import views as notifications
     from portal.orders import views as orders
     from portal.saved import views as saved
     from portal.search import views as search
@@ -156,6 +157,7 @@ def _register_blueprints(app: Flask) -> None:
         partnerships.bp,
         sharing.bp,
         home.bp,
+        notifications.bp,
         orders.bp,
         edi.bp,
         leads.bp,

@@ -15,6 +15,7 @@ import portal.deals.sharing
 import portal.knowledge.sharing
 import portal.leads.imports
 import portal.leads.sharing
+import portal.notifications.consumer
 import portal.orders.sharing
 from partners.sharing import registry
 
@@ -29,6 +30,7 @@ AREAS: tuple[ModuleType, ...] = (
     portal.knowledge.sharing,
     documents.sharing,
     integrations.webhooks.consumer,  # the webhooks consumer of the outbox
+    portal.notifications.consumer,  # the notifications event consumer
 )
 
 

@@ -24,7 +24,7 @@ from integrations.edi.cli import edi
 from integrations.edi_exchange import folder
 from integrations.edi_exchange.queries import stored_blobs
 from migrations import runner
-from partners import api_tokens, consumers, onboarding, people
+from partners import api_tokens, consumers, onboarding, outbox, people
 from partners.auth import find_user_by_email
 from partners.context import ServiceContext, ServiceError
 from partners.db import unit_of_work, utcnow
@@ -306,6 +306,19 @@ def events_pause(name: str, resume: bool) -> None:
         if not consumers.set_paused(session, name, not resume):
             _fail(f"No consumer named {name} has run yet.")
     click.echo(f"{name} {'resumed' if resume else 'paused'}.", err=True)
+
+
+@main.group()
+def mail() -> None:
+    """The mail outbox the worker sends."""
+
+
+@mail.command("retry")
+def mail_retry() -> None:
+    """Queue every mail that failed all its attempts again, due now (after an SMTP outage)."""
+    with unit_of_work(_database().factory, writer=True) as session:
+        count = outbox.retry_failed(session, current_app.extensions["concord.clock"]())
+    click.echo(f"{count} mail(s) queued again.", err=True)
 
 
 @main.command("run", params=list(run_command.params), help=run_command.help, with_appcontext=False)

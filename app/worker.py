@@ -15,11 +15,13 @@ from partners.consumers import ConsumerRunner
 from partners.context import ServiceContext
 from partners.jobs import Periodic, Worker
 from partners.models import User
+from partners.outbox import OutboxSender
 from partners.sharing.grants import prune_pool_grants
 from partners.sharing.shares import expire_shares
 from portal.cases.service import escalate_cases
 from portal.deals.service import expire_protections
 from portal.leads.service import expire_claims
+from portal.notifications.mailing import NotificationMailer
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +65,8 @@ def worker_for(app: Flask, **options) -> Worker:
                 allowed_hosts=settings.webhook_allowed_hosts,
                 clock=clock,
             ).run_due,
+            NotificationMailer(factory, settings.base_url, settings.secret_key, clock).run_due,
+            OutboxSender(factory, app.extensions["concord.mailer"], clock=clock).run_due,
         ),
         **options,
     )

@@ -19,6 +19,7 @@ from partners import audit
 from partners.context import ServiceContext, ServiceError
 from partners.db import Recorder
 from partners.models import OneTimeToken, User, UserSession
+from partners.outbox import queue_mail
 from partners.passwords import hash_password, needs_rehash, password_problem, verify_password
 from partners.roles import UserStatus
 from partners.sharing import organization_may_sign_in
@@ -226,7 +227,8 @@ def request_password_reset(ctx: ServiceContext, email: str, ttl: timedelta) -> N
     if user is None or not user.is_active:
         return
     raw = _issue_token(ctx, user, RESET, ttl)
-    ctx.mailer.send(
+    queue_mail(
+        ctx,
         user.email,
         "Reset your Concord password",
         f"Hello {user.display_name},\n\nSomeone (hopefully you) asked to reset your Concord "

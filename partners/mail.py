@@ -22,11 +22,17 @@ class Mailer:
         if self.url.scheme not in ("smtp", "smtps", "log"):
             raise ValueError(f"unsupported CONCORD_SMTP_URL scheme {self.url.scheme!r}")
 
-    def send(self, to: str, subject: str, body: str) -> EmailMessage:
+    def send(
+        self, to: str, subject: str, body: str, headers: dict[str, str] | None = None
+    ) -> EmailMessage:
+        """Send now. Services queue mail instead (:func:`partners.outbox.queue_mail`); the
+        worker's outbox sender is the caller."""
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = to
         message["Subject"] = subject
+        for name, value in (headers or {}).items():
+            message[name] = value
         message.set_content(body)
         if self.url.scheme == "log":
             log.info("mail to %s: %s\n%s", to, subject, body)

@@ -17,6 +17,7 @@ from partners.auth import (
 )
 from partners.context import ServiceContext, ServiceError
 from partners.models import Organization, Team, User
+from partners.outbox import queue_mail
 from partners.roles import Role, UserStatus
 from partners.sharing import require_role
 
@@ -57,7 +58,8 @@ def invite(
     ctx.db.flush()
     raw = issue_invitation_token(ctx, user, ttl)
     inviter = ctx.actor.display_name if ctx.actor else "Concord"
-    ctx.mailer.send(
+    queue_mail(
+        ctx,
         email,
         f"You are invited to {organization.name} on Concord",
         f"Hello {user.name or email},\n\n{inviter} invited you to join {organization.name} on "

@@ -15,13 +15,15 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import create_app
-from config.settings import load_settings
+from config.settings import Settings, load_settings
 from migrations import runner
 from partners.db import make_engine
+from partners.mail import Mailer
+from partners.outbox import OutboxSender
 
 from support.browser_client import PortalClient
 from support.postgres import postgres_server, scratch_database
-from support.smtp import start_smtp_server
+from support.smtp import Mailbox, start_smtp_server
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -42,11 +44,24 @@ def smtp():
     controller.stop()
 
 
+#: The test mailbox sends every queued mail at once, whatever time the test's clock says.
+EVERYTHING_DUE = datetime(9999, 1, 1, tzinfo=UTC)
+
+
 @pytest.fixture
-def mailbox(smtp):
-    _controller, box = smtp
-    box.messages.clear()
-    return box
+def mailbox(smtp, request) -> Iterator[Mailbox]:
+    """What the real SMTP server received. Services only queue mail (``partners.outbox``): each
+    read first sends what the outbox holds, as the worker does after commit, through SMTP."""
+    controller, box = smtp
+    box.received.clear()
+    if "live_app" in request.fixturenames:
+        factory = request.getfixturevalue("live_app").extensions["concord.db"].factory
+    else:
+        factory = request.getfixturevalue("session_factory")
+    mailer = Mailer(f"smtp://127.0.0.1:{controller.port}", Settings.mail_sender)
+    box.before_read = OutboxSender(factory, mailer, clock=lambda: EVERYTHING_DUE).drain
+    yield box
+    box.before_read = None
 
 
 @pytest.fixture(params=BACKENDS)

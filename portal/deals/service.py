@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from partners import audit, sharing
 from partners.context import NotFound, ServiceContext, ServiceError
 from partners.models import Organization, Partnership, User
+from partners.outbox import queue_mail
 from partners.roles import OrgStatus, Role, UserStatus
 from partners.sharing import AccessLevel, require_role
 from portal.deals.customers import CustomerKeys
@@ -275,7 +276,8 @@ def register_deal(ctx: ServiceContext, vendor_id: int, details: DealDetails) -> 
     )
     _mail_channel_managers(ctx, deal, conflicts)
     notice = protection_notice(ctx.db, deal, ctx.now())
-    ctx.mailer.send(
+    queue_mail(
+        ctx,
         actor.email,
         f"Deal registration received: {deal.customer}",
         f"We received your registration of {deal.customer} (number {deal.id}).\n"
@@ -409,7 +411,8 @@ def _mail_channel_managers(ctx: ServiceContext, deal: Deal, conflicts: list) -> 
         else ""
     )
     for manager in managers:
-        ctx.mailer.send(
+        queue_mail(
+            ctx,
             manager.email,
             f"{'Conflicting deal' if conflicts else 'New deal'} registration: {deal.customer}",
             f"{partner.name} registered {deal.customer}.\n{flag}\nReview: "
@@ -474,7 +477,8 @@ def _decide(
     )
     registrant = ctx.db.get(User, deal.created_by_id) if deal.created_by_id else None
     if registrant is not None and registrant.status == UserStatus.active:
-        ctx.mailer.send(
+        queue_mail(
+            ctx,
             registrant.email,
             f"Deal registration {outcome.value}: {deal.customer}",
             f"Your registration of {deal.customer} was {outcome.value}: {detail}.\n\n"

@@ -30,6 +30,9 @@ EXPECTED_PUBLIC = {
     # Load balancers' probes: they name which check fails, never why (app/health.py).
     "health.healthz",
     "health.readyz",
+    # RFC 8058 one-click unsubscribe: a signed per-user, per-kind token, which only sets that
+    # kind's emails to never (portal/notifications/service.py).
+    "notifications.unsubscribe",
 }
 #: A user's own account and session, which every role may manage for themselves.
 SELF_SERVICE = {
@@ -39,6 +42,9 @@ SELF_SERVICE = {
     "account.revoke_session",
     "account.two_factor_enable",
     "account.two_factor_disable",
+    "notifications.mark_read",
+    "notifications.mark_all_read",
+    "notifications.preferences",
 }
 
 

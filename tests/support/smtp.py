@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -12,11 +13,16 @@ from aiosmtpd.controller import Controller
 
 @dataclass
 class Mailbox:
-    messages: list[EmailMessage] = field(default_factory=list)
+    received: list[EmailMessage] = field(default_factory=list)
+    #: Run before each read: the test's outbox sender, so what was queued arrives first.
+    before_read: Callable[[], object] | None = None
 
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
+    @property
+    def messages(self) -> list[EmailMessage]:
+        """What arrived, after the due outbox mail is sent (as the worker would)."""
+        if self.before_read is not None:
+            self.before_read()
+        return self.received
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address.lower() in m["To"].lower()]
@@ -27,6 +33,17 @@ class Mailbox:
         return found[-1]
 
 
+@dataclass
+class _Receiver:
+    """The aiosmtpd handler (aiosmtpd introspects it, so it holds nothing that runs on read)."""
+
+    mailbox: Mailbox
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.mailbox.received.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -35,6 +52,6 @@ def free_port() -> int:
 
 def start_smtp_server() -> tuple[Controller, Mailbox]:
     mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller = Controller(_Receiver(mailbox), hostname="127.0.0.1", port=free_port())
     controller.start()
     return controller, mailbox

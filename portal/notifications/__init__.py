@@ -1,0 +1,1 @@
+"""Notifications: in-app rows written by an event consumer, and the mail they send."""

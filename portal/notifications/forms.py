@@ -1,0 +1,27 @@
+"""The mail preferences form: one choice per notification kind."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField
+
+from portal.notifications.kinds import KINDS
+from portal.notifications.models import Delivery
+
+CHOICES = [(delivery.value, delivery.label) for delivery in Delivery]
+
+
+class PreferencesForm(FlaskForm):
+    """Built with one radio group per kind (``kind_<name>``)."""
+
+    @classmethod
+    def for_kinds(cls, current: dict[str, Delivery]) -> PreferencesForm:
+        fields = {
+            f"kind_{kind}": RadioField(label, choices=CHOICES, default=current[kind].value)
+            for kind, label in KINDS.items()
+        }
+        form_class = type("KindPreferencesForm", (cls,), fields)
+        return form_class()
+
+    def chosen(self) -> dict[str, Delivery]:
+        return {kind: Delivery(self[f"kind_{kind}"].data) for kind in KINDS}
