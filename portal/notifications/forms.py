@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField
+from wtforms.fields.choices import SelectChoice
 
 from portal.notifications.kinds import KINDS
 from portal.notifications.models import Delivery
 
-CHOICES = [(delivery.value, delivery.label) for delivery in Delivery]
+CHOICES = [SelectChoice(delivery.value, delivery.label) for delivery in Delivery]
 
 
 class PreferencesForm(FlaskForm):
