@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 
 from portal.notifications.kinds import KINDS
 from portal.notifications.models import Delivery
+from web.input import Form
 
 CHOICES = [SelectChoice(delivery.value, delivery.label) for delivery in Delivery]
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     """Built with one radio group per kind (``kind_<name>``)."""
 
     @classmethod
