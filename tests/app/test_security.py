@@ -281,22 +281,26 @@ def test_html_is_escaped(client, db):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Corp" in html
 
 
-def test_throttle_is_shared_by_app_hosts_through_redis(tmp_path, smtp, engine, session_factory):
+def _host(tmp_path, smtp, engine, session_factory, **env: str):
+    """A portal host of its own settings (another app process) on the test's database."""
     from support.browser_client import PortalClient
+
+    settings = make_settings(
+        tmp_path, smtp[0].port, engine.url.render_as_string(hide_password=False), **env
+    )
+    host = create_app(settings, testing=True)
+    host.extensions["concord.db"].factory = session_factory
+    return PortalClient(host)
+
+
+def test_throttle_is_shared_by_app_hosts_through_redis(tmp_path, smtp, engine, session_factory):
     from support.redis_server import redis_url
 
     with redis_url() as url:
-        hosts = []
-        for n in range(2):
-            settings = make_settings(
-                tmp_path / str(n),
-                smtp[0].port,
-                engine.url.render_as_string(hide_password=False),
-                CONCORD_REDIS_URL=url,
-            )
-            host = create_app(settings, testing=True)
-            host.extensions["concord.db"].factory = session_factory
-            hosts.append(PortalClient(host))
+        hosts = [
+            _host(tmp_path / str(n), smtp, engine, session_factory, CONCORD_REDIS_URL=url)
+            for n in range(2)
+        ]
         hosts[0].app.extensions["concord.login_throttle"].strategy.storage.reset()
         email = f"shared-{tmp_path.name}@nowhere.example"
         for attempt in range(9):
@@ -311,17 +315,7 @@ def test_client_address_comes_from_the_load_balancer_when_trusted(
 ):
     vendor, _partner, _p = vendor_with_partner(db)
     admin = create_user(db, vendor, Role.admin)
-    settings = make_settings(
-        tmp_path,
-        smtp[0].port,
-        engine.url.render_as_string(hide_password=False),
-        CONCORD_TRUSTED_PROXIES="1",
-    )
-    behind = create_app(settings, testing=True)
-    behind.extensions["concord.db"].factory = session_factory
-    from support.browser_client import PortalClient
-
-    client = PortalClient(behind)
+    client = _host(tmp_path, smtp, engine, session_factory, CONCORD_TRUSTED_PROXIES="1")
     token = client.csrf_token()
     client.http.post(
         "/login",
@@ -355,19 +349,11 @@ def test_sign_in_goes_on_when_the_shared_throttle_store_is_down(
 ):
     """Redis unreachable: a right password still signs in (no 500), and wrong ones are still
     throttled, counted in the host's memory until the store answers again."""
-    from support.browser_client import PortalClient
-
     vendor, _partner, _p = vendor_with_partner(db)
     admin = create_user(db, vendor, Role.admin)
-    settings = make_settings(
-        tmp_path,
-        smtp[0].port,
-        engine.url.render_as_string(hide_password=False),
-        CONCORD_REDIS_URL="redis://127.0.0.1:9/0",
+    client = _host(
+        tmp_path, smtp, engine, session_factory, CONCORD_REDIS_URL="redis://127.0.0.1:9/0"
     )
-    host = create_app(settings, testing=True)
-    host.extensions["concord.db"].factory = session_factory
-    client = PortalClient(host)
     assert client.login(admin.email).status_code == 302
     client.logout()
     stranger = f"down-{tmp_path.name}@nowhere.example"

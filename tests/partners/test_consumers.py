@@ -5,7 +5,7 @@ never run one consumer at once."""
 
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import delete, func, select, text
@@ -27,16 +27,7 @@ from partners.events import Event
 from partners.models import AuditEntry
 
 from factories import context
-
-T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
+from support.clock import T0, HandClock
 
 
 @pytest.fixture
@@ -105,7 +96,7 @@ class Recorder:
 
 
 def runner_for(factory, *consumers: Consumer, clock=None) -> ConsumerRunner:
-    return ConsumerRunner(factory, clock=clock or Clock(), consumers=lambda: list(consumers))
+    return ConsumerRunner(factory, clock=clock or HandClock(), consumers=lambda: list(consumers))
 
 
 def row(factory, name: str) -> EventConsumer:
@@ -127,7 +118,7 @@ def test_a_consumer_gets_the_types_it_wants_and_starts_from_now(committed):
 
 
 def test_a_failing_consumer_backs_off_and_never_holds_another_back(committed):
-    clock = Clock()
+    clock = HandClock()
     failing, steady = Recorder(), Recorder()
     failing.failing = True
     runner = runner_for(

@@ -27,16 +27,7 @@ from partners.roles import OrgKind, Role
 
 from .receiver import Receiver
 from factories import create_org, create_user
-
-T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
+from support.clock import T0, HandClock
 
 
 @pytest.fixture
@@ -70,7 +61,7 @@ def runner(session_factory, clock, receiver=None, smtp_port=None):
 
 
 def test_retries_on_schedule_then_delivers_signed(db, session_factory, no_jitter):
-    clock = Clock()
+    clock = HandClock()
     with Receiver([500, 503]) as receiver:
         _org, _endpoint, row = endpoint_with_delivery(db, receiver.url)
         work = runner(session_factory, clock, receiver)
@@ -101,7 +92,7 @@ def test_retries_on_schedule_then_delivers_signed(db, session_factory, no_jitter
 def test_signatures_verify_now_with_both_libraries_and_both_secrets_during_rotation(
     db, session_factory
 ):
-    clock = Clock()
+    clock = HandClock()
     clock.now = datetime.now(UTC)  # the verifiers check the timestamp against the real time
     old = new_secret()
     with Receiver() as receiver:
@@ -130,14 +121,14 @@ def test_signatures_verify_now_with_both_libraries_and_both_secrets_during_rotat
 def test_410_disables_the_endpoint(db, session_factory):
     with Receiver([410]) as receiver:
         _org, endpoint, row = endpoint_with_delivery(db, receiver.url)
-        runner(session_factory, Clock(), receiver).run_due()
+        runner(session_factory, HandClock(), receiver).run_due()
     db.expire_all()
     assert db.get(WebhookEndpoint, endpoint.id).state == EndpointState.disabled
     assert db.get(WebhookDelivery, row.id).status == DeliveryStatus.failed
 
 
 def test_failing_for_five_days_disables_and_mails_admins(db, session_factory, smtp, mailbox):
-    clock = Clock()
+    clock = HandClock()
     with Receiver([500] * 10) as receiver:
         org, endpoint, _row = endpoint_with_delivery(
             db, receiver.url, failing_since=T0 - timedelta(days=5)
@@ -171,6 +162,6 @@ def test_ssrf_refused_at_registration(url):
 def test_ssrf_refused_at_delivery(db, session_factory):
     """A URL that became private after registration (DNS changed) is never called."""
     _org, _endpoint, row = endpoint_with_delivery(db, "https://localhost:9/hook")
-    runner(session_factory, Clock()).run_due()
+    runner(session_factory, HandClock()).run_due()
     attempt = db.scalars(select(WebhookAttempt).where(WebhookAttempt.delivery_id == row.id)).one()
     assert attempt.status_code is None and "private or reserved" in attempt.error
