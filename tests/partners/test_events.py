@@ -83,6 +83,8 @@ AUDITED = {
     "partners.sharing.rules.update_rule",
     "partners.sharing.shares._end",
     "partners.sharing.shares.share_record",
+    "portal.campaigns.attachments.attach",
+    "portal.campaigns.attachments.detach",
     "portal.campaigns.service.change_status",
     "portal.campaigns.service.create_campaign",
     "portal.campaigns.service.invite_partners",
