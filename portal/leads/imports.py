@@ -207,6 +207,34 @@ def state(lead_import: LeadImport) -> ImportState:
     )
 
 
+def sweep_abandoned_staging(ctx: ServiceContext) -> int:
+    """Drop the staged rows of imports whose job failed for good (it stopped retrying): no
+    lead exists of them, and nothing would ever publish them. A job retried by hand stages
+    again from the start. Returns how many rows went (the worker runs this)."""
+    abandoned = list(
+        ctx.db.scalars(
+            select(LeadImport.id)
+            .join(jobs.Job, jobs.Job.id == LeadImport.job_id)
+            .where(
+                LeadImport.status == ImportStatus.queued,
+                LeadImport.staged_rows > 0,
+                jobs.Job.status == jobs.JobStatus.failed,
+            )
+        )
+    )
+    if not abandoned:
+        return 0
+    gone = ctx.db.execute(
+        delete(LeadImportRow).where(LeadImportRow.import_id.in_(abandoned))
+    ).rowcount
+    ctx.db.execute(
+        update(LeadImport)
+        .where(LeadImport.id.in_(abandoned))
+        .values(staged_rows=0, staged_through=1, staged_digest="")
+    )
+    return gone
+
+
 def stored_blobs(db: Session, now: datetime) -> set[str]:
     """The files imports still need (for the storage sweeper and verifier): those queued, and
     drafts younger than DRAFTS_KEPT. A finished import no longer reads its file."""
