@@ -86,6 +86,7 @@ def upgrade() -> None:
         sa.Column("decision_reason", sa.String(length=500), nullable=False),
         sa.Column("claim_note", sa.Text(), nullable=False),
         sa.Column("requested_by_id", sa.Integer(), nullable=True),
+        sa.Column("assigned_team_id", sa.Integer(), nullable=True),
         sa.Column("decided_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", partners.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", partners.db.UTCDateTime(timezone=True), nullable=False),
@@ -116,6 +117,11 @@ def upgrade() -> None:
             ["requested_by_id"],
             ["user_account.id"],
             name=op.f("fk_fund_request_requested_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["assigned_team_id"],
+            ["team.id"],
+            name=op.f("fk_fund_request_assigned_team_id_team"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_fund_request")),
     )

@@ -83,6 +83,8 @@ class FundRequest(Base):
     decision_reason: Mapped[str] = mapped_column(String(500), default="")
     claim_note: Mapped[str] = mapped_column(Text, default="")
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: For organizations whose members see only their own records (and their teams').
+    assigned_team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
