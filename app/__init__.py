@@ -140,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.campaigns import views as campaigns
     from portal.cases import views as cases
     from portal.deals import views as deals
+    from portal.funds import views as funds
     from portal.home import views as home
     from portal.leads import blueprint as leads
     from portal.notifications import views as notifications
@@ -165,6 +166,7 @@ def _register_blueprints(app: Flask) -> None:
         generated_views.bp,
         deals.bp,
         campaigns.bp,
+        funds.bp,
         cases.bp,
         search.bp,
         saved.bp,

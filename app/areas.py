@@ -12,6 +12,7 @@ import integrations.webhooks.consumer
 import portal.campaigns.sharing
 import portal.cases.sharing
 import portal.deals.sharing
+import portal.funds.sharing
 import portal.knowledge.sharing
 import portal.leads.imports
 import portal.leads.sharing
@@ -25,6 +26,7 @@ AREAS: tuple[ModuleType, ...] = (
     portal.leads.imports,  # the leads.import job handler
     portal.deals.sharing,
     portal.campaigns.sharing,
+    portal.funds.sharing,
     portal.cases.sharing,
     portal.orders.sharing,
     portal.knowledge.sharing,

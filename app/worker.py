@@ -20,6 +20,7 @@ from partners.sharing.grants import prune_pool_grants
 from partners.sharing.shares import expire_shares
 from portal.cases.service import escalate_cases
 from portal.deals.service import expire_protections
+from portal.leads.imports import sweep_abandoned_staging
 from portal.leads.service import expire_claims
 from portal.notifications.mailing import NotificationMailer
 
@@ -32,6 +33,7 @@ MAINTENANCE = (
     Periodic("deals.expire_protections", expire_protections),
     Periodic("sharing.prune_pool_grants", prune_pool_grants),
     Periodic("cases.escalate", escalate_cases),
+    Periodic("leads.sweep_import_staging", sweep_abandoned_staging),
 )
 
 

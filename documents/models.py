@@ -33,10 +33,11 @@ class AttachedTo(StrEnum):
     order = "order"
     campaign = "campaign"
     case = "case"
+    fund_request = "fund_request"
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return self.value.replace("_", " ").capitalize()
 
     @classmethod
     def forms(cls) -> str:

@@ -39,7 +39,7 @@ DOCUMENTS = register_kind(
         attachments=Attachments(
             Document.attached_type,
             Document.attached_id,
-            ("lead", "deal", "campaign", "case", "order"),
+            ("lead", "deal", "campaign", "case", "order", "fund_request"),
         ),
     )
 )

@@ -67,6 +67,7 @@ RECORD_PAGES = {
     AttachedTo.order: ("orders.detail", "order_id"),
     AttachedTo.campaign: ("campaigns.detail", "campaign_id"),
     AttachedTo.case: ("cases.detail", "case_id"),
+    AttachedTo.fund_request: ("funds.request_page", "request_id"),
 }
 
 

@@ -17,6 +17,8 @@ from portal.cases import models as case_models  # noqa: F401
 from portal.cases import sharing as case_grants  # noqa: F401
 from portal.deals import models as deal_models  # noqa: F401
 from portal.deals import sharing as deal_grants  # noqa: F401
+from portal.funds import models as fund_models  # noqa: F401
+from portal.funds import sharing as fund_grants  # noqa: F401
 from portal.knowledge import models as knowledge_models  # noqa: F401
 from portal.knowledge import sharing as knowledge_grants  # noqa: F401
 from portal.leads import models as lead_models  # noqa: F401

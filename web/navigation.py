@@ -54,6 +54,7 @@ WORK: tuple[Entry, ...] = (
     Entry("Dashboard", ("analytics.dashboard", "analytics.my_scorecard"), ("analytics.",)),
     Entry("Cases", ("cases.index",), ("cases.",)),
     Entry("Campaigns", ("campaigns.index",), ("campaigns.",)),
+    Entry("Funds", ("funds.index",), ("funds.",)),
     Entry("Orders", ("orders.index",), ("orders.",)),
     Entry(
         "EDI",

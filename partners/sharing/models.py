@@ -42,10 +42,11 @@ class RecordType(StrEnum):
     case = "case"
     campaign = "campaign"
     article = "article"
+    fund_request = "fund_request"
 
     @property
     def label(self) -> str:
-        return self.value.capitalize() + "s"
+        return self.value.replace("_", " ").capitalize() + "s"
 
 
 class GranteeKind(StrEnum):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from wtforms import (
     DateField,
     DecimalField,
@@ -19,6 +21,8 @@ from partners.roles import OrgKind, Tier
 from portal.campaigns.models import Campaign, CampaignStatus
 from portal.campaigns.queries import CampaignFilters
 from portal.campaigns.service import CampaignDetails, PartnerAudience
+from portal.deals.models import Deal
+from portal.leads.models import Lead
 from web.input import Form
 
 #: Kinds of organization a vendor's partnerships reach.
@@ -147,3 +151,23 @@ class ResponseForm(Form):
     )
     accept = SubmitField("Accept and take part")
     decline = SubmitField("Decline")
+
+
+class AttachForm(Form):
+    """Attach one of the organization's leads or deals (``lead:12``, ``deal:5``)."""
+
+    record = SelectField("Lead or deal", validate_choice=True)
+    submit = SubmitField("Attach to the campaign")
+
+    def offer(self, leads: Iterable[Lead], deals: Iterable[Deal]) -> None:
+        self.record.choices = [
+            *(SelectChoice(f"lead:{lead.id}", lead.company, optgroup="Leads") for lead in leads),
+            *(
+                SelectChoice(f"deal:{deal.id}", f"{deal.name} ({deal.customer})", optgroup="Deals")
+                for deal in deals
+            ),
+        ]
+
+    def chosen(self) -> tuple[str, int]:
+        record_type, _, record_id = (self.record.data or "").partition(":")
+        return record_type, int(record_id)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partners.db import Base, UTCDateTime, string_enum, utcnow
@@ -102,3 +102,24 @@ class CampaignParticipant(Base):
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Why the organization declined (optional, shown to the owner).
     decline_reason: Mapped[str] = mapped_column(String(500), default="")
+
+
+class CampaignRecord(Base):
+    """A lead or deal attributed to a campaign by an organization that takes part in it (or by
+    the owner): the campaign's results count it. A record belongs to one campaign at most."""
+
+    __tablename__ = "campaign_record"
+    __table_args__ = (
+        UniqueConstraint("record_type", "record_id", name="uq_campaign_record_record"),
+        Index("ix_campaign_record_campaign", "campaign_id", "record_type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    #: ``lead`` or ``deal`` (a :class:`~partners.sharing.models.RecordType` value).
+    record_type: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int] = mapped_column()
+    #: The organization that attached it: only it (or the campaign's owner) detaches it.
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    attached_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    attached_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -14,9 +14,10 @@ from partners.roles import Role
 from partners.sharing import AccessLevel
 from portal.account.forms import ActionForm
 from portal.account.views.sharing import share_context
-from portal.campaigns import queries, service
+from portal.campaigns import attachments, queries, service
 from portal.campaigns.forms import (
     STATUS_ACTIONS,
+    AttachForm,
     CampaignFilterForm,
     CampaignForm,
     ParticipantForm,
@@ -64,8 +65,15 @@ def _detail_page(campaign_id: int, status: int = 200, **forms: FlaskForm):
         participant_form.organization_ids.choices = [
             SelectChoice(org.id, org.name) for org in invitable
         ]
+    attaches = member and not campaign.status.ended and (is_owner or taking_part)
+    attach_form = forms.get("attach_form") or AttachForm(formdata=None)
+    if attaches:
+        attach_form.offer(*attachments.attachable_records(db, current_user, campaign))
     page = render_template(
         "campaigns/detail.html",
+        results=attachments.campaign_results(db, current_user, campaign),
+        attaches=attaches,
+        attach_form=attach_form,
         campaign=campaign,
         level=level,
         is_owner=is_owner,
@@ -138,6 +146,49 @@ def add_participant(campaign_id: int):
             f"Invited: {', '.join(org.name for org in invited)}. They take part once they accept."
         ),
     )
+
+
+@bp.route("/campaigns/<int:campaign_id>/records", methods=["POST"])
+@requires(Role.member)
+def attach_record(campaign_id: int):
+    """Attach one of the organization's leads or deals: the campaign's results count it."""
+    form = AttachForm()
+    form.offer(*attachments.attachable_records(db_session(), current_user, _campaign(campaign_id)))
+    return PAGE.submit(
+        campaign_id,
+        form,
+        "attach_form",
+        lambda ctx: attachments.attach(ctx, campaign_id, *form.chosen()),
+        lambda campaign: f"Attached to {campaign.name}: its results count it now.",
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/records/<kind>/<int:record_id>/detach", methods=["POST"])
+@requires(Role.member)
+def detach_record(campaign_id: int, kind: str, record_id: int):
+    form = ActionForm()
+
+    def detach(ctx):
+        attachments.detach(ctx, campaign_id, kind, record_id)
+        return service.get_campaign(ctx, campaign_id)
+
+    return PAGE.submit(
+        campaign_id,
+        form,
+        "action_form",
+        detach,
+        lambda campaign: f"Taken out of {campaign.name}.",
+    )
+
+
+def _campaign(campaign_id: int):
+    return sharing.get_record(db_session(), current_user, CAMPAIGNS, campaign_id)
+
+
+@bp.app_template_global()
+def attached_campaign(record_type: str, record_id: int):
+    """For a lead's or deal's page: the campaign it counts for, if the reader may see it."""
+    return attachments.attached_campaign(db_session(), current_user, record_type, record_id)
 
 
 @bp.route("/campaigns/<int:campaign_id>/respond", methods=["POST"])

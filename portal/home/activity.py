@@ -37,6 +37,7 @@ PAGES = {
     "campaign": ("campaigns.detail", "campaign_id", "name"),
     "document": ("documents.detail", "document_id", "title"),
     "order": ("orders.detail", "order_id", "number"),
+    "fund_request": ("funds.request_page", "request_id", "activity"),
 }
 PER_PAGE = 20
 #: ``*.status_changed`` and the like are worded with their before → after; other changes name

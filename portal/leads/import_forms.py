@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf.file import FileField, FileRequired
+from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
@@ -43,6 +46,7 @@ class MappingForm(Form):
     start = SubmitField("Import")
     start_valid = SubmitField("Import the valid rows, leave out those with errors")
     rejected = SubmitField("Download the rows with errors (CSV)")
+    correct = SubmitField("Save the corrections and preview again")
 
     def mapping_fields(self) -> list:
         return [getattr(self, f"map_{field.name}") for field in FIELDS]
@@ -82,3 +86,16 @@ def mapping_form(headers: list[str]) -> type[MappingForm]:
     for field in FIELDS:
         setattr(ImportMappingForm, f"map_{field.name}", SelectField(field.label, choices=columns))
     return ImportMappingForm
+
+
+#: A cell corrected in the preview: ``cell-<row>-<column index>``.
+_CELL = re.compile(r"cell-(\d{1,9})-(\d{1,5})")
+
+
+def posted_cells(formdata: MultiDict) -> dict[tuple[int, int], str]:
+    """The preview's corrected cells as posted, ``(row, column index) → value``."""
+    return {
+        (int(found[1]), int(found[2])): formdata[name].strip()
+        for name in formdata
+        if (found := _CELL.fullmatch(name))
+    }

@@ -17,7 +17,16 @@ from dataclasses import asdict
 from itertools import islice
 from pathlib import PurePosixPath
 
-from flask import Response, flash, jsonify, redirect, render_template, stream_with_context, url_for
+from flask import (
+    Response,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 
 from partners.context import ServiceContext, ServiceError
@@ -25,7 +34,7 @@ from partners.roles import Role
 from portal.leads import imports
 from portal.leads.blueprint import OWNERS, bp
 from portal.leads.import_csv import FIELDS, Mapping
-from portal.leads.import_forms import MappingForm, UploadForm, mapping_form
+from portal.leads.import_forms import MappingForm, UploadForm, mapping_form, posted_cells
 from portal.leads.models import ImportStatus, LeadImport
 from web.access import requires
 from web.database import db_session
@@ -79,6 +88,7 @@ def _mapping_page(
         form=form,
         found=found,
         columns=[f for f in FIELDS if mapping.get(f.name) is not None],
+        mapping=mapping,
         duplicates_shown=list(islice(found.duplicates.items(), DUPLICATES_SHOWN)) if found else [],
     )
     return page, status
@@ -103,6 +113,8 @@ def import_mapping(import_id: int):
     ctx = service_context()
     mapping = form.mapping()
     try:
+        if cells := posted_cells(request.form):
+            imports.correct_cells(ctx, import_id, cells)
         found = imports.check(ctx, lead_import, mapping)
     except ServiceError as error:
         form.form_errors.append(str(error))

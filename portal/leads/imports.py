@@ -54,6 +54,7 @@ from partners.db import insert_rows
 from partners.models import User
 from partners.roles import Role
 from partners.sharing import require_role
+from partners.text import control_character
 from portal.leads import import_csv, scoring
 from portal.leads.import_csv import CsvError, Mapping
 from portal.leads.models import ImportStatus, Lead, LeadImport, LeadImportRow, LeadStatus
@@ -63,6 +64,11 @@ IMPORT_JOB = "leads.import"
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 MAX_IMPORT_ROWS = 250_000
 PREVIEW_ROWS = 20
+#: Cells corrected in the preview: ``{"row": {"column index": "value"}}`` (JSON keys).
+Corrections = dict[str, dict[str, str]]
+#: Cells a draft import may hold corrected, and the longest corrected cell.
+MAX_CORRECTED_CELLS = 1_000
+MAX_CELL = 1_000
 #: An upload left unimported keeps its file this long (``concord storage sweep``).
 DRAFTS_KEPT = timedelta(days=7)
 #: Rows with errors kept for the page; the total is counted.
@@ -201,6 +207,34 @@ def state(lead_import: LeadImport) -> ImportState:
     )
 
 
+def sweep_abandoned_staging(ctx: ServiceContext) -> int:
+    """Drop the staged rows of imports whose job failed for good (it stopped retrying): no
+    lead exists of them, and nothing would ever publish them. A job retried by hand stages
+    again from the start. Returns how many rows went (the worker runs this)."""
+    abandoned = list(
+        ctx.db.scalars(
+            select(LeadImport.id)
+            .join(jobs.Job, jobs.Job.id == LeadImport.job_id)
+            .where(
+                LeadImport.status == ImportStatus.queued,
+                LeadImport.staged_rows > 0,
+                jobs.Job.status == jobs.JobStatus.failed,
+            )
+        )
+    )
+    if not abandoned:
+        return 0
+    gone = ctx.db.execute(
+        delete(LeadImportRow).where(LeadImportRow.import_id.in_(abandoned))
+    ).rowcount
+    ctx.db.execute(
+        update(LeadImport)
+        .where(LeadImport.id.in_(abandoned))
+        .values(staged_rows=0, staged_through=1, staged_digest="")
+    )
+    return gone
+
+
 def stored_blobs(db: Session, now: datetime) -> set[str]:
     """The files imports still need (for the storage sweeper and verifier): those queued, and
     drafts younger than DRAFTS_KEPT. A finished import no longer reads its file."""
@@ -257,6 +291,8 @@ class Check:
     #: Row number → what it duplicates (found by :func:`_find_duplicates`).
     duplicates: dict[int, Duplicate] = field(default_factory=dict)
     preview: list[PreviewRow] = field(default_factory=list)
+    #: The first rows with errors after the preview's, to correct in place as well.
+    later_errors: list[PreviewRow] = field(default_factory=list)
     #: The numbers of every row with an error (left out when the valid rows are imported).
     invalid_rows: set[int] = field(default_factory=set, repr=False)
     #: ``(row, dedupe key)`` of the valid rows with an email, in file order.
@@ -282,19 +318,58 @@ def dedupe_key(email: str) -> str | None:
 
 
 def _data_rows(
-    ctx: ServiceContext, blob_sha256: str, delimiter: str
+    ctx: ServiceContext, blob_sha256: str, delimiter: str, corrections: Corrections
 ) -> Iterator[tuple[int, list[str]]]:
-    """The file's non-blank rows after the header, read from storage."""
+    """The file's non-blank rows after the header, read from storage, with the cells corrected
+    in the preview in place of the file's."""
     try:
         chunks = ctx.files().open(blob_sha256)
     except ObjectNotFound:
         raise ServiceError("The uploaded file is no longer stored; upload it again.") from None
     try:
         for number, values in import_csv.read_rows(chunks, delimiter):
+            if number > 1 and (fixed := corrections.get(str(number))):
+                values = _corrected(values, fixed)
             if number > 1 and not import_csv.is_blank(values):
                 yield number, values
     except CsvError as problem:
         raise ServiceError(str(problem)) from None
+
+
+def _corrected(values: list[str], fixed: dict[str, str]) -> list[str]:
+    values = list(values)
+    for column, value in fixed.items():
+        index = int(column)
+        values.extend([""] * (index + 1 - len(values)))
+        values[index] = value
+    return values
+
+
+def correct_cells(
+    ctx: ServiceContext, import_id: int, cells: dict[tuple[int, int], str]
+) -> LeadImport:
+    """Keep cells corrected in the preview (``(row, column index) → value``) for a draft
+    import: every later check, the rejected rows' file and the import read them instead."""
+    actor = _member(ctx)
+    lead_import = get_import(ctx.db, actor, import_id)
+    if lead_import.status != ImportStatus.draft:
+        raise AlreadyStarted("This import has already been started.")
+    corrections = {row: dict(columns) for row, columns in lead_import.corrections.items()}
+    for (row, column), value in sorted(cells.items()):
+        if row < 2 or column not in range(len(lead_import.headers)):
+            raise ServiceError("Correct cells of this file's rows and columns.")
+        if len(value) > MAX_CELL:
+            raise ServiceError(f"Row {row}: a cell holds at most {MAX_CELL:,} characters.")
+        if problem := control_character(value):
+            raise ServiceError(f"Row {row} holds {problem}.")
+        corrections.setdefault(str(row), {})[str(column)] = value
+    if sum(len(columns) for columns in corrections.values()) > MAX_CORRECTED_CELLS:
+        raise ServiceError(
+            f"At most {MAX_CORRECTED_CELLS:,} cells are corrected here: correct the file "
+            "itself and upload it again."
+        )
+    lead_import.corrections = corrections
+    return lead_import
 
 
 def _shown_values(values: list[str], mapping: Mapping, details: dict[str, Any]) -> dict[str, str]:
@@ -313,12 +388,13 @@ def _read(
     blob_sha256: str,
     delimiter: str,
     mapping: Mapping,
+    corrections: Corrections,
     progress: Callable[[int], None] | None = None,
 ) -> Check:
-    """Clean and check every row, without the database: errors, each row's dedupe key, and
-    the first rows for the preview."""
+    """Clean and check every row, without the database: errors, each row's dedupe key, the
+    first rows for the preview, and the first rows with errors after those (to correct)."""
     found = Check()
-    for number, values in _data_rows(ctx, blob_sha256, delimiter):
+    for number, values in _data_rows(ctx, blob_sha256, delimiter, corrections):
         found.rows += 1
         details, problems = import_csv.clean_row(values, mapping)
         if problems:
@@ -328,6 +404,10 @@ def _read(
         if len(found.preview) < PREVIEW_ROWS:
             shown = _shown_values(values, mapping, {} if problems else details)
             found.preview.append(PreviewRow(number, shown, problems))
+        elif problems and len(found.later_errors) < PREVIEW_ROWS:
+            found.later_errors.append(
+                PreviewRow(number, _shown_values(values, mapping, {}), problems)
+            )
         if progress and found.rows % CHECK_PROGRESS_EVERY == 0:
             progress(found.rows)
     return found
@@ -349,7 +429,9 @@ def _find_duplicates(db: Session, owner_org_id: int, found: Check) -> None:
 def check(ctx: ServiceContext, lead_import: LeadImport, mapping: Mapping) -> Check:
     """Read every row with ``mapping``: errors, duplicates, and the first rows for the preview."""
     mapping = checked_mapping(lead_import, mapping)
-    found = _read(ctx, lead_import.blob_sha256, lead_import.delimiter, mapping)
+    found = _read(
+        ctx, lead_import.blob_sha256, lead_import.delimiter, mapping, lead_import.corrections
+    )
     _find_duplicates(ctx.db, lead_import.owner_org_id, found)
     return found
 
@@ -361,7 +443,9 @@ def rejected_rows(
     a last column: a file to correct and import again."""
     mapping = checked_mapping(lead_import, mapping)
     yield [*lead_import.headers, REJECTED_REASON]
-    for number, values in _data_rows(ctx, lead_import.blob_sha256, lead_import.delimiter):
+    for number, values in _data_rows(
+        ctx, lead_import.blob_sha256, lead_import.delimiter, lead_import.corrections
+    ):
         problems = import_csv.clean_row(values, mapping)[1]
         if problems:
             yield [*values, f"Row {number}: {' '.join(problems)}"]
@@ -435,6 +519,7 @@ def start_import(ctx: ServiceContext, import_id: int, options: ImportOptions) ->
             "blob_sha256": lead_import.blob_sha256,
             "delimiter": lead_import.delimiter,
             "mapping": mapping,
+            "corrections": lead_import.corrections,
             "rows": lead_import.row_count,
             "skip_invalid": options.skip_invalid,
         },
@@ -475,7 +560,14 @@ def import_leads(
         progress(done, total, f"Checking rows: {done:,} of {rows:,}.")
 
     checking(0)
-    found = _read(ctx, payload["blob_sha256"], payload["delimiter"], payload["mapping"], checking)
+    found = _read(
+        ctx,
+        payload["blob_sha256"],
+        payload["delimiter"],
+        payload["mapping"],
+        payload.get("corrections", {}),
+        checking,
+    )
     if not found.valid and not payload.get("skip_invalid"):
         lead_import = _begin(ctx, actor, payload["import_id"])
         if lead_import is None:
@@ -572,7 +664,9 @@ def _stage(
     skip_duplicates = lead_import.skip_duplicates
     batch: list[dict[str, Any]] = []
     number = lead_import.staged_through
-    for number, values in _data_rows(ctx, lead_import.blob_sha256, lead_import.delimiter):
+    for number, values in _data_rows(
+        ctx, lead_import.blob_sha256, lead_import.delimiter, lead_import.corrections
+    ):
         duplicate = found.duplicates.get(number)
         if number <= lead_import.staged_through or number in found.invalid_rows:
             continue

@@ -247,6 +247,9 @@ class LeadImport(Base):
     row_count: Mapped[int] = mapped_column(Integer)
     #: Lead field → column index (null: not imported).
     mapping: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Cells corrected in the preview, ``{"row": {"column index": "value"}}``: read in place of
+    #: the file's own cells by every later check and by the import itself.
+    corrections: Mapped[dict] = mapped_column(JSON, default=dict)
     #: Rows that duplicate a lead are left out; unset, they are imported and marked.
     skip_duplicates: Mapped[bool] = mapped_column(Boolean, default=True)
     #: Put the imported leads in the pool at once.

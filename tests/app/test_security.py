@@ -195,6 +195,7 @@ def world(db):
         "record_id": 999999,
         "organization_id": 999999,
         "import_id": 999999,
+        "request_id": 999999,
         "rule_id": 999999,
         "scoring_rule_id": 999999,
         "token": "not-a-token",

@@ -55,5 +55,6 @@ def test_every_kind_has_its_grant_table_in_the_metadata():
         "case_grant",
         "campaign_grant",
         "article_grant",
+        "fund_request_grant",
     }
     assert grant_tables <= set(metadata.tables)

@@ -7,7 +7,8 @@ Checks: both hosts are healthy (and their probes stay out of the access log); a 
 on one host works on the other; a race for one lead across the hosts has one winner and one
 ``lead.claimed`` event; failed sign-ins are counted across both hosts (Redis); jobs run
 exactly once across the workers while one of them is SIGKILLed mid-job and restarted; and every
-event is consumed exactly once per consumer while a worker is SIGKILLed mid-batch and restarted.
+event is consumed exactly once per consumer while a worker is SIGKILLed mid-batch and restarted;
+and a lead import resumes after the last committed chunk when its worker is SIGKILLed mid-import.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from partners.roles import OrgKind, Role
 from partners.sharing import AccessLevel
 from partners.sharing.models import GranteeKind
 from partners.sharing.rules import Grantee
-from portal.leads.models import Lead, LeadStatus
+from portal.leads.models import ImportStatus, Lead, LeadImport, LeadImportRow, LeadStatus
 
 from factories import create_lead, create_org, create_partnership, create_rule, create_user
 from support.browser_client import CSRF_FIELD, TEST_PASSWORD
@@ -376,3 +377,89 @@ def test_every_event_is_consumed_once_per_consumer_when_a_worker_is_killed_mid_b
         assert sorted(e for n, e, _pid in consumed if n == name and e in ids) == sorted(ids)
     assert not [row for row in consumed if row.pid == pid and row.event_id in ids[4:8]]
     assert [e for n, e, _pid in attempts(path) if n == first].count(hang) == 2  # redone once
+
+
+IMPORT_ROWS = 40_000
+PREVIEWED = re.compile(r'name="previewed" type="hidden" value="([^"]*)"')
+
+
+def _start_import(http: requests.Session, host: str, data: bytes, bind) -> int:
+    """Upload a CSV over HTTP, take the guessed columns as previewed, and start the import."""
+    token = CSRF_FIELD.search(http.get(f"{host}/leads/imports/new", timeout=10).text).group(1)
+    uploaded = http.post(
+        f"{host}/leads/imports/new",
+        data={"csrf_token": token},
+        files={"file": ("fair.csv", data, "text/csv")},
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert uploaded.status_code == 302, uploaded.text
+    mapping_url = f"{host}{uploaded.headers['Location']}"
+    import_id = int(re.search(r"/imports/(\d+)/mapping", mapping_url).group(1))
+    page = http.get(mapping_url, timeout=60).text
+    with Session(bind) as db:
+        guessed = db.get(LeadImport, import_id).mapping
+    fields = {f"map_{name}": "" if index is None else str(index) for name, index in guessed.items()}
+    started = http.post(
+        mapping_url,
+        data={
+            **fields,
+            "csrf_token": CSRF_FIELD.search(page).group(1),
+            "previewed": PREVIEWED.search(page).group(1),
+            "duplicates": "skip",
+            "start": "Import",
+        },
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert started.status_code == 302, started.text
+    return import_id
+
+
+def test_a_lead_import_resumes_after_its_worker_is_killed_mid_import(topology):
+    """A real `concord worker` SIGKILLed while it stages an import's rows: the restarted job
+    resumes after the last committed chunk, and every row becomes exactly one lead."""
+    with unit_of_work(topology.factory) as db:
+        member = create_user(db, create_org(db, OrgKind.vendor), Role.member).email
+    http = requests.Session()
+    assert sign_in(http, topology.hosts[0], member, TEST_PASSWORD).status_code == 302
+    rows = "".join(f"Company {n},Ann,ann@co{n}.example,DE\n" for n in range(IMPORT_ROWS))
+    data = ("Company,Contact,Email,Country\n" + rows).encode()
+    import_id = _start_import(http, topology.hosts[0], data, topology.factory.kw["bind"])
+
+    def staging() -> tuple[int, str] | None:
+        with Session(topology.factory.kw["bind"]) as db:
+            lead_import = db.get(LeadImport, import_id)
+            job = db.get(Job, lead_import.job_id) if lead_import.job_id else None
+            if job and job.status == JobStatus.running and lead_import.staged_rows > 0:
+                return lead_import.job_id, job.locked_by
+            return None
+
+    job_id, holder = _wait_until(staging, 120, "a worker to stage the first chunk")
+    pid = int(holder.split(":")[-2])
+    victim = next(n for n, worker in enumerate(topology.workers) if worker.pid == pid)
+    topology.workers[victim].send_signal(signal.SIGKILL)
+    topology.workers[victim].wait(timeout=10)
+    with unit_of_work(topology.factory) as db:
+        staged_at_kill = db.get(LeadImport, import_id).staged_rows
+        assert 0 < staged_at_kill < IMPORT_ROWS
+        assert db.scalar(select(func.count()).where(Lead.import_id == import_id)) == 0
+        db.execute(  # the lead (10 minutes) runs out: aged rather than waited for
+            update(Job).where(Job.id == job_id).values(locked_until=utcnow() - timedelta(seconds=1))
+        )
+    topology.workers[victim] = topology.start(WORKER, f"worker{victim}-after-import")
+
+    messages: set[str] = set()
+
+    def imported() -> bool:
+        with Session(topology.factory.kw["bind"]) as db:
+            messages.add(db.get(Job, job_id).message or "")
+            return db.get(LeadImport, import_id).status == ImportStatus.imported
+
+    _wait_until(imported, 180, "the import to finish")
+    assert any(f"(resumed after {staged_at_kill:,})" in message for message in messages)
+    with Session(topology.factory.kw["bind"]) as db:
+        companies = db.scalars(select(Lead.company).where(Lead.import_id == import_id)).all()
+        assert db.get(Job, job_id).attempts == 2
+        assert db.scalar(select(func.count()).where(LeadImportRow.import_id == import_id)) == 0
+    assert len(companies) == IMPORT_ROWS and len(set(companies)) == IMPORT_ROWS

@@ -41,12 +41,14 @@ RECORD_PAGES = {
     RecordType.deal: ("deals.detail", "deal_id"),
     RecordType.campaign: ("campaigns.detail", "campaign_id"),
     RecordType.case: ("cases.detail", "case_id"),
+    RecordType.fund_request: ("funds.request_page", "request_id"),
 }
 SHARE_LEVELS = {
     RecordType.lead: (AccessLevel.view, AccessLevel.claim, AccessLevel.edit),
     RecordType.deal: (AccessLevel.view, AccessLevel.edit),
     RecordType.campaign: (AccessLevel.view, AccessLevel.edit),
     RecordType.case: (AccessLevel.view, AccessLevel.edit),
+    RecordType.fund_request: (AccessLevel.view, AccessLevel.edit),
 }
 
 

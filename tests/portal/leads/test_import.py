@@ -422,3 +422,18 @@ def test_a_resumed_import_leaves_out_the_leads_another_import_brought_meanwhile(
         "Co 0", "Co 2", "Co 3", "Co 4", "Co 5"
     ]  # fmt: skip
     assert staged(db, first) == 0
+
+
+def test_the_staged_rows_of_an_import_that_failed_for_good_are_swept(db, ctx):
+    lead_import = upload(ctx, csv_bytes(*DUPLICATES))
+    stopped_between_chunks(db, ctx, lead_import)
+    assert imports.sweep_abandoned_staging(ctx) == 0  # its job will try again: kept
+    assert staged(db, lead_import) == 3
+
+    job = db.get(Job, lead_import.job_id)
+    job.status = JobStatus.failed  # as the worker settles it after its last attempt
+    assert imports.sweep_abandoned_staging(ctx) == 3
+    db.refresh(lead_import)
+    assert staged(db, lead_import) == 0
+    assert (lead_import.staged_rows, lead_import.staged_through) == (0, 1)
+    assert imported_leads(db, lead_import) == []

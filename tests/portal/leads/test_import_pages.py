@@ -229,3 +229,80 @@ def test_an_oversized_upload_is_refused(db, signed_in, monkeypatch):
 def test_partners_have_no_import_pages(db, client):
     client.login(create_user(db, create_org(db, OrgKind.partner), Role.admin).email)
     assert client.get("/leads/imports/new").status_code == 404
+
+
+BROKEN = (
+    b"Company,Email\n"
+    b"Alpha,ann@alpha.example\n"
+    b",bob@beta.example\n"  # row 3: no company
+    b"Gamma,not-an-email\n"  # row 4: a bad email
+)
+
+
+def test_cells_corrected_in_the_preview_are_checked_again_and_imported(app, db, signed_in):
+    post_file(signed_in, BROKEN)
+    lead_import = uploaded(db)
+    url = f"/leads/imports/{lead_import.id}/mapping"
+    page = signed_in.get(url).get_data(as_text=True)
+    assert 'name="cell-3-0" value=""' in page and 'aria-label="Row 3: Company"' in page
+    assert 'name="cell-4-1" value="not-an-email"' in page
+    assert 'name="cell-2-0"' not in page  # a row without errors is shown, not edited
+
+    fixed = signed_in.post(
+        url,
+        mapping_data(
+            lead_import, **{"cell-3-0": "Beta Health", "cell-4-1": "gil@gamma.example"}, correct="y"
+        ),
+    )
+    page = fixed.get_data(as_text=True)
+    assert fixed.status_code == 200 and "Every row can be imported." in page
+    token = PREVIEWED.search(page).group(1)
+    assert signed_in.post(url, mapping_data(lead_import, previewed=token, start="Import"))
+    worker_for(app).run_next()
+    leads = dict(db.execute(select(Lead.company, Lead.contact_email)).all())
+    assert leads == {
+        "Alpha": "ann@alpha.example",
+        "Beta Health": "bob@beta.example",
+        "Gamma": "gil@gamma.example",
+    }
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "message"),
+    [
+        ("cell-3-0", "Beta\x00Health", "invisible control character (U+0000)"),
+        ("cell-3-7", "Beta Health", "Correct cells of this file"),
+        ("cell-1-0", "Company", "Correct cells of this file"),
+        ("cell-3-0", "x" * 1001, "a cell holds at most 1,000 characters"),
+    ],
+)
+def test_a_correction_that_cannot_be_kept_is_refused_and_nothing_is_stored(
+    db, signed_in, cell, value, message
+):
+    post_file(signed_in, BROKEN)
+    lead_import = uploaded(db)
+    url = f"/leads/imports/{lead_import.id}/mapping"
+    response = signed_in.post(url, mapping_data(lead_import, **{cell: value}, correct="y"))
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    db.refresh(lead_import)
+    assert lead_import.corrections == {}
+
+
+def test_rows_with_errors_beyond_the_preview_are_offered_for_correction(db, signed_in):
+    rows = b"".join(b"Company %d,c%d@example.com\n" % (n, n) for n in range(30))
+    post_file(signed_in, b"Company,Email\n" + rows + b",late@example.com\n")  # row 32
+    lead_import = uploaded(db)
+    page = signed_in.get(f"/leads/imports/{lead_import.id}/mapping").get_data(as_text=True)
+    assert "Further rows with errors" in page and 'name="cell-32-0"' in page
+
+
+def test_corrections_wait_for_a_started_import_no_more(app, db, signed_in):
+    post_file(signed_in, BROKEN)
+    lead_import = uploaded(db)
+    url = f"/leads/imports/{lead_import.id}/mapping"
+    token = PREVIEWED.search(signed_in.get(url).get_data(as_text=True)).group(1)
+    signed_in.post(url, mapping_data(lead_import, previewed=token, start_valid="y"))
+    late = signed_in.post(url, mapping_data(lead_import, **{"cell-3-0": "Beta"}, correct="y"))
+    assert late.status_code == 400
+    db.refresh(lead_import)
+    assert lead_import.corrections == {}

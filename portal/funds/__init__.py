@@ -1,0 +1,1 @@
+"""Market development funds: allocations per partner and period, requests, claims with proof."""
