@@ -184,6 +184,12 @@ def allocations_for(db: Session, viewer: User) -> list[FundAllocation]:
     return list(db.scalars(query.order_by(FundAllocation.starts_on.desc(), FundAllocation.id)))
 
 
+def organization_names(db: Session, ids: set[int]) -> dict[int, str]:
+    """The names of the organizations a funds page names (only those it already shows)."""
+    rows = db.execute(select(Organization.id, Organization.name).where(Organization.id.in_(ids)))
+    return dict(rows.all())
+
+
 def _allocation_for(db: Session, actor: User, allocation_id: int) -> FundAllocation:
     allocation = db.get(FundAllocation, allocation_id)
     if allocation is None or actor.organization_id not in (

@@ -6,11 +6,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from partners import sharing
-from partners.models import Organization
 from partners.roles import OrgKind, OrgStatus, Role
 from partners.sharing import AccessLevel, managed_partnerships
 from portal.account.forms import ActionForm
@@ -43,7 +41,7 @@ def _offer(allocation_form: AllocationForm, request_form: RequestForm, allocatio
             if p.status == OrgStatus.active
         ]
     own = [a for a in allocations if a.partner_org_id == current_user.organization_id]
-    names = _names(db, {a.vendor_org_id for a in own})
+    names = service.organization_names(db, {a.vendor_org_id for a in own})
     request_form.allocation_id.choices = [
         SelectChoice(a.id, f"{names[a.vendor_org_id]}: {a.starts_on} – {a.ends_on}") for a in own
     ]
@@ -51,11 +49,6 @@ def _offer(allocation_form: AllocationForm, request_form: RequestForm, allocatio
     request_form.campaign_id.choices = [SelectChoice("", "— none —")] + [
         SelectChoice(c.id, c.name) for c in campaigns
     ]
-
-
-def _names(db, ids: set[int]) -> dict[int, str]:
-    rows = db.execute(select(Organization.id, Organization.name).where(Organization.id.in_(ids)))
-    return dict(rows.all())
 
 
 def _index_page(status: int = 200, **forms: FlaskForm):
@@ -69,7 +62,7 @@ def _index_page(status: int = 200, **forms: FlaskForm):
         "funds/index.html",
         allocations=allocations,
         balances=service.balances(db, allocations),
-        names=_names(
+        names=service.organization_names(
             db, {a.partner_org_id for a in allocations} | {a.vendor_org_id for a in allocations}
         ),
         page=paginate(db, query),
@@ -136,7 +129,7 @@ def _request_page(request_id: int, status: int = 200, **forms: FlaskForm):
     page = render_template(
         "funds/request.html",
         request=request,
-        names=_names(db, {request.owner_org_id, request.partner_org_id}),
+        names=service.organization_names(db, {request.owner_org_id, request.partner_org_id}),
         decides=is_vendor and current_user.role >= Role.manager,
         claims=is_partner
         and current_user.role >= Role.member
